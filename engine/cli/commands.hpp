@@ -1,0 +1,5 @@
+#pragma once
+// Subcommands of the icsim program; argv[0] is the subcommand's name.
+namespace icsim::cli {
+int io_command(int argc, char** argv);
+}  // namespace icsim::cli

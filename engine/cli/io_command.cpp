@@ -1,0 +1,381 @@
+// `icsim io TABLE_DIR`: the static input-output analysis of one table (MODEL.md §2).
+#include <boost/program_options.hpp>
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "cli/commands.hpp"
+#include "cli/text_table.hpp"
+#include "icsim/common/error.hpp"
+#include "icsim/common/threads.hpp"
+#include "icsim/common/version.hpp"
+#include "icsim/io/concordance.hpp"
+#include "icsim/io/extraction.hpp"
+#include "icsim/io/leontief.hpp"
+#include "icsim/io/multipliers.hpp"
+#include "icsim/io/regionalise.hpp"
+#include "icsim/io/table_format.hpp"
+#include "icsim/output/result_file.hpp"
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+
+namespace icsim::cli {
+namespace {
+
+const char* kExamples = R"(Examples:
+  icsim io scenarios/data/tables/zhejiang_2017_42
+  icsim io scenarios/data/tables/zhejiang_2017_42 --type2 --investment --csv multipliers.csv
+  icsim io scenarios/data/tables/zhejiang_2017_42 --out io.h5
+  icsim io scenarios/data/tables/zhejiang_2017_42 --concordance 361=scenarios/data/clusters/361_2023.csv
+  icsim io scenarios/data/tables/zhejiang_2017_42 --regionalise flq --delta 0.3 \
+           --regional-sizes ningbo_output.csv --region Ningbo --write-table ningbo_table/
+  icsim io scenarios/data/tables/zhejiang_2017_42 --extract 11,12 --extraction complete
+  icsim io scenarios/data/tables/pymrio_test_mrio        (pymrio's text format, read as-is)
+)";
+
+struct Options {
+  std::string table_dir;
+  bool type2 = false;
+  bool investment = false;
+  std::vector<std::string> concordances;  // SYSTEM=FILE
+  std::string regionalise;
+  double delta = 0.3;
+  std::string regional_sizes;
+  std::string region;
+  std::vector<std::string> extract;
+  std::string extraction = "complete";
+  std::string csv_out;
+  std::string h5_out;
+  std::string leontief_out;
+  std::string write_table;
+  int threads = 0;
+  bool quiet = false;
+};
+
+std::vector<std::string> split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  std::stringstream in(s);
+  for (std::string item; std::getline(in, item, sep);)
+    if (!item.empty()) out.push_back(item);
+  return out;
+}
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+std::string num(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
+
+std::string display_name(const io::IOTable& t, std::size_t j) {
+  return !t.names_zh[j].empty() ? t.names_zh[j] : t.names[j];
+}
+
+// Every output file is checked before any work is done, so that a typo in a path costs nothing.
+void check_writable(const std::string& path, const std::string& option) {
+  if (path.empty()) return;
+  fs::path parent = fs::path(path).parent_path();
+  if (!parent.empty() && !fs::is_directory(parent))
+    throw InputError("--" + option + " " + path + ": the folder " + parent.string() + " does not exist");
+}
+
+struct Cluster {
+  std::string id;  // SYSTEM/CODE
+  std::string name;
+  std::string system;
+  Eigen::VectorXd mix;
+};
+
+}  // namespace
+
+int io_command(int argc, char** argv) {
+  Options o;
+  po::options_description desc("icsim io TABLE_DIR [options]\n\n"
+                               "Input-output analysis of one table folder (docs/table-format.md) or a\n"
+                               "pymrio text folder: Type I (and II) multipliers for every indicator the\n"
+                               "table has, investment multipliers, Rasmussen linkages, hypothetical\n"
+                               "extraction, and location-quotient regionalisation.\n\nOptions");
+  // clang-format off
+  desc.add_options()
+    ("help,h", "this help")
+    ("type2", po::bool_switch(&o.type2), "also Type II multipliers (households endogenous: labour income -> household consumption)")
+    ("investment", po::bool_switch(&o.investment), "also investment multipliers: effect per unit invested by each sector, through gfcf_bridge.csv (or the GFCF column's product mix)")
+    ("concordance", po::value(&o.concordances)->composing(), "SYSTEM=FILE: cluster concordance (CSV cluster,sector,weight); adds investment multipliers per cluster. Repeatable")
+    ("regionalise", po::value(&o.regionalise), "slq|cilq|flq|aflq: first regionalise the table with location quotients (needs --regional-sizes)")
+    ("delta", po::value(&o.delta)->default_value(0.3), "FLQ/AFLQ sensitivity delta in [0,1)")
+    ("regional-sizes", po::value(&o.regional_sizes), "CSV code,<measure>: the region's size per sector; measure 'output' or a satellite such as 'employment'")
+    ("region", po::value(&o.region)->default_value("region"), "name of the region produced by --regionalise")
+    ("extract", po::value(&o.extract)->composing(), "CODES: hypothetical extraction of these sectors (comma-separated; repeat for separate extractions)")
+    ("extraction", po::value(&o.extraction)->default_value("complete"), "complete|backward|forward")
+    ("csv", po::value(&o.csv_out), "FILE: write the multiplier table (every indicator) as CSV")
+    ("out,o", po::value(&o.h5_out), "FILE.h5: write the /io group of the result layout (docs/results.md)")
+    ("leontief", po::value(&o.leontief_out), "FILE: write the Leontief inverse L itself as CSV")
+    ("write-table", po::value(&o.write_table), "DIR: write the (regionalised) table as a table folder")
+    ("threads", po::value(&o.threads)->default_value(0), "threads for the linear algebra (0 = all cores)")
+    ("quiet,q", po::bool_switch(&o.quiet), "do not print the multiplier table");
+  // clang-format on
+  po::options_description hidden;
+  hidden.add_options()("table", po::value(&o.table_dir));
+  po::options_description all;
+  all.add(desc).add(hidden);
+  po::positional_options_description pos;
+  pos.add("table", 1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(all).positional(pos).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw InputError(std::string(e.what()) + " (see 'icsim io --help')");
+  }
+  if (vm.count("help")) {
+    std::cout << desc << "\n" << kExamples;
+    return 0;
+  }
+  if (o.table_dir.empty()) throw InputError("missing TABLE_DIR (see 'icsim io --help')");
+  if (!o.regionalise.empty() && o.regional_sizes.empty())
+    throw InputError("--regionalise needs --regional-sizes FILE");
+  if (o.regionalise.empty() && !o.regional_sizes.empty())
+    throw InputError("--regional-sizes is only used with --regionalise slq|cilq|flq|aflq");
+  if (!(o.delta >= 0.0 && o.delta < 1.0))
+    throw InputError("--delta " + std::to_string(o.delta) + ": expected a value in [0, 1)");
+  io::ExtractionKind kind;
+  if (o.extraction == "complete") kind = io::ExtractionKind::complete;
+  else if (o.extraction == "backward") kind = io::ExtractionKind::backward;
+  else if (o.extraction == "forward") kind = io::ExtractionKind::forward;
+  else throw InputError("--extraction " + o.extraction + ": expected complete, backward or forward");
+  for (auto [path, name] : {std::pair{o.csv_out, "csv"}, {o.h5_out, "out"}, {o.leontief_out, "leontief"}})
+    check_writable(path, name);
+  configure_threads(o.threads);
+
+  io::IOTable table = io::load_table(o.table_dir);
+  if (!o.regionalise.empty()) {
+    io::RegionalSizes sizes = io::load_regional_sizes(o.regional_sizes, table);
+    io::RegionalisationOptions ro;
+    ro.method = io::parse_lq_method(o.regionalise);
+    ro.delta = o.delta;
+    ro.region_name = o.region;
+    table = io::regionalise(table, sizes, ro);
+  }
+  const std::size_t n = table.size();
+  const Eigen::VectorXd x = table.total_output();
+
+  // Every analysis below shares this one factorization of I - A.
+  io::LeontiefSystem leontief(table.technical_coefficients());
+  io::Multipliers m = io::compute_multipliers(table, leontief, o.type2);
+  io::Linkages links = io::compute_linkages(leontief, x);
+  std::optional<io::InvestmentMultipliers> inv;
+  if (o.investment || !o.concordances.empty()) inv = io::compute_investment_multipliers(table, m);
+
+  std::vector<Cluster> clusters;
+  for (const auto& spec : o.concordances) {
+    auto eq = spec.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size())
+      throw InputError("--concordance " + spec + ": expected SYSTEM=FILE, e.g. 361=clusters/361.csv");
+    io::Concordance c = io::load_concordance(spec.substr(eq + 1), table, spec.substr(0, eq));
+    for (Eigen::Index k = 0; k < static_cast<Eigen::Index>(c.clusters.size()); ++k)
+      clusters.push_back({c.system + "/" + c.clusters[static_cast<std::size_t>(k)],
+                          c.cluster_names[static_cast<std::size_t>(k)], c.system, c.investment_mix(k, x)});
+  }
+
+  std::vector<io::ExtractionResult> extractions;
+  for (const auto& spec : o.extract) {
+    std::vector<int> idx;
+    for (const auto& code : split(spec, ',')) {
+      int i = table.sector_index(code);
+      if (i < 0) throw InputError("--extract: sector code '" + code + "' is not in the table");
+      idx.push_back(i);
+    }
+    extractions.push_back(io::extract(table, idx, kind));
+  }
+
+  const auto& ind = m.indicators;
+  auto row_of = [&](const std::string& name) { return ind.find(name); };
+
+  if (!o.quiet) {
+    std::cout << table.meta.name << " — " << table.meta.region << ", " << table.meta.year << ", " << n
+              << " sectors, money in " << table.meta.money_unit << "\n";
+    std::cout << "Multipliers per unit of final demand (Type I" << (o.type2 ? "; II = households endogenous" : "")
+              << "); linkages: Rasmussen backward (L column sums) and forward (Ghosh row sums), mean 1.\n\n";
+    std::vector<std::string> head{"code", "name", "output"};
+    std::vector<std::string> shown;
+    for (const char* k : {"value_added", "compensation", "employment", "net_production_taxes", "imports"}) {
+      std::string key = k;
+      if (key == "compensation") key = table.meta.labour_income;
+      if (key == "net_production_taxes") key = table.meta.taxes;
+      if (row_of(key) >= 0) shown.push_back(key);
+    }
+    for (auto& s : shown) head.push_back(s);
+    if (o.type2) head.push_back("output II");
+    if (inv) head.push_back("output/invest");
+    for (const char* k : {"BL", "FL", "linkage"}) head.push_back(k);
+    std::vector<bool> right(head.size(), true);
+    right[0] = right[1] = false;
+    right.back() = false;
+    TextTable tt(head, right);
+    for (std::size_t j = 0; j < n; ++j) {
+      const auto jj = static_cast<Eigen::Index>(j);
+      std::vector<std::string> r{table.codes[j], truncate_display(display_name(table, j), 24),
+                                 fixed(m.type1(0, jj), 3)};
+      for (auto& s : shown) {
+        const bool persons = table.satellites.find(s) >= 0;
+        r.push_back(fixed(m.type1(row_of(s), jj), persons ? 1 : 3));
+      }
+      if (o.type2) r.push_back(fixed((*m.type2)(0, jj), 3));
+      if (inv) r.push_back(fixed(inv->type1(0, jj), 3));
+      r.push_back(fixed(links.backward(jj), 3));
+      r.push_back(fixed(links.forward(jj), 3));
+      r.push_back(links.classification[j]);
+      tt.add_row(r);
+    }
+    tt.print(std::cout);
+    for (auto& s : shown)
+      std::cout << "  " << s << ": " << ind.units[static_cast<std::size_t>(row_of(s))] << "\n";
+    if (inv) std::cout << "  investment bridge: " << inv->bridge_source << "\n";
+    if (!clusters.empty()) {
+      std::cout << "\nInvestment multipliers per cluster (per unit invested, sector mix = weights x output):\n\n";
+      TextTable ct({"cluster", "name", "output", "value_added"}, {false, false, true, true});
+      const int va = row_of("value_added");
+      for (const auto& c : clusters) {
+        Eigen::VectorXd eff = inv->type1 * c.mix;
+        ct.add_row({c.id, truncate_display(c.name, 24), fixed(eff(0), 3), va >= 0 ? fixed(eff(va), 3) : "-"});
+      }
+      ct.print(std::cout);
+    }
+    for (const auto& e : extractions) {
+      std::string codes;
+      for (auto& c : e.extracted) codes += (codes.empty() ? "" : ",") + c;
+      std::cout << "\nHypothetical extraction (" << o.extraction << ") of " << codes << ": total output "
+                << fixed(e.output_before, 1) << " -> " << fixed(e.output_after, 1) << ", loss "
+                << fixed(e.loss(), 1) << " (" << fixed(100.0 * e.loss_share(), 2) << " %)\n";
+    }
+  }
+
+  if (!o.csv_out.empty()) {
+    std::ofstream out(o.csv_out);
+    if (!out) throw InputError("--csv " + o.csv_out + ": cannot write the file");
+    out << "code,name,name_zh";
+    for (auto& k : ind.names) out << ',' << k << "_multiplier";
+    if (m.type2) for (auto& k : ind.names) out << ',' << k << "_multiplier_type2";
+    if (inv) for (auto& k : ind.names) out << ',' << k << "_investment_multiplier";
+    if (inv && m.type2) for (auto& k : ind.names) out << ',' << k << "_investment_multiplier_type2";
+    out << ",backward_linkage,forward_linkage,linkage_class\n";
+    for (std::size_t j = 0; j < n; ++j) {
+      const auto jj = static_cast<Eigen::Index>(j);
+      out << csv_field(table.codes[j]) << ',' << csv_field(table.names[j]) << ',' << csv_field(table.names_zh[j]);
+      for (Eigen::Index k = 0; k < m.type1.rows(); ++k) out << ',' << num(m.type1(k, jj));
+      if (m.type2) for (Eigen::Index k = 0; k < m.type2->rows(); ++k) out << ',' << num((*m.type2)(k, jj));
+      if (inv) for (Eigen::Index k = 0; k < inv->type1.rows(); ++k) out << ',' << num(inv->type1(k, jj));
+      if (inv && inv->type2) for (Eigen::Index k = 0; k < inv->type2->rows(); ++k) out << ',' << num((*inv->type2)(k, jj));
+      out << ',' << num(links.backward(jj)) << ',' << num(links.forward(jj)) << ',' << links.classification[j] << '\n';
+    }
+    if (!out) throw InputError("--csv " + o.csv_out + ": writing failed");
+  }
+
+  if (!o.leontief_out.empty()) {
+    const Eigen::MatrixXd L = leontief.inverse();
+    std::ofstream out(o.leontief_out);
+    if (!out) throw InputError("--leontief " + o.leontief_out + ": cannot write the file");
+    out << "code";
+    for (auto& c : table.codes) out << ',' << csv_field(c);
+    out << '\n';
+    for (std::size_t i = 0; i < n; ++i) {
+      out << csv_field(table.codes[i]);
+      for (std::size_t j = 0; j < n; ++j) out << ',' << num(L(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)));
+      out << '\n';
+    }
+  }
+
+  if (!o.write_table.empty()) io::save_table_folder(table, o.write_table);
+
+  if (!o.h5_out.empty()) {
+    output::ResultFile file(o.h5_out);
+    std::time_t now = std::time(nullptr);
+    char stamp[32];
+    std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+    file.set_attribute("icsim_version", std::string(version()));
+    file.set_attribute("git_commit", std::string(git_commit()));
+    file.set_attribute("scenario_name", table.meta.name);
+    file.set_attribute("created_utc", std::string(stamp));
+    file.set_attribute("seed", std::int64_t{0});
+    file.set_attribute("replications", std::int64_t{0});
+    file.set_attribute("threads", std::int64_t{o.threads});
+    file.set_attribute("processes", std::int64_t{1});
+    file.set_attribute("units_money", table.meta.money_unit);
+    file.set_attribute("units_land", std::string("mu"));
+    std::ostringstream scenario;
+    scenario << "# icsim io: the static analysis that produced this file\n[io]\ntable = \"" << o.table_dir
+             << "\"\ntype2 = " << (o.type2 ? "true" : "false") << "\ninvestment = " << (inv ? "true" : "false")
+             << "\n";
+    if (!o.regionalise.empty())
+      scenario << "regionalise = \"" << o.regionalise << "\"\ndelta = " << o.delta << "\nregional_sizes = \""
+               << o.regional_sizes << "\"\nregion = \"" << o.region << "\"\n";
+    file.write_text("scenario", scenario.str());
+
+    output::Group g = file.group("io");
+    g.set_attribute("table_name", table.meta.name);
+    g.set_attribute("table_region", table.meta.region);
+    g.set_attribute("table_year", std::int64_t{table.meta.year});
+    g.set_attribute("table_source", table.meta.source);
+    g.add_dimension("sector", table.codes, "sector code");
+    std::vector<std::string> names(n);
+    for (std::size_t j = 0; j < n; ++j) names[j] = display_name(table, j);
+    g.write_strings("sector_name", "sector", names, {"", "sector name", {}});
+    auto row_vec = [](const Eigen::MatrixXd& M, Eigen::Index k) {
+      std::vector<double> v(static_cast<std::size_t>(M.cols()));
+      for (Eigen::Index j = 0; j < M.cols(); ++j) v[static_cast<std::size_t>(j)] = M(k, j);
+      return v;
+    };
+    for (Eigen::Index k = 0; k < m.type1.rows(); ++k) {
+      const auto ku = static_cast<std::size_t>(k);
+      g.write(ind.names[ku] + "_multiplier", {"sector"}, row_vec(m.type1, k),
+              {ind.units[ku], "Type I " + ind.long_names[ku] + " multiplier (direct + indirect) per unit of final demand", {}});
+      if (m.type2)
+        g.write(ind.names[ku] + "_multiplier_type2", {"sector"}, row_vec(*m.type2, k),
+                {ind.units[ku], "Type II " + ind.long_names[ku] + " multiplier (direct + indirect + induced) per unit of final demand", {}});
+      if (inv) {
+        std::string base = k == 0 ? "investment_multiplier" : ind.names[ku] + "_investment_multiplier";
+        g.write(base, {"sector"}, row_vec(inv->type1, k),
+                {ind.units[ku], "Type I " + ind.long_names[ku] + " effect per unit invested by the sector (bridge: " + inv->bridge_source + ")", {}});
+        if (inv->type2)
+          g.write(base + "_type2", {"sector"}, row_vec(*inv->type2, k),
+                  {ind.units[ku], "Type II " + ind.long_names[ku] + " effect per unit invested by the sector", {}});
+      }
+    }
+    g.write("backward_linkage", {"sector"}, std::vector<double>(links.backward.data(), links.backward.data() + n),
+            {"1", "Rasmussen backward linkage index (column sums of L, mean 1)", {}});
+    g.write("forward_linkage", {"sector"}, std::vector<double>(links.forward.data(), links.forward.data() + n),
+            {"1", "Rasmussen forward linkage index (row sums of the Ghosh inverse, mean 1)", {}});
+    g.write_strings("linkage_class", "sector", links.classification,
+                    {"", "key (both > 1), backward, forward or weak", {}});
+    g.write("total_output", {"sector"}, std::vector<double>(x.data(), x.data() + n),
+            {table.meta.money_unit, "total output of the base table", {}});
+    if (!clusters.empty()) {
+      std::vector<std::string> ids, cnames, systems;
+      for (auto& c : clusters) { ids.push_back(c.id); cnames.push_back(c.name); systems.push_back(c.system); }
+      g.add_dimension("cluster", ids, "cluster as SYSTEM/CODE");
+      g.write_strings("cluster_name", "cluster", cnames, {"", "cluster name", {}});
+      g.write_strings("system", "cluster", systems, {"", "cluster system", {}});
+      for (Eigen::Index k = 0; k < inv->type1.rows(); ++k) {
+        std::vector<double> v;
+        for (auto& c : clusters) v.push_back(inv->type1.row(k).dot(c.mix));
+        const auto ku = static_cast<std::size_t>(k);
+        g.write((k == 0 ? std::string("cluster_investment_multiplier") : ind.names[ku] + "_cluster_investment_multiplier"),
+                {"cluster"}, v, {ind.units[ku], "Type I " + ind.long_names[ku] + " effect per unit invested in the cluster", {}});
+      }
+    }
+    file.commit();
+  }
+  return 0;
+}
+
+}  // namespace icsim::cli

@@ -1,0 +1,53 @@
+// icsim: the command-line entry point. Each subcommand lives in its own file (io_command.cpp,
+// later run/validate/sweep); this file only dispatches and turns errors into exit codes.
+#include <cstring>
+#include <iostream>
+#include <string>
+
+#include "cli/commands.hpp"
+#include "icsim/common/error.hpp"
+#include "icsim/common/version.hpp"
+
+namespace {
+void usage(std::ostream& out) {
+  out << "icsim " << icsim::version() << " - industrial-cluster simulation engine\n\n"
+      << "Usage: icsim COMMAND [options]\n\n"
+      << "Commands:\n"
+      << "  io TABLE_DIR     input-output analysis of a table: multipliers (Type I/II, investment),\n"
+      << "                   linkages, extraction, regionalisation; see 'icsim io --help'\n\n"
+      << "Options:\n"
+      << "  -h, --help       this help\n"
+      << "  --version        version and the commit it was built from\n";
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    usage(std::cerr);
+    return 2;
+  }
+  const std::string command = argv[1];
+  try {
+    if (command == "-h" || command == "--help" || command == "help") {
+      usage(std::cout);
+      return 0;
+    }
+    if (command == "--version") {
+      std::cout << "icsim " << icsim::version() << " (commit " << icsim::git_commit() << ")\n";
+      return 0;
+    }
+    if (command == "io") return icsim::cli::io_command(argc - 1, argv + 1);
+    std::cerr << "icsim: unknown command '" << command << "'\n\n";
+    usage(std::cerr);
+    return 2;
+  } catch (const icsim::InputError& e) {
+    std::cerr << "icsim " << command << ": error: " << e.what() << "\n";
+    return 2;
+  } catch (const icsim::ModelError& e) {
+    std::cerr << "icsim " << command << ": error: " << e.what() << "\n";
+    return 3;
+  } catch (const std::exception& e) {
+    std::cerr << "icsim " << command << ": internal error: " << e.what() << "\n";
+    return 1;
+  }
+}

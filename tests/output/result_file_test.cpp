@@ -1,0 +1,621 @@
+// The result-file writer, read back with the plain HDF5 C API (no icsim code on the reading
+// side): values, attributes, dimension scales, layout, and the temporary-file behaviour.
+#include "icsim/output/result_file.hpp"
+
+#include <gtest/gtest.h>
+#include <hdf5.h>
+#include <hdf5_hl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "icsim/common/error.hpp"
+
+namespace fs = std::filesystem;
+using icsim::InputError;
+using icsim::output::Group;
+using icsim::output::ResultFile;
+using icsim::output::VariableInfo;
+
+namespace {
+
+// An owned identifier of the reading side.
+class H5 {
+ public:
+  H5(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
+  H5(const H5&) = delete;
+  H5& operator=(const H5&) = delete;
+  ~H5() {
+    if (id_ >= 0) close_(id_);
+  }
+  operator hid_t() const { return id_; }  // NOLINT
+
+ private:
+  hid_t id_;
+  herr_t (*close_)(hid_t);
+};
+
+H5 open_file(const std::string& path) {
+  hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  EXPECT_GE(id, 0) << path;
+  return H5(id, H5Fclose);
+}
+
+H5 open_dataset(hid_t loc, const std::string& name) {
+  hid_t id = H5Dopen2(loc, name.c_str(), H5P_DEFAULT);
+  EXPECT_GE(id, 0) << name;
+  return H5(id, H5Dclose);
+}
+
+bool has_attribute(hid_t object, const std::string& name) {
+  return H5Aexists(object, name.c_str()) > 0;
+}
+
+std::string string_attribute(hid_t object, const std::string& name) {
+  H5 attr(H5Aopen(object, name.c_str(), H5P_DEFAULT), H5Aclose);
+  if (attr < 0) return "<missing " + name + ">";
+  H5 type(H5Aget_type(attr), H5Tclose);
+  EXPECT_EQ(H5Tget_class(type), H5T_STRING) << name;
+  EXPECT_TRUE(H5Tis_variable_str(type)) << name;
+  EXPECT_EQ(H5Tget_cset(type), H5T_CSET_UTF8) << name;
+  H5 space(H5Aget_space(attr), H5Sclose);
+  EXPECT_EQ(H5Sget_simple_extent_type(space), H5S_SCALAR) << name;
+  H5 memory(H5Tcopy(H5T_C_S1), H5Tclose);
+  H5Tset_size(memory, H5T_VARIABLE);
+  H5Tset_cset(memory, H5T_CSET_UTF8);
+  char* text = nullptr;
+  EXPECT_GE(H5Aread(attr, memory, &text), 0);
+  std::string out = text != nullptr ? text : "";
+  H5free_memory(text);
+  return out;
+}
+
+template <class T>
+T numeric_attribute(hid_t object, const std::string& name, hid_t memory_type,
+                    H5T_class_t expected_class) {
+  H5 attr(H5Aopen(object, name.c_str(), H5P_DEFAULT), H5Aclose);
+  EXPECT_GE(attr, 0) << name;
+  H5 type(H5Aget_type(attr), H5Tclose);
+  EXPECT_EQ(H5Tget_class(type), expected_class) << name;
+  EXPECT_EQ(H5Tget_size(type), sizeof(T)) << name;
+  T value{};
+  EXPECT_GE(H5Aread(attr, memory_type, &value), 0);
+  return value;
+}
+
+std::vector<hsize_t> shape_of(hid_t dataset) {
+  H5 space(H5Dget_space(dataset), H5Sclose);
+  const int rank = H5Sget_simple_extent_ndims(space);
+  std::vector<hsize_t> shape(static_cast<std::size_t>(rank));
+  H5Sget_simple_extent_dims(space, shape.data(), nullptr);
+  return shape;
+}
+
+template <class T>
+std::vector<T> read_values(hid_t dataset, hid_t memory_type) {
+  std::size_t count = 1;
+  for (hsize_t n : shape_of(dataset)) count *= static_cast<std::size_t>(n);
+  std::vector<T> values(count);
+  if (count > 0) {
+    EXPECT_GE(H5Dread(dataset, memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), 0);
+  }
+  return values;
+}
+
+std::vector<std::string> read_strings(hid_t dataset) {
+  H5 type(H5Dget_type(dataset), H5Tclose);
+  EXPECT_TRUE(H5Tis_variable_str(type));
+  EXPECT_EQ(H5Tget_cset(type), H5T_CSET_UTF8);
+  H5 memory(H5Tcopy(H5T_C_S1), H5Tclose);
+  H5Tset_size(memory, H5T_VARIABLE);
+  H5Tset_cset(memory, H5T_CSET_UTF8);
+  std::vector<char*> raw = read_values<char*>(dataset, memory);
+  std::vector<std::string> out;
+  for (char* s : raw) {
+    out.emplace_back(s != nullptr ? s : "");
+    H5free_memory(s);
+  }
+  return out;
+}
+
+// The dimension scale attached to axis `axis` of `dataset` (must be exactly one).
+std::string scale_name(hid_t dataset, unsigned axis) {
+  EXPECT_EQ(H5DSget_num_scales(dataset, axis), 1) << "axis " << axis;
+  std::string name;
+  H5DSiterate_scales(
+      dataset, axis, nullptr,
+      [](hid_t, unsigned, hid_t scale, void* data) -> herr_t {
+        char buffer[256] = {0};
+        H5Iget_name(scale, buffer, sizeof buffer);
+        *static_cast<std::string*>(data) = buffer;
+        return 1;
+      },
+      &name);
+  return name;
+}
+
+H5D_layout_t layout_of(hid_t dataset) {
+  H5 dcpl(H5Dget_create_plist(dataset), H5Pclose);
+  return H5Pget_layout(dcpl);
+}
+
+std::vector<H5Z_filter_t> filters_of(hid_t dataset) {
+  H5 dcpl(H5Dget_create_plist(dataset), H5Pclose);
+  std::vector<H5Z_filter_t> out;
+  const int n = H5Pget_nfilters(dcpl);
+  for (int i = 0; i < n; ++i) {
+    unsigned flags = 0;
+    std::size_t cd_count = 0;
+    unsigned config = 0;
+    out.push_back(H5Pget_filter2(dcpl, static_cast<unsigned>(i), &flags, &cd_count, nullptr, 0,
+                                 nullptr, &config));
+  }
+  return out;
+}
+
+const std::vector<std::string> kSectors = {"B06", "C25", "D44"};
+const std::vector<std::string> kSectorNames = {"煤炭开采和洗选业", "石油、煤炭及其他燃料加工业",
+                                               "电力、热力生产和供应业"};
+
+class ResultFileTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = fs::temp_directory_path() /
+           ("icsim_result_file_test_" + std::to_string(::getpid()) + "_" + info->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    path_ = (dir_ / "result.h5").string();
+    temp_ = path_ + ".tmp." + std::to_string(::getpid());
+  }
+  void TearDown() override {
+    chmod(dir_.c_str(), 0700);
+    fs::remove_all(dir_);
+  }
+
+  // A small but complete file: root attributes and text, a group with string and numeric
+  // dimensions and 1-D/2-D/3-D double, int8 and string variables.
+  void write_sample(ResultFile& file) {
+    file.set_attribute("icsim_version", std::string("0.1.0"));
+    file.set_attribute("seed", std::int64_t{20240601});
+    file.set_attribute("threads", std::int64_t{4});
+    file.set_attribute("discount_rate", 0.05);
+    file.set_attribute("units_money", std::string("CNY 100 million"));
+    file.set_attribute("scenario_name", std::string("宁波 2030 基准情景"));
+    file.write_text("scenario", "name = \"宁波\"\n[run]\nyears = 3\n", "Resolved scenario (TOML)");
+
+    Group g = file.group("sectors");
+    g.add_dimension("point", std::vector<std::int64_t>{0, 1}, "Sweep point");
+    g.add_dimension("year", std::vector<double>{2025, 2026, 2027}, "Year", "year");
+    g.add_dimension("sector", kSectors, "Sector code");
+    g.write_strings("sector_name", "sector", kSectorNames, {"", "Sector name", {}});
+    g.write("multiplier", {"sector"}, std::vector<double>{1.5, 2.25, 3.125},
+            {"1", "Output multiplier", {{"method", std::string("Leontief")}}});
+    std::vector<double> by_year(3 * 3);
+    for (std::size_t i = 0; i < by_year.size(); ++i) by_year[i] = 10.0 * double(i);
+    g.write("output", {"year", "sector"}, by_year, {"CNY 100 million", "Gross output", {}});
+    std::vector<double> cube(2 * 3 * 3);
+    for (std::size_t i = 0; i < cube.size(); ++i) cube[i] = 0.5 + double(i);
+    g.write("value_added", {"point", "year", "sector"}, cube,
+            {"CNY 100 million", "Value added", {{"scale", 1.0}, {"rank", std::int64_t{3}}}});
+    g.write("reached", {"point", "sector"}, std::vector<std::int8_t>{0, 1, 1, 1, 0, 0},
+            {"1", "Target reached (0/1)", {}});
+    g.set_attribute("description", std::string("按部门的结果"));
+    g.set_attribute("count", std::int64_t{3});
+  }
+
+  fs::path dir_;
+  std::string path_;
+  std::string temp_;
+};
+
+TEST_F(ResultFileTest, RootAttributesAndText) {
+  {
+    ResultFile file(path_);
+    write_sample(file);
+    file.commit();
+  }
+  H5 f = open_file(path_);
+  EXPECT_EQ(string_attribute(f, "icsim_version"), "0.1.0");
+  EXPECT_EQ(string_attribute(f, "units_money"), "CNY 100 million");
+  EXPECT_EQ(string_attribute(f, "scenario_name"), "宁波 2030 基准情景");
+  EXPECT_EQ(numeric_attribute<std::int64_t>(f, "seed", H5T_NATIVE_INT64, H5T_INTEGER), 20240601);
+  EXPECT_EQ(numeric_attribute<std::int64_t>(f, "threads", H5T_NATIVE_INT64, H5T_INTEGER), 4);
+  EXPECT_DOUBLE_EQ(numeric_attribute<double>(f, "discount_rate", H5T_NATIVE_DOUBLE, H5T_FLOAT),
+                   0.05);
+
+  H5 scenario = open_dataset(f, "scenario");
+  H5 space(H5Dget_space(scenario), H5Sclose);
+  EXPECT_EQ(H5Sget_simple_extent_type(space), H5S_SCALAR);
+  H5 memory(H5Tcopy(H5T_C_S1), H5Tclose);
+  H5Tset_size(memory, H5T_VARIABLE);
+  char* text = nullptr;
+  ASSERT_GE(H5Dread(scenario, memory, H5S_ALL, H5S_ALL, H5P_DEFAULT, &text), 0);
+  EXPECT_STREQ(text, "name = \"宁波\"\n[run]\nyears = 3\n");
+  H5free_memory(text);
+  EXPECT_EQ(string_attribute(scenario, "long_name"), "Resolved scenario (TOML)");
+  EXPECT_EQ(string_attribute(scenario, "units"), "");
+}
+
+TEST_F(ResultFileTest, ValuesAndAttributes) {
+  {
+    ResultFile file(path_);
+    write_sample(file);
+    file.commit();
+  }
+  H5 f = open_file(path_);
+  H5 g(H5Gopen2(f, "sectors", H5P_DEFAULT), H5Gclose);
+  ASSERT_GE(g, 0);
+  EXPECT_EQ(string_attribute(g, "description"), "按部门的结果");
+  EXPECT_EQ(numeric_attribute<std::int64_t>(g, "count", H5T_NATIVE_INT64, H5T_INTEGER), 3);
+
+  H5 sector = open_dataset(g, "sector");
+  EXPECT_EQ(read_strings(sector), kSectors);
+  EXPECT_EQ(string_attribute(sector, "long_name"), "Sector code");
+  EXPECT_EQ(string_attribute(sector, "units"), "");
+  H5 year = open_dataset(g, "year");
+  EXPECT_EQ(read_values<double>(year, H5T_NATIVE_DOUBLE), (std::vector<double>{2025, 2026, 2027}));
+  EXPECT_EQ(string_attribute(year, "units"), "year");
+  H5 point = open_dataset(g, "point");
+  {
+    H5 type(H5Dget_type(point), H5Tclose);
+    EXPECT_TRUE(H5Tequal(type, H5T_STD_I64LE) > 0);
+  }
+  EXPECT_EQ(read_values<std::int64_t>(point, H5T_NATIVE_INT64), (std::vector<std::int64_t>{0, 1}));
+
+  H5 names = open_dataset(g, "sector_name");
+  EXPECT_EQ(read_strings(names), kSectorNames);
+  EXPECT_EQ(string_attribute(names, "long_name"), "Sector name");
+  EXPECT_EQ(string_attribute(names, "units"), "");
+
+  H5 multiplier = open_dataset(g, "multiplier");
+  EXPECT_EQ(shape_of(multiplier), (std::vector<hsize_t>{3}));
+  EXPECT_EQ(read_values<double>(multiplier, H5T_NATIVE_DOUBLE),
+            (std::vector<double>{1.5, 2.25, 3.125}));
+  EXPECT_EQ(string_attribute(multiplier, "units"), "1");
+  EXPECT_EQ(string_attribute(multiplier, "long_name"), "Output multiplier");
+  EXPECT_EQ(string_attribute(multiplier, "method"), "Leontief");
+
+  H5 output = open_dataset(g, "output");
+  EXPECT_EQ(shape_of(output), (std::vector<hsize_t>{3, 3}));
+  const auto output_values = read_values<double>(output, H5T_NATIVE_DOUBLE);
+  for (std::size_t i = 0; i < output_values.size(); ++i) {
+    EXPECT_DOUBLE_EQ(output_values[i], 10.0 * double(i));
+  }
+
+  H5 value_added = open_dataset(g, "value_added");
+  EXPECT_EQ(shape_of(value_added), (std::vector<hsize_t>{2, 3, 3}));
+  const auto cube = read_values<double>(value_added, H5T_NATIVE_DOUBLE);
+  // Row-major: element (p, y, s) at p*9 + y*3 + s.
+  EXPECT_DOUBLE_EQ(cube[1 * 9 + 2 * 3 + 1], 0.5 + 16);
+  for (std::size_t i = 0; i < cube.size(); ++i) EXPECT_DOUBLE_EQ(cube[i], 0.5 + double(i));
+  EXPECT_DOUBLE_EQ(numeric_attribute<double>(value_added, "scale", H5T_NATIVE_DOUBLE, H5T_FLOAT),
+                   1.0);
+  EXPECT_EQ(numeric_attribute<std::int64_t>(value_added, "rank", H5T_NATIVE_INT64, H5T_INTEGER), 3);
+  EXPECT_EQ(string_attribute(value_added, "units"), "CNY 100 million");
+
+  H5 reached = open_dataset(g, "reached");
+  {
+    H5 type(H5Dget_type(reached), H5Tclose);
+    EXPECT_TRUE(H5Tequal(type, H5T_STD_I8LE) > 0);
+  }
+  EXPECT_EQ(shape_of(reached), (std::vector<hsize_t>{2, 3}));
+  EXPECT_EQ(read_values<std::int8_t>(reached, H5T_NATIVE_INT8),
+            (std::vector<std::int8_t>{0, 1, 1, 1, 0, 0}));
+  EXPECT_EQ(string_attribute(reached, "long_name"), "Target reached (0/1)");
+}
+
+TEST_F(ResultFileTest, DimensionScalesAttachedInOrder) {
+  {
+    ResultFile file(path_);
+    write_sample(file);
+    file.commit();
+  }
+  H5 f = open_file(path_);
+  H5 g(H5Gopen2(f, "sectors", H5P_DEFAULT), H5Gclose);
+  std::set<int> dimids;
+  for (const char* dim : {"point", "year", "sector"}) {
+    H5 scale = open_dataset(g, dim);
+    EXPECT_GT(H5DSis_scale(scale), 0) << dim;
+    char name[64] = {0};
+    EXPECT_GT(H5DSget_scale_name(scale, name, sizeof name), 0);
+    EXPECT_STREQ(name, dim);  // a coordinate variable: the scale is named after itself
+    EXPECT_TRUE(has_attribute(scale, "_Netcdf4Dimid"));
+    dimids.insert(numeric_attribute<int>(scale, "_Netcdf4Dimid", H5T_NATIVE_INT, H5T_INTEGER));
+    EXPECT_FALSE(has_attribute(scale, "DIMENSION_LIST"));
+  }
+  EXPECT_EQ(dimids.size(), 3u) << "dimension ids must be distinct";
+
+  H5 value_added = open_dataset(g, "value_added");
+  EXPECT_EQ(H5DSis_scale(value_added), 0);
+  EXPECT_EQ(scale_name(value_added, 0), "/sectors/point");
+  EXPECT_EQ(scale_name(value_added, 1), "/sectors/year");
+  EXPECT_EQ(scale_name(value_added, 2), "/sectors/sector");
+  H5 point = open_dataset(g, "point");
+  H5 sector = open_dataset(g, "sector");
+  EXPECT_GT(H5DSis_attached(value_added, point, 0), 0);
+  EXPECT_GT(H5DSis_attached(value_added, sector, 2), 0);
+  EXPECT_EQ(H5DSis_attached(value_added, sector, 0), 0);
+
+  H5 reached = open_dataset(g, "reached");
+  EXPECT_EQ(scale_name(reached, 0), "/sectors/point");
+  EXPECT_EQ(scale_name(reached, 1), "/sectors/sector");
+  H5 names = open_dataset(g, "sector_name");
+  EXPECT_EQ(scale_name(names, 0), "/sectors/sector");
+  H5 output = open_dataset(g, "output");
+  EXPECT_EQ(scale_name(output, 0), "/sectors/year");
+  EXPECT_EQ(scale_name(output, 1), "/sectors/sector");
+}
+
+TEST_F(ResultFileTest, LargeArraysChunkedAndCompressedSmallOnesContiguous) {
+  const std::int64_t replications = 300;
+  const std::int64_t years = 30;
+  std::vector<std::int64_t> replication(replications);
+  for (std::int64_t r = 0; r < replications; ++r) replication[static_cast<std::size_t>(r)] = r;
+  std::vector<std::int64_t> year(years);
+  for (std::int64_t y = 0; y < years; ++y) year[static_cast<std::size_t>(y)] = 2025 + y;
+  // 300 * 30 * 42 = 378,000 elements: above the 64 Ki threshold.
+  std::vector<std::string> sectors;
+  for (int s = 0; s < 42; ++s) sectors.push_back("S" + std::to_string(s));
+  std::vector<double> large(static_cast<std::size_t>(replications * years) * sectors.size());
+  for (std::size_t i = 0; i < large.size(); ++i) large[i] = double(i % 1000) * 0.25;
+  std::vector<std::int8_t> flags(large.size());
+  for (std::size_t i = 0; i < flags.size(); ++i) flags[i] = static_cast<std::int8_t>(i % 3 == 0);
+  {
+    ResultFile file(path_);
+    Group g = file.group("sectors");
+    g.add_dimension("replication", replication, "Replication");
+    g.add_dimension("year", year, "Year", "year");
+    g.add_dimension("sector", sectors, "Sector");
+    g.write("output", {"replication", "year", "sector"}, large, {"CNY 100 million", "Output", {}});
+    g.write("flag", {"replication", "year", "sector"}, flags, {"1", "Flag", {}});
+    g.write("small", {"year", "sector"}, std::vector<double>(30 * 42, 1.0), {"1", "Small", {}});
+    file.commit();
+  }
+  H5 f = open_file(path_);
+  H5 g(H5Gopen2(f, "sectors", H5P_DEFAULT), H5Gclose);
+  for (const char* name : {"output", "flag"}) {
+    H5 ds = open_dataset(g, name);
+    EXPECT_EQ(layout_of(ds), H5D_CHUNKED) << name;
+    const auto filters = filters_of(ds);
+    EXPECT_NE(std::find(filters.begin(), filters.end(), H5Z_FILTER_DEFLATE), filters.end()) << name;
+    H5 dcpl(H5Dget_create_plist(ds), H5Pclose);
+    hsize_t chunk[3] = {0, 0, 0};
+    ASSERT_EQ(H5Pget_chunk(dcpl, 3, chunk), 3);
+    H5 type(H5Dget_type(ds), H5Tclose);
+    EXPECT_LE(chunk[0] * chunk[1] * chunk[2] * H5Tget_size(type), hsize_t{1} << 20) << name;
+  }
+  H5 output = open_dataset(g, "output");
+  EXPECT_EQ(read_values<double>(output, H5T_NATIVE_DOUBLE), large);
+  H5 flag = open_dataset(g, "flag");
+  EXPECT_EQ(read_values<std::int8_t>(flag, H5T_NATIVE_INT8), flags);
+  EXPECT_LT(H5Dget_storage_size(output), large.size() * sizeof(double) / 2)
+      << "repetitive data should compress";
+  H5 small = open_dataset(g, "small");
+  EXPECT_EQ(layout_of(small), H5D_CONTIGUOUS);
+  EXPECT_TRUE(filters_of(small).empty());
+  H5 sector = open_dataset(g, "sector");
+  EXPECT_EQ(layout_of(sector), H5D_CONTIGUOUS);
+}
+
+TEST_F(ResultFileTest, EmptyDimensionAndScalarVariable) {
+  {
+    ResultFile file(path_);
+    Group g = file.group("targets");
+    g.add_dimension("target", std::vector<std::string>{}, "Target");
+    g.add_dimension("replication", std::vector<std::int64_t>{0, 1}, "Replication");
+    g.write("reached", {"replication", "target"}, std::vector<std::int8_t>{}, {"1", "Reached", {}});
+    g.write_strings("target_text", "target", {}, {"", "Target text", {}});
+    g.write("total", {}, std::vector<double>{42.0}, {"1", "A scalar", {}});
+    EXPECT_EQ(g.dimension_size("target"), 0u);
+    file.commit();
+  }
+  H5 f = open_file(path_);
+  H5 g(H5Gopen2(f, "targets", H5P_DEFAULT), H5Gclose);
+  H5 reached = open_dataset(g, "reached");
+  EXPECT_EQ(shape_of(reached), (std::vector<hsize_t>{2, 0}));
+  EXPECT_EQ(scale_name(reached, 1), "/targets/target");
+  H5 total = open_dataset(g, "total");
+  EXPECT_TRUE(shape_of(total).empty());
+  EXPECT_EQ(read_values<double>(total, H5T_NATIVE_DOUBLE), std::vector<double>{42.0});
+}
+
+TEST_F(ResultFileTest, DimensionSizeAndSharedGroups) {
+  ResultFile file(path_);
+  Group a = file.group("io");
+  a.add_dimension("sector", kSectors, "Sector");
+  Group b = file.group("io");  // opens the same group
+  EXPECT_EQ(b.dimension_size("sector"), 3u);
+  b.write("x", {"sector"}, std::vector<double>{1, 2, 3}, {"1", "X", {}});
+  EXPECT_THROW(a.write("x", {"sector"}, std::vector<double>{1, 2, 3}, {"1", "X", {}}),
+               std::invalid_argument);
+  EXPECT_THROW((void)a.dimension_size("year"), std::invalid_argument);
+  Group other = file.group("sectors");
+  EXPECT_THROW(other.write("x", {"sector"}, std::vector<double>{1, 2, 3}, {"1", "X", {}}),
+               std::invalid_argument)
+      << "dimensions belong to their group";
+}
+
+TEST_F(ResultFileTest, ValueCountMismatchThrowsInvalidArgument) {
+  ResultFile file(path_);
+  Group g = file.group("io");
+  g.add_dimension("sector", kSectors, "Sector");
+  g.add_dimension("year", std::vector<std::int64_t>{2025, 2026}, "Year");
+  try {
+    g.write("output", {"year", "sector"}, std::vector<double>(5), {"1", "Output", {}});
+    FAIL() << "expected std::invalid_argument";
+  } catch (const std::invalid_argument& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find("/io/output"), std::string::npos) << message;
+    EXPECT_NE(message.find("5 values"), std::string::npos) << message;
+    EXPECT_NE(message.find("year=2, sector=3"), std::string::npos) << message;
+    EXPECT_NE(message.find("need 6"), std::string::npos) << message;
+  }
+  EXPECT_THROW(g.write("reached", {"sector"}, std::vector<std::int8_t>(4), {"1", "R", {}}),
+               std::invalid_argument);
+  EXPECT_THROW(g.write_strings("sector_name", "sector", {"a", "b"}, {"", "Name", {}}),
+               std::invalid_argument);
+  EXPECT_THROW(g.write("scalar", {}, std::vector<double>{}, {"1", "S", {}}), std::invalid_argument);
+  // Nothing was written by the failed calls: the names are still free.
+  g.write("output", {"year", "sector"}, std::vector<double>(6, 1.0), {"1", "Output", {}});
+  file.commit();
+  H5 f = open_file(path_);
+  H5 io(H5Gopen2(f, "io", H5P_DEFAULT), H5Gclose);
+  EXPECT_EQ(H5Lexists(io, "reached", H5P_DEFAULT), 0);
+  EXPECT_EQ(H5Lexists(io, "sector_name", H5P_DEFAULT), 0);
+}
+
+TEST_F(ResultFileTest, OtherCallerMistakesThrowInvalidArgument) {
+  ResultFile file(path_);
+  Group g = file.group("io");
+  g.add_dimension("sector", kSectors, "Sector");
+  const VariableInfo info{"1", "X", {}};
+  const std::vector<double> three = {1, 2, 3};
+  EXPECT_THROW(g.write("x", {"region"}, three, info), std::invalid_argument);  // unknown dim
+  EXPECT_THROW(g.write("x", {"sector", "sector"}, std::vector<double>(9), info),
+               std::invalid_argument);                                              // repeated dim
+  EXPECT_THROW(g.write("sector", {"sector"}, three, info), std::invalid_argument);  // taken
+  EXPECT_THROW(g.write("a/b", {"sector"}, three, info), std::invalid_argument);
+  EXPECT_THROW(g.write("", {"sector"}, three, info), std::invalid_argument);
+  EXPECT_THROW(g.add_dimension("sector", kSectors, "Again"), std::invalid_argument);
+  EXPECT_THROW(g.add_dimension("code", std::vector<std::string>{"A", "A"}, "Dup"),
+               std::invalid_argument);
+  EXPECT_THROW(g.write_strings("bad", "sector", {"ok", "\xff\xfe", "ok"}, {"", "Bad", {}}),
+               std::invalid_argument);
+  EXPECT_THROW(g.write("y", {"sector"}, three, {"1", "Y", {{"CLASS", std::string("x")}}}),
+               std::invalid_argument);
+  EXPECT_THROW(g.write("y", {"sector"}, three, {"1", "Y", {{"units", std::string("m")}}}),
+               std::invalid_argument);
+  EXPECT_THROW(file.set_attribute("DIMENSION_LIST", std::int64_t{1}), std::invalid_argument);
+  EXPECT_THROW(file.group("a/b"), std::invalid_argument);
+  file.write_text("scenario", "x = 1");
+  EXPECT_THROW(file.group("scenario"), std::invalid_argument);  // a dataset, not a group
+  EXPECT_THROW(file.write_text("scenario", "again"), std::invalid_argument);
+  EXPECT_THROW(Group{}.dimension_size("sector"), std::logic_error);
+}
+
+TEST_F(ResultFileTest, AttributesCanBeReplaced) {
+  {
+    ResultFile file(path_);
+    file.set_attribute("seed", std::int64_t{1});
+    file.set_attribute("seed", std::string("now a string"));
+    file.commit();
+  }
+  H5 f = open_file(path_);
+  EXPECT_EQ(string_attribute(f, "seed"), "now a string");
+}
+
+TEST_F(ResultFileTest, NothingAtPathBeforeCommit) {
+  ResultFile file(path_);
+  write_sample(file);
+  EXPECT_FALSE(fs::exists(path_));
+  EXPECT_TRUE(fs::exists(temp_));
+  file.commit();
+  EXPECT_TRUE(fs::exists(path_));
+  EXPECT_FALSE(fs::exists(temp_));
+  EXPECT_THROW(file.commit(), std::logic_error);
+}
+
+TEST_F(ResultFileTest, DestructorWithoutCommitLeavesNothing) {
+  {
+    ResultFile file(path_);
+    write_sample(file);
+    EXPECT_TRUE(fs::exists(temp_));
+  }
+  EXPECT_FALSE(fs::exists(path_));
+  EXPECT_FALSE(fs::exists(temp_));
+  EXPECT_TRUE(fs::is_empty(dir_));
+}
+
+TEST_F(ResultFileTest, ExistingFileUntouchedUntilCommit) {
+  { std::ofstream(path_) << "previous result"; }
+  {
+    ResultFile file(path_);
+    write_sample(file);
+  }  // abandoned
+  {
+    std::ifstream in(path_);
+    std::string text;
+    std::getline(in, text);
+    EXPECT_EQ(text, "previous result");
+  }
+  {
+    ResultFile file(path_);
+    write_sample(file);
+    file.commit();
+  }
+  EXPECT_GT(H5Fis_hdf5(path_.c_str()), 0);
+  EXPECT_FALSE(fs::exists(temp_));
+}
+
+TEST_F(ResultFileTest, GroupAfterCommitThrowsLogicError) {
+  ResultFile file(path_);
+  Group g = file.group("io");
+  g.add_dimension("sector", kSectors, "Sector");
+  file.commit();
+  EXPECT_THROW(g.write("x", {"sector"}, std::vector<double>{1, 2, 3}, {"1", "X", {}}),
+               std::logic_error);
+  EXPECT_THROW(file.set_attribute("a", 1.0), std::logic_error);
+  EXPECT_EQ(g.dimension_size("sector"), 3u);
+}
+
+TEST_F(ResultFileTest, MoveKeepsOneOwner) {
+  {
+    ResultFile first(path_);
+    first.set_attribute("a", 1.0);
+    ResultFile second(std::move(first));
+    second.commit();
+  }
+  EXPECT_TRUE(fs::exists(path_));
+  EXPECT_FALSE(fs::exists(temp_));
+}
+
+void expect_input_error_naming(const std::string& path, const std::string& fragment) {
+  try {
+    ResultFile file(path);
+    FAIL() << "expected InputError for " << path;
+  } catch (const InputError& e) {
+    const std::string message = e.what();
+    EXPECT_EQ(message.rfind(path + ": ", 0), 0u) << message;
+    EXPECT_NE(message.find(fragment), std::string::npos) << message;
+  }
+}
+
+TEST_F(ResultFileTest, UnwritablePathsThrowInputErrorNamingPath) {
+  expect_input_error_naming((dir_ / "missing" / "r.h5").string(), "does not exist");
+  { std::ofstream(dir_ / "plain") << "x"; }
+  expect_input_error_naming((dir_ / "plain" / "r.h5").string(), "is not a folder");
+  expect_input_error_naming(dir_.string(), "is a folder");
+  // HDF5 itself refuses (even for root): its explanation is part of the message.
+  expect_input_error_naming("/proc/icsim_result.h5", "No such file or directory");
+}
+
+TEST_F(ResultFileTest, ReadOnlyFolderThrowsInputError) {
+  if (::geteuid() == 0) GTEST_SKIP() << "root writes into read-only folders";
+  const fs::path folder = dir_ / "locked";
+  fs::create_directories(folder);
+  chmod(folder.c_str(), 0500);
+  expect_input_error_naming((folder / "r.h5").string(), "Permission denied");
+  chmod(folder.c_str(), 0700);
+}
+
+TEST_F(ResultFileTest, HdfFailuresPrintNothing) {
+  ::testing::internal::CaptureStderr();
+  EXPECT_THROW(ResultFile("/proc/icsim_result.h5"), InputError);
+  const std::string printed = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(printed, "");
+  // The caller's own error-printing setting is restored afterwards.
+  H5E_auto2_t func = nullptr;
+  void* data = nullptr;
+  H5Eget_auto2(H5E_DEFAULT, &func, &data);
+  EXPECT_NE(func, nullptr);
+}
+
+}  // namespace
