@@ -22,6 +22,7 @@ Run with Debian's python (the one with numpy and scipy), after building the two 
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -130,6 +131,48 @@ def worker(folder, repeats):
     print(json.dumps(out))
 
 
+def cpu_jiffies():
+    """(busy, total) CPU ticks of the whole machine, from /proc/stat."""
+    with open("/proc/stat") as stat:
+        fields = [int(v) for v in stat.readline().split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return sum(fields) - idle, sum(fields)
+
+
+def children_cpu():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+class ForeignLoad:
+    """Measures how busy the machine was with *other* processes (builds, tests) while a
+    measurement ran: machine-wide busy CPU time minus that of our own child processes, as a
+    fraction of all cores."""
+
+    def __enter__(self):
+        self.busy, self.total = cpu_jiffies()
+        self.children = children_cpu()
+        return self
+
+    def __exit__(self, *exc):
+        busy, total = cpu_jiffies()
+        ticks = os.sysconf("SC_CLK_TCK")
+        ours = (children_cpu() - self.children) * ticks
+        self.fraction = max(0.0, (busy - self.busy) - ours) / max(1, total - self.total)
+
+
+def wait_until_quiet(limit_seconds):
+    """Waits (up to limit_seconds) for a 2-second window in which the machine is >= 95% idle."""
+    deadline = time.time() + limit_seconds
+    while True:
+        busy, total = cpu_jiffies()
+        time.sleep(2.0)
+        busy2, total2 = cpu_jiffies()
+        fraction = (busy2 - busy) / max(1, total2 - total)
+        if fraction <= 0.05 or time.time() >= deadline:
+            return fraction
+
+
 def run_json(cmd, env):
     proc = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True)
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -168,6 +211,8 @@ def main():
                         default=os.path.join(REPO, "scenarios", "data", "tables", "zhejiang_2017_42"))
     parser.add_argument("--process-runs", type=int, default=30)
     parser.add_argument("--json", help="also write every measurement to this file")
+    parser.add_argument("--wait-quiet", type=float, default=0.0, metavar="SECONDS",
+                        help="before each measurement wait up to SECONDS for an idle machine")
     parser.add_argument("--worker", nargs=2, metavar=("DIR", "REPEATS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
 
@@ -201,16 +246,22 @@ def main():
                 repeats = max(3, round(REPEATS.get(n, 3) * args.repeat_scale))
                 print(f"[threads={threads}] n={n} ({meta['source']}, k={meta['k']}, "
                       f"m={meta['m']}): timing...", file=sys.stderr, flush=True)
-                load_before = os.getloadavg()[0]
-                icsim = run_json([timing, "time", folder, str(repeats)], env)
-                py = run_json([sys.executable, os.path.abspath(__file__), "--worker", folder,
-                               str(repeats)], env)
+                if args.wait_quiet > 0:
+                    wait_until_quiet(args.wait_quiet)
+                with ForeignLoad() as load:
+                    icsim = run_json([timing, "time", folder, str(repeats)], env)
+                    py = run_json([sys.executable, os.path.abspath(__file__), "--worker", folder,
+                                   str(repeats)], env)
                 results["sizes"].setdefault(str(n), {})[str(threads)] = {
                     "problem": meta, "icsim": icsim["tasks"], "numpy": py["numpy"],
                     "scipy": py["scipy"], "check": py["check"],
                     "icsim_blas_threads": icsim["blas_threads"],
-                    "loadavg_before": load_before}
-            results["process"][str(threads)] = measure_process(args, timing, env, threads, tmp)
+                    "other_load": load.fraction}
+            if args.wait_quiet > 0:
+                wait_until_quiet(args.wait_quiet)
+            with ForeignLoad() as load:
+                results["process"][str(threads)] = measure_process(args, timing, env, threads, tmp)
+            results["process"][str(threads)]["other_load"] = load.fraction
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -273,9 +324,11 @@ def report(results, sizes, thread_settings):
                   f"scipy-icsim {c['scipy_vs_icsim']:.1e}, numpy-scipy "
                   f"{c['numpy_vs_scipy']:.1e} -> {'OK' if ok else 'MISMATCH'}; "
                   f"{r['problem']['source']}, k={r['problem']['k']}; "
-                  f"load avg before {r['loadavg_before']:.2f}")
+                  f"other processes used {100 * r['other_load']:.0f}% of the cores meanwhile")
         p = results["process"][str(threads)]
         floor = p["floor"]
+        print(f"other processes used {100 * p['other_load']:.0f}% of the cores during the process "
+              "timings")
         print(f"process start-up floor (leontief_timing noop): median {fmt_time(floor['median'])}")
         if "icsim_io" in p:
             t = p["icsim_io"]

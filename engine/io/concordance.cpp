@@ -141,9 +141,7 @@ Concordance load_concordance(const std::string& path, const IOTable& table,
       throw InputError(located(path, 0,
                                "sector '" + table.codes[j] + "' has weights summing to " +
                                    fmt(sum) + " across the clusters of system '" + system +
-                                   "' (lines " + lines +
-                                   "); the shares of one sector cannot "
-                                   "exceed 1"));
+                                   "' (lines " + lines + "); one sector's shares cannot exceed 1"));
     }
   }
   return con;
