@@ -13,6 +13,7 @@
 #include "icsim/common/threads.hpp"
 #include "icsim/common/version.hpp"
 #include "icsim/io/concordance.hpp"
+#include "icsim/io/csv.hpp"
 #include "icsim/io/extraction.hpp"
 #include "icsim/io/leontief.hpp"
 #include "icsim/io/multipliers.hpp"
@@ -24,6 +25,8 @@ namespace po = boost::program_options;
 namespace fs = std::filesystem;
 
 namespace icsim::cli {
+using io::csv_escape;
+using io::csv_number;
 namespace {
 
 const char* kExamples = R"(Examples:
@@ -64,19 +67,6 @@ std::vector<std::string> split(const std::string& s, char sep) {
   return out;
 }
 
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
-std::string num(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
-}
-
 std::string display_name(const io::IOTable& t, std::size_t j) {
   return !t.names_zh[j].empty() ? t.names_zh[j] : t.names[j];
 }
@@ -86,7 +76,8 @@ void check_writable(const std::string& path, const std::string& option) {
   if (path.empty()) return;
   fs::path parent = fs::path(path).parent_path();
   if (!parent.empty() && !fs::is_directory(parent))
-    throw InputError("--" + option + " " + path + ": the folder " + parent.string() + " does not exist");
+    throw InputError("--" + option + " " + path + ": the folder " + parent.string() +
+                     " does not exist");
 }
 
 struct Cluster {
@@ -100,11 +91,12 @@ struct Cluster {
 
 int io_command(int argc, char** argv) {
   Options o;
-  po::options_description desc("icsim io TABLE_DIR [options]\n\n"
-                               "Input-output analysis of one table folder (docs/table-format.md) or a\n"
-                               "pymrio text folder: Type I (and II) multipliers for every indicator the\n"
-                               "table has, investment multipliers, Rasmussen linkages, hypothetical\n"
-                               "extraction, and location-quotient regionalisation.\n\nOptions");
+  po::options_description desc(
+      "icsim io TABLE_DIR [options]\n\n"
+      "Input-output analysis of one table folder (docs/table-format.md) or a\n"
+      "pymrio text folder: Type I (and II) multipliers for every indicator the\n"
+      "table has, investment multipliers, Rasmussen linkages, hypothetical\n"
+      "extraction, and location-quotient regionalisation.\n\nOptions");
   // clang-format off
   desc.add_options()
     ("help,h", "this help")
@@ -149,11 +141,16 @@ int io_command(int argc, char** argv) {
   if (!(o.delta >= 0.0 && o.delta < 1.0))
     throw InputError("--delta " + std::to_string(o.delta) + ": expected a value in [0, 1)");
   io::ExtractionKind kind;
-  if (o.extraction == "complete") kind = io::ExtractionKind::complete;
-  else if (o.extraction == "backward") kind = io::ExtractionKind::backward;
-  else if (o.extraction == "forward") kind = io::ExtractionKind::forward;
-  else throw InputError("--extraction " + o.extraction + ": expected complete, backward or forward");
-  for (auto [path, name] : {std::pair{o.csv_out, "csv"}, {o.h5_out, "out"}, {o.leontief_out, "leontief"}})
+  if (o.extraction == "complete")
+    kind = io::ExtractionKind::complete;
+  else if (o.extraction == "backward")
+    kind = io::ExtractionKind::backward;
+  else if (o.extraction == "forward")
+    kind = io::ExtractionKind::forward;
+  else
+    throw InputError("--extraction " + o.extraction + ": expected complete, backward or forward");
+  for (auto [path, name] :
+       {std::pair{o.csv_out, "csv"}, {o.h5_out, "out"}, {o.leontief_out, "leontief"}})
     check_writable(path, name);
   configure_threads(o.threads);
 
@@ -180,11 +177,13 @@ int io_command(int argc, char** argv) {
   for (const auto& spec : o.concordances) {
     auto eq = spec.find('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size())
-      throw InputError("--concordance " + spec + ": expected SYSTEM=FILE, e.g. 361=clusters/361.csv");
+      throw InputError("--concordance " + spec +
+                       ": expected SYSTEM=FILE, e.g. 361=clusters/361.csv");
     io::Concordance c = io::load_concordance(spec.substr(eq + 1), table, spec.substr(0, eq));
     for (Eigen::Index k = 0; k < static_cast<Eigen::Index>(c.clusters.size()); ++k)
       clusters.push_back({c.system + "/" + c.clusters[static_cast<std::size_t>(k)],
-                          c.cluster_names[static_cast<std::size_t>(k)], c.system, c.investment_mix(k, x)});
+                          c.cluster_names[static_cast<std::size_t>(k)], c.system,
+                          c.investment_mix(k, x)});
   }
 
   std::vector<io::ExtractionResult> extractions;
@@ -202,13 +201,16 @@ int io_command(int argc, char** argv) {
   auto row_of = [&](const std::string& name) { return ind.find(name); };
 
   if (!o.quiet) {
-    std::cout << table.meta.name << " — " << table.meta.region << ", " << table.meta.year << ", " << n
-              << " sectors, money in " << table.meta.money_unit << "\n";
-    std::cout << "Multipliers per unit of final demand (Type I" << (o.type2 ? "; II = households endogenous" : "")
-              << "); linkages: Rasmussen backward (L column sums) and forward (Ghosh row sums), mean 1.\n\n";
+    std::cout << table.meta.name << " — " << table.meta.region << ", " << table.meta.year << ", "
+              << n << " sectors, money in " << table.meta.money_unit << "\n";
+    std::cout << "Multipliers per unit of final demand (Type I"
+              << (o.type2 ? "; II = households endogenous" : "")
+              << "); linkages: Rasmussen backward (L column sums) and forward (Ghosh row sums), "
+                 "mean 1.\n\n";
     std::vector<std::string> head{"code", "name", "output"};
     std::vector<std::string> shown;
-    for (const char* k : {"value_added", "compensation", "employment", "net_production_taxes", "imports"}) {
+    for (const char* k :
+         {"value_added", "compensation", "employment", "net_production_taxes", "imports"}) {
       std::string key = k;
       if (key == "compensation") key = table.meta.labour_income;
       if (key == "net_production_taxes") key = table.meta.taxes;
@@ -242,21 +244,24 @@ int io_command(int argc, char** argv) {
       std::cout << "  " << s << ": " << ind.units[static_cast<std::size_t>(row_of(s))] << "\n";
     if (inv) std::cout << "  investment bridge: " << inv->bridge_source << "\n";
     if (!clusters.empty()) {
-      std::cout << "\nInvestment multipliers per cluster (per unit invested, sector mix = weights x output):\n\n";
+      std::cout << "\nInvestment multipliers per cluster (per unit invested, sector mix = weights "
+                   "x output):\n\n";
       TextTable ct({"cluster", "name", "output", "value_added"}, {false, false, true, true});
       const int va = row_of("value_added");
       for (const auto& c : clusters) {
         Eigen::VectorXd eff = inv->type1 * c.mix;
-        ct.add_row({c.id, truncate_display(c.name, 24), fixed(eff(0), 3), va >= 0 ? fixed(eff(va), 3) : "-"});
+        ct.add_row({c.id, truncate_display(c.name, 24), fixed(eff(0), 3),
+                    va >= 0 ? fixed(eff(va), 3) : "-"});
       }
       ct.print(std::cout);
     }
     for (const auto& e : extractions) {
       std::string codes;
       for (auto& c : e.extracted) codes += (codes.empty() ? "" : ",") + c;
-      std::cout << "\nHypothetical extraction (" << o.extraction << ") of " << codes << ": total output "
-                << fixed(e.output_before, 1) << " -> " << fixed(e.output_after, 1) << ", loss "
-                << fixed(e.loss(), 1) << " (" << fixed(100.0 * e.loss_share(), 2) << " %)\n";
+      std::cout << "\nHypothetical extraction (" << o.extraction << ") of " << codes
+                << ": total output " << fixed(e.output_before, 1) << " -> "
+                << fixed(e.output_after, 1) << ", loss " << fixed(e.loss(), 1) << " ("
+                << fixed(100.0 * e.loss_share(), 2) << " %)\n";
     }
   }
 
@@ -265,18 +270,29 @@ int io_command(int argc, char** argv) {
     if (!out) throw InputError("--csv " + o.csv_out + ": cannot write the file");
     out << "code,name,name_zh";
     for (auto& k : ind.names) out << ',' << k << "_multiplier";
-    if (m.type2) for (auto& k : ind.names) out << ',' << k << "_multiplier_type2";
-    if (inv) for (auto& k : ind.names) out << ',' << k << "_investment_multiplier";
-    if (inv && m.type2) for (auto& k : ind.names) out << ',' << k << "_investment_multiplier_type2";
+    if (m.type2)
+      for (auto& k : ind.names) out << ',' << k << "_multiplier_type2";
+    if (inv)
+      for (auto& k : ind.names) out << ',' << k << "_investment_multiplier";
+    if (inv && m.type2)
+      for (auto& k : ind.names) out << ',' << k << "_investment_multiplier_type2";
     out << ",backward_linkage,forward_linkage,linkage_class\n";
     for (std::size_t j = 0; j < n; ++j) {
       const auto jj = static_cast<Eigen::Index>(j);
-      out << csv_field(table.codes[j]) << ',' << csv_field(table.names[j]) << ',' << csv_field(table.names_zh[j]);
-      for (Eigen::Index k = 0; k < m.type1.rows(); ++k) out << ',' << num(m.type1(k, jj));
-      if (m.type2) for (Eigen::Index k = 0; k < m.type2->rows(); ++k) out << ',' << num((*m.type2)(k, jj));
-      if (inv) for (Eigen::Index k = 0; k < inv->type1.rows(); ++k) out << ',' << num(inv->type1(k, jj));
-      if (inv && inv->type2) for (Eigen::Index k = 0; k < inv->type2->rows(); ++k) out << ',' << num((*inv->type2)(k, jj));
-      out << ',' << num(links.backward(jj)) << ',' << num(links.forward(jj)) << ',' << links.classification[j] << '\n';
+      out << csv_escape(table.codes[j]) << ',' << csv_escape(table.names[j]) << ','
+          << csv_escape(table.names_zh[j]);
+      for (Eigen::Index k = 0; k < m.type1.rows(); ++k) out << ',' << csv_number(m.type1(k, jj));
+      if (m.type2)
+        for (Eigen::Index k = 0; k < m.type2->rows(); ++k)
+          out << ',' << csv_number((*m.type2)(k, jj));
+      if (inv)
+        for (Eigen::Index k = 0; k < inv->type1.rows(); ++k)
+          out << ',' << csv_number(inv->type1(k, jj));
+      if (inv && inv->type2)
+        for (Eigen::Index k = 0; k < inv->type2->rows(); ++k)
+          out << ',' << csv_number((*inv->type2)(k, jj));
+      out << ',' << csv_number(links.backward(jj)) << ',' << csv_number(links.forward(jj)) << ','
+          << links.classification[j] << '\n';
     }
     if (!out) throw InputError("--csv " + o.csv_out + ": writing failed");
   }
@@ -286,11 +302,12 @@ int io_command(int argc, char** argv) {
     std::ofstream out(o.leontief_out);
     if (!out) throw InputError("--leontief " + o.leontief_out + ": cannot write the file");
     out << "code";
-    for (auto& c : table.codes) out << ',' << csv_field(c);
+    for (auto& c : table.codes) out << ',' << csv_escape(c);
     out << '\n';
     for (std::size_t i = 0; i < n; ++i) {
-      out << csv_field(table.codes[i]);
-      for (std::size_t j = 0; j < n; ++j) out << ',' << num(L(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)));
+      out << csv_escape(table.codes[i]);
+      for (std::size_t j = 0; j < n; ++j)
+        out << ',' << csv_number(L(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)));
       out << '\n';
     }
   }
@@ -313,12 +330,13 @@ int io_command(int argc, char** argv) {
     file.set_attribute("units_money", table.meta.money_unit);
     file.set_attribute("units_land", std::string("mu"));
     std::ostringstream scenario;
-    scenario << "# icsim io: the static analysis that produced this file\n[io]\ntable = \"" << o.table_dir
-             << "\"\ntype2 = " << (o.type2 ? "true" : "false") << "\ninvestment = " << (inv ? "true" : "false")
-             << "\n";
+    scenario << "# icsim io: the static analysis that produced this file\n[io]\ntable = \""
+             << o.table_dir << "\"\ntype2 = " << (o.type2 ? "true" : "false")
+             << "\ninvestment = " << (inv ? "true" : "false") << "\n";
     if (!o.regionalise.empty())
-      scenario << "regionalise = \"" << o.regionalise << "\"\ndelta = " << o.delta << "\nregional_sizes = \""
-               << o.regional_sizes << "\"\nregion = \"" << o.region << "\"\n";
+      scenario << "regionalise = \"" << o.regionalise << "\"\ndelta = " << o.delta
+               << "\nregional_sizes = \"" << o.regional_sizes << "\"\nregion = \"" << o.region
+               << "\"\n";
     file.write_text("scenario", scenario.str());
 
     output::Group g = file.group("io");
@@ -338,22 +356,36 @@ int io_command(int argc, char** argv) {
     for (Eigen::Index k = 0; k < m.type1.rows(); ++k) {
       const auto ku = static_cast<std::size_t>(k);
       g.write(ind.names[ku] + "_multiplier", {"sector"}, row_vec(m.type1, k),
-              {ind.units[ku], "Type I " + ind.long_names[ku] + " multiplier (direct + indirect) per unit of final demand", {}});
+              {ind.units[ku],
+               "Type I " + ind.long_names[ku] +
+                   " multiplier (direct + indirect) per unit of final demand",
+               {}});
       if (m.type2)
         g.write(ind.names[ku] + "_multiplier_type2", {"sector"}, row_vec(*m.type2, k),
-                {ind.units[ku], "Type II " + ind.long_names[ku] + " multiplier (direct + indirect + induced) per unit of final demand", {}});
+                {ind.units[ku],
+                 "Type II " + ind.long_names[ku] +
+                     " multiplier (direct + indirect + induced) per unit of final demand",
+                 {}});
       if (inv) {
-        std::string base = k == 0 ? "investment_multiplier" : ind.names[ku] + "_investment_multiplier";
+        std::string base =
+            k == 0 ? "investment_multiplier" : ind.names[ku] + "_investment_multiplier";
         g.write(base, {"sector"}, row_vec(inv->type1, k),
-                {ind.units[ku], "Type I " + ind.long_names[ku] + " effect per unit invested by the sector (bridge: " + inv->bridge_source + ")", {}});
+                {ind.units[ku],
+                 "Type I " + ind.long_names[ku] +
+                     " effect per unit invested by the sector (bridge: " + inv->bridge_source + ")",
+                 {}});
         if (inv->type2)
           g.write(base + "_type2", {"sector"}, row_vec(*inv->type2, k),
-                  {ind.units[ku], "Type II " + ind.long_names[ku] + " effect per unit invested by the sector", {}});
+                  {ind.units[ku],
+                   "Type II " + ind.long_names[ku] + " effect per unit invested by the sector",
+                   {}});
       }
     }
-    g.write("backward_linkage", {"sector"}, std::vector<double>(links.backward.data(), links.backward.data() + n),
+    g.write("backward_linkage", {"sector"},
+            std::vector<double>(links.backward.data(), links.backward.data() + n),
             {"1", "Rasmussen backward linkage index (column sums of L, mean 1)", {}});
-    g.write("forward_linkage", {"sector"}, std::vector<double>(links.forward.data(), links.forward.data() + n),
+    g.write("forward_linkage", {"sector"},
+            std::vector<double>(links.forward.data(), links.forward.data() + n),
             {"1", "Rasmussen forward linkage index (row sums of the Ghosh inverse, mean 1)", {}});
     g.write_strings("linkage_class", "sector", links.classification,
                     {"", "key (both > 1), backward, forward or weak", {}});
@@ -361,7 +393,11 @@ int io_command(int argc, char** argv) {
             {table.meta.money_unit, "total output of the base table", {}});
     if (!clusters.empty()) {
       std::vector<std::string> ids, cnames, systems;
-      for (auto& c : clusters) { ids.push_back(c.id); cnames.push_back(c.name); systems.push_back(c.system); }
+      for (auto& c : clusters) {
+        ids.push_back(c.id);
+        cnames.push_back(c.name);
+        systems.push_back(c.system);
+      }
       g.add_dimension("cluster", ids, "cluster as SYSTEM/CODE");
       g.write_strings("cluster_name", "cluster", cnames, {"", "cluster name", {}});
       g.write_strings("system", "cluster", systems, {"", "cluster system", {}});
@@ -369,8 +405,12 @@ int io_command(int argc, char** argv) {
         std::vector<double> v;
         for (auto& c : clusters) v.push_back(inv->type1.row(k).dot(c.mix));
         const auto ku = static_cast<std::size_t>(k);
-        g.write((k == 0 ? std::string("cluster_investment_multiplier") : ind.names[ku] + "_cluster_investment_multiplier"),
-                {"cluster"}, v, {ind.units[ku], "Type I " + ind.long_names[ku] + " effect per unit invested in the cluster", {}});
+        g.write((k == 0 ? std::string("cluster_investment_multiplier")
+                        : ind.names[ku] + "_cluster_investment_multiplier"),
+                {"cluster"}, v,
+                {ind.units[ku],
+                 "Type I " + ind.long_names[ku] + " effect per unit invested in the cluster",
+                 {}});
       }
     }
     file.commit();

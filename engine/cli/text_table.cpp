@@ -12,7 +12,8 @@ char32_t next_code_point(const std::string& s, std::size_t& i) {
   int extra = c < 0x80 ? 0 : c < 0xE0 ? 1 : c < 0xF0 ? 2 : 3;
   char32_t cp = extra == 0 ? c : c & (0x3F >> extra);
   ++i;
-  for (int k = 0; k < extra && i < s.size(); ++k, ++i) cp = (cp << 6) | (static_cast<unsigned char>(s[i]) & 0x3F);
+  for (int k = 0; k < extra && i < s.size(); ++k, ++i)
+    cp = (cp << 6) | (static_cast<unsigned char>(s[i]) & 0x3F);
   return cp;
 }
 bool wide(char32_t cp) {

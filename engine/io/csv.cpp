@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -55,16 +56,16 @@ double CsvFile::number(const CsvRecord& row, std::size_t col, bool empty_is_zero
   std::size_t end = text.find_last_not_of(" \t\r");
   if (begin == std::string::npos) {
     if (empty_is_zero) return 0.0;
-    throw InputError(located(path, row.line,
-                             "column '" + column_name + "': expected a number, found an empty cell"));
+    throw InputError(located(
+        path, row.line, "column '" + column_name + "': expected a number, found an empty cell"));
   }
   std::string trimmed = text.substr(begin, end - begin + 1);
   errno = 0;
   char* stop = nullptr;
   double value = std::strtod(trimmed.c_str(), &stop);
   if (stop != trimmed.c_str() + trimmed.size() || trimmed.empty()) {
-    throw InputError(located(path, row.line,
-                             "column '" + column_name + "': expected a number, found '" + text + "'"));
+    throw InputError(located(
+        path, row.line, "column '" + column_name + "': expected a number, found '" + text + "'"));
   }
   if (!std::isfinite(value)) {
     throw InputError(located(path, row.line,
@@ -139,6 +140,19 @@ CsvFile read_csv(const std::string& path, char delimiter) {
   std::ostringstream buffer;
   buffer << in.rdbuf();
   return parse_csv(buffer.str(), path, delimiter);
+}
+
+std::string csv_escape(const std::string& field) {
+  if (field.find_first_of(",\"\n\r") == std::string::npos) return field;
+  std::string out = "\"";
+  for (char c : field) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+std::string csv_number(double value) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.17g", value);
+  return buf;
 }
 
 }  // namespace icsim::io

@@ -44,8 +44,8 @@ Indicators standard_indicators(const IOTable& table) {
     for (std::size_t c = 0; c < table.value_added.size(); ++c)
       if (table.value_added.labels[c] != "value_added")
         add_indicator(ind, rows, table.value_added.labels[c], per_money,
-                    "value added: " + table.value_added.labels[c],
-                    va.row(static_cast<Eigen::Index>(c)));
+                      "value added: " + table.value_added.labels[c],
+                      va.row(static_cast<Eigen::Index>(c)));
   }
   if (table.imports.size() > 0) {
     Eigen::MatrixXd im = table.coefficients(table.imports);
@@ -187,8 +187,7 @@ InvestmentMultipliers compute_investment_multipliers(const IOTable& table,
 Linkages compute_linkages(const LeontiefSystem& leontief, const Eigen::VectorXd& x) {
   const Eigen::Index n = leontief.size();
   Linkages out;
-  Eigen::VectorXd column_sums =
-      leontief.solve_transposed(Eigen::RowVectorXd::Ones(n)).transpose();
+  Eigen::VectorXd column_sums = leontief.solve_transposed(Eigen::RowVectorXd::Ones(n)).transpose();
   Eigen::VectorXd ghosh_sums = ghosh_row_sums(leontief, x);
   // A sector with no output does not exist in the region: it gets no index and does not
   // pull the averages towards its trivial multiplier of 1.

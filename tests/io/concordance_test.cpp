@@ -11,26 +11,15 @@
 #include <vector>
 
 #include "icsim/common/error.hpp"
+#include "support/checks.hpp"
 
 namespace icsim::io {
 namespace {
 
+using icsim::test::expect_contains;
+using icsim::test::input_error_of;
+
 constexpr double kTol = 1e-12;
-
-void expect_contains(const std::string& text, const std::string& part) {
-  EXPECT_NE(text.find(part), std::string::npos) << "'" << part << "' not in: " << text;
-}
-
-template <class F>
-std::string input_error_of(F&& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected an InputError";
-  return {};
-}
 
 IOTable three_sectors() {
   IOTable t;

@@ -7,23 +7,14 @@
 #include <vector>
 
 #include "icsim/common/error.hpp"
+#include "support/checks.hpp"
 
 namespace icsim::io {
 namespace {
 
-constexpr double kTol = 1e-10;
+using icsim::test::mat;
 
-Eigen::MatrixXd mat(std::initializer_list<std::initializer_list<double>> rows) {
-  Eigen::MatrixXd m(static_cast<Eigen::Index>(rows.size()),
-                    static_cast<Eigen::Index>(rows.begin()->size()));
-  Eigen::Index i = 0;
-  for (const auto& r : rows) {
-    Eigen::Index j = 0;
-    for (double v : r) m(i, j++) = v;
-    ++i;
-  }
-  return m;
-}
+constexpr double kTol = 1e-10;
 
 void expect_vector_near(const Eigen::VectorXd& got, std::initializer_list<double> want,
                         const std::string& what) {

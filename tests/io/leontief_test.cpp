@@ -56,7 +56,8 @@ TEST(LeontiefSystem, ManyRightHandSidesMatchOneAtATime) {
   io::LeontiefSystem sys(t.technical_coefficients());
   Eigen::MatrixXd F = Eigen::MatrixXd::Random(3, 50).cwiseAbs();
   Eigen::MatrixXd X = sys.solve(F);
-  for (int k = 0; k < 50; ++k) EXPECT_TRUE(X.col(k).isApprox(sys.solve(Eigen::MatrixXd(F.col(k))), 1e-14));
+  for (int k = 0; k < 50; ++k)
+    EXPECT_TRUE(X.col(k).isApprox(sys.solve(Eigen::MatrixXd(F.col(k))), 1e-14));
 }
 
 TEST(LeontiefSystem, SingularSystemIsRejected) {

@@ -47,8 +47,9 @@ TEST(Multipliers, ValueAddedPlusImportsMultipliersSumToOne) {
   io::LeontiefSystem sys(t.technical_coefficients());
   auto m = io::compute_multipliers(t, sys, false);
   for (int j = 0; j < 3; ++j)
-    EXPECT_NEAR(m.type1(m.indicators.find("value_added"), j) + m.type1(m.indicators.find("imports"), j),
-                1.0, 1e-14);
+    EXPECT_NEAR(
+        m.type1(m.indicators.find("value_added"), j) + m.type1(m.indicators.find("imports"), j),
+        1.0, 1e-14);
   // No imports in the closed textbook economy: value added multiplier is exactly 1.
   auto mb = test::miller_blair_2x2();
   io::LeontiefSystem sys2(mb.technical_coefficients());
@@ -59,8 +60,8 @@ TEST(Multipliers, ValueAddedPlusImportsMultipliersSumToOne) {
 TEST(Multipliers, IndicatorsCoverEveryRowOfTheTable) {
   auto t = test::three_sector();
   auto ind = io::standard_indicators(t);
-  std::vector<std::string> expected{"output", "value_added", "compensation", "net_production_taxes",
-                                    "imports", "employment"};
+  std::vector<std::string> expected{
+      "output", "value_added", "compensation", "net_production_taxes", "imports", "employment"};
   EXPECT_EQ(ind.names, expected);
   EXPECT_EQ(ind.units[5], "persons per CNY 100 million of final demand");
   // Employment coefficient = persons / output.

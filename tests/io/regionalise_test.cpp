@@ -11,9 +11,14 @@
 #include <vector>
 
 #include "icsim/common/error.hpp"
+#include "support/checks.hpp"
 
 namespace icsim::io {
 namespace {
+
+using icsim::test::expect_contains;
+using icsim::test::input_error_of;
+using icsim::test::mat;
 
 constexpr double kTol = 1e-12;
 
@@ -21,33 +26,6 @@ constexpr double kTol = 1e-12;
 constexpr double kLambda = 0.5875937729443254;
 // log2(1 + SLQ_1) = log2(3.4) for the AFLQ column of the specialised sector.
 constexpr double kLog2_3_4 = 1.765534746362977;
-
-void expect_contains(const std::string& text, const std::string& part) {
-  EXPECT_NE(text.find(part), std::string::npos) << "'" << part << "' not in: " << text;
-}
-
-template <class F>
-std::string input_error_of(F&& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected an InputError";
-  return {};
-}
-
-Eigen::MatrixXd mat(std::initializer_list<std::initializer_list<double>> rows) {
-  Eigen::MatrixXd m(static_cast<Eigen::Index>(rows.size()),
-                    static_cast<Eigen::Index>(rows.begin()->size()));
-  Eigen::Index i = 0;
-  for (const auto& r : rows) {
-    Eigen::Index j = 0;
-    for (double v : r) m(i, j++) = v;
-    ++i;
-  }
-  return m;
-}
 
 Eigen::VectorXd vec(std::initializer_list<double> v) {
   Eigen::VectorXd out(static_cast<Eigen::Index>(v.size()));

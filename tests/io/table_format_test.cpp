@@ -48,7 +48,8 @@ class TableFolder : public ::testing::Test {
     } catch (const Error& e) {
       for (const auto& f : fragments)
         EXPECT_NE(std::string(e.what()).find(f), std::string::npos)
-            << "message lacks '" << f << "':\n" << e.what();
+            << "message lacks '" << f << "':\n"
+            << e.what();
     }
   }
   fs::path dir;
@@ -158,9 +159,12 @@ TEST_F(TableFolder, BridgeColumnsMustNotExceedOne) {
 }
 
 TEST_F(TableFolder, TableTomlErrorsNameTheKeyAndLine) {
-  write("table.toml", "name = \"x\"\nregion = \"r\"\nyear = 2017\nmoney_unit = \"m\"\nsource = \"s\"\nyaer = 1\n");
+  write(
+      "table.toml",
+      "name = \"x\"\nregion = \"r\"\nyear = 2017\nmoney_unit = \"m\"\nsource = \"s\"\nyaer = 1\n");
   expect_error({"table.toml:6", "unknown key 'yaer'"});
-  write("table.toml", "name = \"x\"\nregion = \"r\"\nyear = \"2017\"\nmoney_unit = \"m\"\nsource = \"s\"\n");
+  write("table.toml",
+        "name = \"x\"\nregion = \"r\"\nyear = \"2017\"\nmoney_unit = \"m\"\nsource = \"s\"\n");
   expect_error({"table.toml:3", "'year': expected an integer"});
   write("table.toml", "name = \"x\"\nregion = \"r\"\nmoney_unit = \"m\"\nsource = \"s\"\n");
   expect_error({"table.toml", "missing key 'year'"});
@@ -169,8 +173,10 @@ TEST_F(TableFolder, TableTomlErrorsNameTheKeyAndLine) {
 }
 
 TEST_F(TableFolder, Utf8BomAndChineseNamesSimplyWork) {
-  write("sectors.csv", "\xEF\xBB\xBF" "code,name,name_zh\nA,agriculture,农林牧渔产品和服务\n"
-                       "M,manufacturing,\"通信设备、计算机和其他电子设备\"\nS,services,服务业\n");
+  write("sectors.csv",
+        "\xEF\xBB\xBF"
+        "code,name,name_zh\nA,agriculture,农林牧渔产品和服务\n"
+        "M,manufacturing,\"通信设备、计算机和其他电子设备\"\nS,services,服务业\n");
   write("Z.csv", "\xEF\xBB\xBF" + read("Z.csv"));
   auto t = io::load_table(dir.string());
   EXPECT_EQ(t.names_zh[0], "农林牧渔产品和服务");

@@ -48,7 +48,7 @@ inline io::IOTable three_sector() {
   t.final_demand.labels = {"household", "gfcf"};
   t.final_demand.values.resize(3, 2);
   t.final_demand.values << 35, 10,  //
-      80, 150,                     //
+      80, 150,                      //
       170, 25;
   const Eigen::Vector3d x = t.Z.rowwise().sum() + t.final_demand.values.rowwise().sum();
   t.imports.labels = {"imports"};

@@ -32,4 +32,9 @@ CsvFile read_csv(const std::string& path, char delimiter = ',');
 CsvFile parse_csv(const std::string& text, const std::string& name_for_errors,
                   char delimiter = ',');
 
+// Writing: a field quoted per RFC 4180 when it holds a comma, quote or newline, and a number
+// with 17 significant digits so that reading it back gives the same double.
+std::string csv_escape(const std::string& field);
+std::string csv_number(double value);
+
 }  // namespace icsim::io

@@ -18,7 +18,7 @@ struct Indicators {
   std::vector<std::string> names;  // "output", "value_added", "<va component>", "imports", ...
   std::vector<std::string> units;  // e.g. "CNY 100 million per CNY 100 million", "persons per ..."
   std::vector<std::string> long_names;
-  Eigen::MatrixXd coefficients;    // k x n
+  Eigen::MatrixXd coefficients;  // k x n
   int find(const std::string& name) const;
 };
 
@@ -40,7 +40,7 @@ Eigen::MatrixXd closed_coefficients(const Eigen::MatrixXd& A, const HouseholdClo
 
 struct Multipliers {
   Indicators indicators;
-  Eigen::MatrixXd type1;  // k x n simple multipliers
+  Eigen::MatrixXd type1;                 // k x n simple multipliers
   std::optional<Eigen::MatrixXd> type2;  // k x n, households endogenous
   // Ratio multipliers type1 / direct (NaN where the direct coefficient is 0).
   Eigen::MatrixXd type1_ratio() const;
@@ -55,7 +55,7 @@ Multipliers compute_multipliers(const IOTable& table, const LeontiefSystem& leon
 // matrix C (table.gfcf_bridge, or the GFCF column's product mix when the table has no bridge):
 // (e^T L) C. Returns k x n (indicators x investing sector); type2 likewise with households.
 struct InvestmentMultipliers {
-  Eigen::MatrixXd bridge;  // n x n, the C actually used
+  Eigen::MatrixXd bridge;     // n x n, the C actually used
   std::string bridge_source;  // "gfcf_bridge.csv" or "GFCF column '<name>' product mix"
   Eigen::MatrixXd type1;
   std::optional<Eigen::MatrixXd> type2;

@@ -47,17 +47,17 @@ struct IOTable {
   // stay unique across the table (e.g. "reg1/food").
   std::vector<std::string> sector_region;
 
-  Eigen::MatrixXd Z;         // n x n regional intermediate flows
-  Labelled final_demand;     // values: n x k
-  Labelled value_added;      // values: c x n
-  Labelled imports;          // values: r x n (intermediate imports / inflows by using sector)
-  Labelled satellites;       // values: s x n, totals per sector (not coefficients)
+  Eigen::MatrixXd Z;      // n x n regional intermediate flows
+  Labelled final_demand;  // values: n x k
+  Labelled value_added;   // values: c x n
+  Labelled imports;       // values: r x n (intermediate imports / inflows by using sector)
+  Labelled satellites;    // values: s x n, totals per sector (not coefficients)
   std::optional<Eigen::MatrixXd> gfcf_bridge;  // n x n, column j = products bought when
                                                // sector j invests one unit (sums <= 1)
 
   std::size_t size() const { return codes.size(); }
   bool multi_region() const;
-  std::vector<std::string> regions() const;  // distinct regions in order of first appearance
+  std::vector<std::string> regions() const;         // distinct regions in order of first appearance
   int sector_index(const std::string& code) const;  // -1 if absent
 
   // x: row sums of Z and F (the definition used throughout).
