@@ -1,11 +1,6 @@
 #include "icsim/io/leontief.hpp"
 
-#include <lapacke.h>
-
-#include <algorithm>
 #include <sstream>
-#include <stdexcept>
-#include <string>
 
 #include "icsim/common/error.hpp"
 
@@ -23,44 +18,33 @@ LeontiefSystem::LeontiefSystem(const Eigen::MatrixXd& A) : n_(A.rows()) {
     msg << "the coefficient matrix is " << A.rows() << " x " << A.cols() << ", expected square";
     throw ModelError(msg.str());
   }
-  lu_ = -A;
-  lu_.diagonal().array() += 1.0;
-  pivots_.resize(static_cast<std::size_t>(std::max<Eigen::Index>(n_, 1)));
-  rcond_ = 1.0;
-  if (n_ == 0) return;
-  const auto n = static_cast<lapack_int>(n_);
-  const double norm1 = lu_.cwiseAbs().colwise().sum().maxCoeff();
-  const lapack_int info = LAPACKE_dgetrf(LAPACK_COL_MAJOR, n, n, lu_.data(), n, pivots_.data());
-  if (info < 0) throw std::logic_error("dgetrf: invalid argument " + std::to_string(-info));
-  if (info == 0) LAPACKE_dgecon(LAPACK_COL_MAJOR, '1', n, lu_.data(), n, norm1, &rcond_);
-  if (info > 0 || !(rcond_ > kMinReciprocalCondition)) {
+  Eigen::MatrixXd I_minus_A = -A;
+  I_minus_A.diagonal().array() += 1.0;
+  lu_.compute(I_minus_A);
+  rcond_ = n_ == 0 ? 1.0 : lu_.rcond();
+  if (!(rcond_ > kMinReciprocalCondition)) {
     std::ostringstream msg;
-    msg << "I - A is singular (reciprocal condition number " << (info > 0 ? 0.0 : rcond_)
+    msg << "I - A is singular (reciprocal condition number " << rcond_
         << "): the Leontief system has no unique solution";
     throw ModelError(msg.str());
   }
 }
 
-Eigen::MatrixXd LeontiefSystem::solve_impl(Eigen::MatrixXd rhs, char trans) const {
-  if (n_ == 0 || rhs.cols() == 0) return rhs;
-  const auto n = static_cast<lapack_int>(n_);
-  LAPACKE_dgetrs(LAPACK_COL_MAJOR, trans, n, static_cast<lapack_int>(rhs.cols()), lu_.data(), n,
-                 pivots_.data(), rhs.data(), n);
-  return rhs;
-}
-
 Eigen::MatrixXd LeontiefSystem::solve(const Eigen::MatrixXd& demand) const {
-  return solve_impl(demand, 'N');
+  return lu_.solve(demand);
 }
 
 Eigen::MatrixXd LeontiefSystem::solve_transposed(const Eigen::MatrixXd& rows) const {
   // e^T L = (L^T e)^T, and L^T = (I - A)^-T: one transposed solve with the same factors.
-  return solve_impl(rows.transpose(), 'T').transpose();
+  // With P (I - A) = L U:  (I - A)^T y = e  <=>  U^T (L^T (P y)) = e.
+  Eigen::MatrixXd z = rows.transpose();
+  const auto& lu = lu_.matrixLU();
+  lu.triangularView<Eigen::Upper>().transpose().solveInPlace(z);
+  lu.triangularView<Eigen::UnitLower>().transpose().solveInPlace(z);
+  return (lu_.permutationP().transpose() * z).transpose();
 }
 
-Eigen::MatrixXd LeontiefSystem::inverse() const {
-  return solve_impl(Eigen::MatrixXd::Identity(n_, n_), 'N');
-}
+Eigen::MatrixXd LeontiefSystem::inverse() const { return lu_.inverse(); }
 
 Eigen::MatrixXd ghosh_inverse(const LeontiefSystem& leontief, const Eigen::VectorXd& x) {
   Eigen::MatrixXd L = leontief.inverse();

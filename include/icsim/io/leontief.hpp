@@ -3,14 +3,12 @@
 // product with it (multipliers, shocks, linkages, Ghosh row sums) goes through solve() or
 // solve_transposed(); the explicit inverse is formed only when the caller asks for L itself.
 #include <Eigen/Dense>
-#include <vector>
 
 namespace icsim::io {
 
 class LeontiefSystem {
  public:
-  // Factors I - A with partial-pivot LU (LAPACK getrf, called directly: Eigen's own blocked LU
-  // measured 1.5x slower than scipy's getrf here). Throws ModelError if
+  // Factors I - A with partial-pivot LU (LAPACK getrf through Eigen). Throws ModelError if
   // the system is singular or so ill-conditioned that results would be meaningless.
   explicit LeontiefSystem(const Eigen::MatrixXd& A);
 
@@ -27,10 +25,8 @@ class LeontiefSystem {
 
  private:
   Eigen::Index n_;
-  Eigen::MatrixXd lu_;  // L and U factors of P (I - A), LAPACK layout
-  std::vector<int> pivots_;
+  Eigen::PartialPivLU<Eigen::MatrixXd> lu_;
   double rcond_;
-  Eigen::MatrixXd solve_impl(Eigen::MatrixXd rhs, char trans) const;
 };
 
 // Ghosh inverse G = (I - B)^-1 with B = diag(x)^-1 Z; formed from the Leontief factorization
