@@ -8,7 +8,7 @@ packages=(
   libeigen3-dev libopenblas-dev liblapacke-dev
   libboost-program-options-dev
   libhdf5-dev hdf5-tools
-  libtomlplusplus-dev libcsv-dev
+  libtomlplusplus-dev libcsv-dev librandom123-dev libboost-dev
   libomp-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-numpy python3-scipy python3-pandas python3-h5py python3-xarray

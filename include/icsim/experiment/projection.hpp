@@ -1,0 +1,59 @@
+#pragma once
+// The yearly projection (MODEL.md §3 steps 1-3 with the input-output core), run as Monte Carlo
+// replications. Per replication r and year t = base+1 .. horizon:
+//  1. final demand by component grows by the scenario's growth draws (common shock times each
+//     component's loading, plus its own part, plus sector-group extras for given products);
+//  2. investment: industrial investment outside programmes grows by its own draw; programme
+//     projects (delay, failure, construction, ramp-up drawn per project) and exogenous
+//     investments add outlays; investment by investing sector becomes product demand through
+//     the bridge matrix and is added to GFCF;
+//  3. output x = L f, with capacity constraints: a sector whose demand exceeds its capacity is
+//     held at capacity and the excess is imported (mixed exogenous/endogenous solution).
+// Completed projects add capacity and, at ramped-up utilisation, sales outside the region.
+// Money values are in current prices (price index from the scenario; 1 in the base year).
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "icsim/scenario/load.hpp"
+
+namespace icsim::experiment {
+
+// Arrays are row-major over the dimensions named in the comment (replication slowest). The year
+// axis starts at the base year (which holds the base-year table) and ends at the horizon.
+struct Projection {
+  std::vector<int> years;
+  int replications = 0;
+  std::vector<std::string> sectors;         // codes
+  std::vector<std::string> sector_names;    // readable (Chinese where the table has it)
+  std::vector<std::string> clusters;        // "SYSTEM/CODE"
+  std::vector<std::string> cluster_system;  // SYSTEM of each cluster
+  std::vector<std::string> cluster_names;
+
+  // (replication, year, sector)
+  std::vector<double> sector_output, sector_value_added, sector_employment, sector_investment,
+      sector_capacity, sector_imports;
+  // (replication, year, cluster): weighted sums of the sector arrays with the concordance weights
+  std::vector<double> cluster_output, cluster_value_added, cluster_investment,
+      cluster_output_above_scale;
+  // (replication, year)
+  std::vector<double> gdp, industrial_output, industrial_value_added,
+      industrial_output_above_scale, industrial_value_added_above_scale, industrial_investment,
+      price_index;
+
+  std::size_t year_index(int year) const;  // throws std::out_of_range
+  // The series of one replication over all years, summed over its selection; understands
+  // "region/<variable>", "clusters/<variable>", "sectors/<variable>" (InputError otherwise).
+  std::vector<double> series(const scenario::Series& s, int replication) const;
+};
+
+struct RunOptions {
+  int threads = 0;  // 0 = all cores; results do not depend on it
+  // Called from the calling thread as replications finish (done, total); may be empty.
+  std::function<void(int, int)> progress;
+};
+
+// Runs every replication of the scenario (OpenMP over replications, BLAS single-threaded inside).
+Projection project(const scenario::LoadedScenario& loaded, const RunOptions& options = {});
+
+}  // namespace icsim::experiment

@@ -1,0 +1,195 @@
+#pragma once
+// A scenario: everything one `icsim run` needs, as read from a TOML scenario file after
+// `extends` inheritance and `--set` overrides (docs/scenario-reference.md lists every key).
+// Plain data; loading and validation live in scenario/load.hpp, the projection that consumes it
+// in experiment/projection.hpp.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace icsim::scenario {
+
+// A number or a random draw. Parameters used per kind:
+//   constant:   mean
+//   normal:     mean, sd
+//   lognormal:  median, sigma   (log X ~ N(log median, sigma); for growth rates X is the growth
+//                                factor 1 + g and `median` is given as the rate g)
+//   triangular: low, mode, high
+//   uniform:    low, high
+struct Distribution {
+  enum class Kind { constant, normal, lognormal, triangular, uniform };
+  Kind kind = Kind::constant;
+  double mean = 0, sd = 0, median = 0, sigma = 0, low = 0, mode = 0, high = 0;
+  double expected() const;  // the mean of the distribution (of g, for lognormal growth)
+};
+
+// An annual growth rate (a fraction: 0.05 = 5 %/year) with its uncertainty: the own
+// (idiosyncratic) draw plus `common_loading` times the scenario-wide common shock of that year.
+// `per_year` = true draws the own part afresh every year; false draws it once per replication
+// and keeps it for every year (uncertainty about the trend rather than year-to-year noise).
+struct Growth {
+  Distribution rate;
+  double common_loading = 1.0;
+  bool per_year = true;
+};
+
+struct RegionalisationSpec {
+  std::string sizes;  // CSV code,<measure> (io::load_regional_sizes), absolute path
+  std::string method = "flq";
+  double delta = 0.3;
+  std::string region;
+};
+
+struct TableSpec {
+  std::string path;  // table folder (absolute, resolved against the scenario file's folder)
+  std::optional<RegionalisationSpec> regionalise;  // regionalise the table at load
+};
+
+struct ClusterSystemSpec {
+  std::string system;  // e.g. "361-2023"
+  std::string path;    // concordance CSV, absolute
+};
+
+// Extra growth of the final demand for a group of products, on top of their components' growth
+// (e.g. "exports of petrochemicals grow 2 points faster"). Products named by sector code or by
+// cluster ("SYSTEM/CODE": the cluster's sectors, weight > 0).
+struct SectorGroupGrowth {
+  std::string name;
+  std::vector<std::string> sectors;
+  std::vector<std::string> clusters;
+  Growth growth;
+};
+
+struct DemandGrowth {
+  Growth common;  // the common shock: its draw (mean usually 0) is shared by every component
+  std::vector<std::pair<std::string, Growth>> final_demand;  // by final-demand column label;
+                                                             // unlisted columns stay constant
+  std::vector<SectorGroupGrowth> sector_groups;
+};
+
+struct RegionSpec {
+  std::string name;
+  // Sectors the bureau counts as "industry" (mining, manufacturing, utilities): the base of the
+  // /region industrial aggregates, of industrial investment and of capacity constraints.
+  std::vector<std::string> industrial_sectors;
+  // 规上 (above-scale) share of industrial output and of industrial value added in the base
+  // year: the bureau reports above-scale figures, the table covers all firms.
+  double above_scale_output_share = 1.0;
+  double above_scale_value_added_share = 1.0;
+};
+
+struct CapacitySpec {
+  bool enabled = true;
+  double utilisation = 0.78;  // base-year output / capacity of each constrained sector
+  std::vector<std::string> sectors;  // constrained sectors; empty = region.industrial_sectors
+  Growth trend_growth;  // growth of capacity other than from programme projects
+};
+
+struct InvestmentSpec {
+  double industrial_base = 0;  // base-year industrial fixed-asset investment (money unit)
+  Growth growth;               // growth of industrial investment outside the programmes
+  // Annual output capacity (at full ramp-up) that one unit of completed investment adds.
+  double output_per_investment = 1.0;
+  Growth other_gfcf_growth;  // growth of the rest of gross fixed capital formation
+};
+
+// A programme of projects (MODEL.md §3 step 7): e.g. "双百" 112 projects, 570 亿.
+struct Programme {
+  std::string name;   // identifier
+  std::string label;  // readable (Chinese) name
+  std::string source;
+  int projects = 1;
+  double investment = 0;  // total, money unit
+  // Where the money goes: "SYSTEM/CLUSTER" or a sector code -> share; shares sum to 1.
+  std::vector<std::pair<std::string, double>> split;
+  int start_year = 0;
+  int construction_years = 1;  // outlays spread evenly over these years
+  int ramp_up_years = 0;       // output rises linearly to full capacity over these years
+  double delay_probability = 0;
+  int max_delay_years = 1;  // a delayed project starts 1..max_delay_years late (uniform)
+  double failure_probability = 0;  // a failed project never starts
+  bool adds_capacity = true;
+};
+
+// A one-off investment outside the programmes (e.g. a known plant), in a cluster or sector.
+struct ExogenousInvestment {
+  std::string name;
+  std::string target;  // "SYSTEM/CLUSTER" or sector code
+  int year = 0;
+  double amount = 0;
+  int construction_years = 1;
+  bool adds_capacity = true;
+};
+
+// A series of the projection, summed over a selection: metric "region/<variable>" (no
+// selection), "clusters/<variable>" or "sectors/<variable>" with codes ("SYSTEM/CODE" for
+// clusters; "SYSTEM/*" = every cluster of a system; "*" = every sector).
+struct Series {
+  std::string metric;
+  std::vector<std::string> select;
+};
+
+// A stated target (MODEL.md §4). Thresholds of growth/share/change kinds are in percent.
+//   level:  value(year) op threshold
+//   growth: (value(year) / value(base_year) - 1) * 100 op threshold   (base_year default year-1)
+//   cagr:   annualised growth from base_year to year, percent
+//   share:  value(year) / denominator(year) * 100 op threshold
+//   change: same as growth, phrased "change vs base" (intensity targets)
+struct Target {
+  enum class Kind { level, growth, cagr, share, change };
+  enum class Op { at_least, at_most };
+  std::string id;
+  std::string text;  // the plan's words
+  std::string source;
+  std::string programme;
+  Series series;
+  std::optional<Series> denominator;  // share targets
+  Kind kind = Kind::level;
+  Op op = Op::at_least;
+  double threshold = 0;
+  std::string unit;
+  int year = 0;
+  int base_year = 0;  // 0 = default
+  // Non-empty: the model cannot evaluate this target yet; `icsim run` lists it as
+  // "not evaluated: needs <needs>".
+  std::string needs;
+};
+
+// A reported figure for a backtest: compared with the projection's median and 90 % band.
+struct Actual {
+  Series series;
+  int year = 0;
+  double value = 0;
+  std::string unit;
+  std::string source;
+};
+
+struct Scenario {
+  std::string name;
+  std::string description;
+  std::string file;  // the scenario file given on the command line (absolute)
+  int base_year = 0;
+  int horizon = 0;  // last projected year
+  std::uint64_t seed = 0;
+  int replications = 1;
+
+  TableSpec table;
+  std::vector<ClusterSystemSpec> clusters;
+  RegionSpec region;
+  DemandGrowth growth;
+  Growth price_growth;  // annual growth of the price index; results are in current prices
+  CapacitySpec capacity;
+  InvestmentSpec investment;
+  std::vector<Programme> programmes;
+  std::vector<ExogenousInvestment> exogenous_investment;
+  std::vector<Target> targets;
+  std::vector<Actual> actuals;
+
+  // The fully resolved scenario (after extends and --set) as TOML text, stored in results so
+  // that a run can be repeated exactly.
+  std::string resolved_toml;
+};
+
+}  // namespace icsim::scenario
