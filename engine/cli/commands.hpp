@@ -2,4 +2,6 @@
 // Subcommands of the icsim program; argv[0] is the subcommand's name.
 namespace icsim::cli {
 int io_command(int argc, char** argv);
+int validate_command(int argc, char** argv);  // validate_command.cpp
+int run_command(int argc, char** argv);
 }  // namespace icsim::cli

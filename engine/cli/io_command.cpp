@@ -20,6 +20,7 @@
 #include "icsim/io/regionalise.hpp"
 #include "icsim/io/table_format.hpp"
 #include "icsim/output/result_file.hpp"
+#include "icsim/output/run_result.hpp"
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
@@ -316,19 +317,7 @@ int io_command(int argc, char** argv) {
 
   if (!o.h5_out.empty()) {
     output::ResultFile file(o.h5_out);
-    std::time_t now = std::time(nullptr);
-    char stamp[32];
-    std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
-    file.set_attribute("icsim_version", std::string(version()));
-    file.set_attribute("git_commit", std::string(git_commit()));
-    file.set_attribute("scenario_name", table.meta.name);
-    file.set_attribute("created_utc", std::string(stamp));
-    file.set_attribute("seed", std::int64_t{0});
-    file.set_attribute("replications", std::int64_t{0});
-    file.set_attribute("threads", std::int64_t{o.threads});
-    file.set_attribute("processes", std::int64_t{1});
-    file.set_attribute("units_money", table.meta.money_unit);
-    file.set_attribute("units_land", std::string("mu"));
+    output::write_provenance(file, {table.meta.name, 0, 0, o.threads, 1, table.meta.money_unit});
     std::ostringstream scenario;
     scenario << "# icsim io: the static analysis that produced this file\n[io]\ntable = \""
              << o.table_dir << "\"\ntype2 = " << (o.type2 ? "true" : "false")

@@ -13,9 +13,13 @@ void usage(std::ostream& out) {
   out << "icsim " << icsim::version() << " - industrial-cluster simulation engine\n\n"
       << "Usage: icsim COMMAND [options]\n\n"
       << "Commands:\n"
+      << "  run SCENARIO     project a scenario over its Monte Carlo replications and judge its\n"
+      << "                   targets (probability, first year); see 'icsim run --help'\n"
       << "  io TABLE_DIR     input-output analysis of a table: multipliers (Type I/II, "
          "investment),\n"
-      << "                   linkages, extraction, regionalisation; see 'icsim io --help'\n\n"
+      << "                   linkages, extraction, regionalisation; see 'icsim io --help'\n"
+      << "  validate FILE... check scenario files (schema, table, concordances, codes) and\n"
+      << "                   report every problem; see 'icsim validate --help'\n\n"
       << "Options:\n"
       << "  -h, --help       this help\n"
       << "  --version        version and the commit it was built from\n";
@@ -38,6 +42,8 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (command == "io") return icsim::cli::io_command(argc - 1, argv + 1);
+    if (command == "run") return icsim::cli::run_command(argc - 1, argv + 1);
+    if (command == "validate") return icsim::cli::validate_command(argc - 1, argv + 1);
     std::cerr << "icsim: unknown command '" << command << "'\n\n";
     usage(std::cerr);
     return 2;

@@ -158,27 +158,30 @@ Multipliers compute_multipliers(const IOTable& table, const LeontiefSystem& leon
   return m;
 }
 
+Eigen::MatrixXd investment_bridge(const IOTable& table, std::string* source) {
+  const Eigen::Index n = static_cast<Eigen::Index>(table.size());
+  if (table.gfcf_bridge) {
+    if (source) *source = "gfcf_bridge.csv";
+    return *table.gfcf_bridge;
+  }
+  const int col = table.final_demand.find(table.meta.gfcf);
+  if (col < 0)
+    throw InputError("investment multipliers need gfcf_bridge.csv or a final-demand column '" +
+                     table.meta.gfcf + "' (set gfcf in table.toml to name another column)");
+  const Eigen::VectorXd gfcf = table.final_demand.values.col(col);
+  const double total = gfcf.sum();
+  if (!(total > 0.0))
+    throw InputError("investment multipliers: final-demand column '" + table.meta.gfcf +
+                     "' sums to " + std::to_string(total) + ", expected a positive total");
+  // Without an investment matrix every sector is assumed to buy the region's GFCF mix.
+  if (source) *source = "product mix of final-demand column '" + table.meta.gfcf + "'";
+  return gfcf.replicate(1, n) / total;
+}
+
 InvestmentMultipliers compute_investment_multipliers(const IOTable& table,
                                                      const Multipliers& multipliers) {
   InvestmentMultipliers out;
-  const Eigen::Index n = static_cast<Eigen::Index>(table.size());
-  if (table.gfcf_bridge) {
-    out.bridge = *table.gfcf_bridge;
-    out.bridge_source = "gfcf_bridge.csv";
-  } else {
-    const int col = table.final_demand.find(table.meta.gfcf);
-    if (col < 0)
-      throw InputError("investment multipliers need gfcf_bridge.csv or a final-demand column '" +
-                       table.meta.gfcf + "' (set gfcf in table.toml to name another column)");
-    const Eigen::VectorXd gfcf = table.final_demand.values.col(col);
-    const double total = gfcf.sum();
-    if (!(total > 0.0))
-      throw InputError("investment multipliers: final-demand column '" + table.meta.gfcf +
-                       "' sums to " + std::to_string(total) + ", expected a positive total");
-    // Without an investment matrix every sector is assumed to buy the region's GFCF mix.
-    out.bridge = gfcf.replicate(1, n) / total;
-    out.bridge_source = "product mix of final-demand column '" + table.meta.gfcf + "'";
-  }
+  out.bridge = investment_bridge(table, &out.bridge_source);
   out.type1 = multipliers.type1 * out.bridge;
   if (multipliers.type2) out.type2 = *multipliers.type2 * out.bridge;
   return out;

@@ -23,7 +23,8 @@ namespace icsim::experiment {
 // axis starts at the base year (which holds the base-year table) and ends at the horizon.
 struct Projection {
   std::vector<int> years;
-  int replications = 0;
+  int replications = 0;       // replications held (indices below are local: 0 .. replications-1)
+  int first_replication = 0;  // global number of local replication 0 (RunOptions)
   std::vector<std::string> sectors;         // codes
   std::vector<std::string> sector_names;    // readable (Chinese where the table has it)
   std::vector<std::string> clusters;        // "SYSTEM/CODE"
@@ -37,9 +38,11 @@ struct Projection {
   std::vector<double> cluster_output, cluster_value_added, cluster_investment,
       cluster_output_above_scale;
   // (replication, year)
-  std::vector<double> gdp, industrial_output, industrial_value_added,
-      industrial_output_above_scale, industrial_value_added_above_scale, industrial_investment,
-      price_index;
+  std::vector<double> gdp, industrial_output, industrial_value_added, industrial_output_above_scale,
+      industrial_value_added_above_scale, industrial_investment, price_index;
+
+  // Modelling choices the data forced (e.g. GFCF entries clipped at 0), one sentence each.
+  std::vector<std::string> notes;
 
   std::size_t year_index(int year) const;  // throws std::out_of_range
   // The series of one replication over all years, summed over its selection; understands
@@ -51,6 +54,11 @@ struct RunOptions {
   int threads = 0;  // 0 = all cores; results do not depend on it
   // Called from the calling thread as replications finish (done, total); may be empty.
   std::function<void(int, int)> progress;
+  // Run only replications first_replication .. first_replication + replication_count - 1
+  // (-1 = through the scenario's last): each gives the same numbers as in a full run, so runs
+  // can be split across processes.
+  int first_replication = 0;
+  int replication_count = -1;
 };
 
 // Runs every replication of the scenario (OpenMP over replications, BLAS single-threaded inside).

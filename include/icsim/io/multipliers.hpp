@@ -51,6 +51,12 @@ struct Multipliers {
 Multipliers compute_multipliers(const IOTable& table, const LeontiefSystem& leontief,
                                 bool with_type2);
 
+// The bridge matrix C (n x n, column j = products bought when sector j invests one unit):
+// table.gfcf_bridge if the table has one, else every column is the product mix of the GFCF
+// final-demand column (meta.gfcf). `source` (if given) receives a description of which was used.
+// Throws InputError if the table has neither a bridge nor a GFCF column with a positive total.
+Eigen::MatrixXd investment_bridge(const IOTable& table, std::string* source = nullptr);
+
 // Investment multipliers: effect per unit invested by each investing sector, through the bridge
 // matrix C (table.gfcf_bridge, or the GFCF column's product mix when the table has no bridge):
 // (e^T L) C. Returns k x n (indicators x investing sector); type2 likewise with households.

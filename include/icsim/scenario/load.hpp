@@ -38,7 +38,7 @@ Override parse_override(const std::string& argument);  // InputError if there is
 // A scenario with its data loaded: what the projection runs on.
 struct LoadedScenario {
   Scenario scenario;
-  io::IOTable table;                    // regionalised when the scenario asks for it
+  io::IOTable table;                     // regionalised when the scenario asks for it
   std::vector<io::Concordance> systems;  // in the order of scenario.clusters
 };
 
@@ -47,8 +47,7 @@ std::vector<Diagnostic> validate_scenario(const std::string& path,
                                           const std::vector<Override>& overrides = {});
 
 // Loads and validates; throws InputError listing every diagnostic (one per line) if any.
-LoadedScenario load_scenario(const std::string& path,
-                             const std::vector<Override>& overrides = {});
+LoadedScenario load_scenario(const std::string& path, const std::vector<Override>& overrides = {});
 
 // Schema pass only, without loading the data (for tests and `icsim validate --schema-only`).
 Scenario parse_scenario(const std::string& path, const std::vector<Override>& overrides = {});

@@ -82,9 +82,9 @@ struct RegionSpec {
 
 struct CapacitySpec {
   bool enabled = true;
-  double utilisation = 0.78;  // base-year output / capacity of each constrained sector
+  double utilisation = 0.78;         // base-year output / capacity of each constrained sector
   std::vector<std::string> sectors;  // constrained sectors; empty = region.industrial_sectors
-  Growth trend_growth;  // growth of capacity other than from programme projects
+  Growth trend_growth;               // growth of capacity other than from programme projects
 };
 
 struct InvestmentSpec {
@@ -108,7 +108,7 @@ struct Programme {
   int construction_years = 1;  // outlays spread evenly over these years
   int ramp_up_years = 0;       // output rises linearly to full capacity over these years
   double delay_probability = 0;
-  int max_delay_years = 1;  // a delayed project starts 1..max_delay_years late (uniform)
+  int max_delay_years = 1;         // a delayed project starts 1..max_delay_years late (uniform)
   double failure_probability = 0;  // a failed project never starts
   bool adds_capacity = true;
 };

@@ -1,0 +1,291 @@
+// Lays a run's projection and target verdicts out as RESULTS.md specifies. Each group repeats
+// the dimensions it uses (netCDF-4 scopes dimensions by group), so that every group opens on
+// its own with xarray.open_dataset(path, engine="h5netcdf", group=G).
+#include "icsim/output/run_result.hpp"
+
+#include <cmath>
+#include <ctime>
+#include <limits>
+
+#include "icsim/common/version.hpp"
+
+namespace icsim::output {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+std::string utc_now() {
+  std::time_t now = std::time(nullptr);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+  return stamp;
+}
+
+std::vector<std::int64_t> to_int64(const std::vector<int>& v) {
+  return std::vector<std::int64_t>(v.begin(), v.end());
+}
+
+// The dimensions shared by the projection groups: point (1), replication, year.
+void add_run_dimensions(Group& g, const experiment::Projection& p) {
+  g.add_dimension("point", std::vector<std::int64_t>{0}, "sweep point (a single point for a run)");
+  std::vector<std::int64_t> reps(static_cast<std::size_t>(p.replications));
+  for (std::size_t r = 0; r < reps.size(); ++r) reps[r] = static_cast<std::int64_t>(r);
+  g.add_dimension("replication", reps, "Monte Carlo replication");
+  g.add_dimension("year", to_int64(p.years), "calendar year (the first is the base year)", "year");
+}
+
+const char* kReplicationYearNote =
+    "money in current prices (base-year prices times region/price_index)";
+
+void write_sectors(ResultFile& file, const RunOutputs& run) {
+  const auto& p = *run.projection;
+  const std::string money = run.loaded->table.meta.money_unit;
+  Group g = file.group("sectors");
+  add_run_dimensions(g, p);
+  g.add_dimension("sector", p.sectors, "sector code of the input-output table");
+  g.write_strings("sector_name", "sector", p.sector_names, {"", "sector name", {}});
+  const std::vector<std::string> dims = {"point", "replication", "year", "sector"};
+  g.write("output", dims, p.sector_output, {money, "gross output", {}});
+  g.write("value_added", dims, p.sector_value_added, {money, "value added", {}});
+  g.write("employment", dims, p.sector_employment, {"persons", "employment", {}});
+  g.write(
+      "investment", dims, p.sector_investment,
+      {money, "fixed-asset investment by investing sector (industrial trend + programmes)", {}});
+  g.write("capacity", dims, p.sector_capacity,
+          {money, "output capacity (NaN where the sector is not capacity-constrained)", {}});
+  g.write("imports", dims, p.sector_imports,
+          {money,
+           "imports and inflows: intermediate imports of the sector plus demand for its "
+           "product above its capacity",
+           {}});
+  g.set_attribute("note", std::string(kReplicationYearNote));
+}
+
+void write_clusters(ResultFile& file, const RunOutputs& run) {
+  const auto& p = *run.projection;
+  if (p.clusters.empty()) return;
+  const std::string money = run.loaded->table.meta.money_unit;
+  Group g = file.group("clusters");
+  add_run_dimensions(g, p);
+  g.add_dimension("cluster", p.clusters, "cluster as SYSTEM/CODE");
+  g.write_strings("system", "cluster", p.cluster_system, {"", "cluster system (programme)", {}});
+  g.write_strings("cluster_name", "cluster", p.cluster_names, {"", "cluster name", {}});
+  const std::vector<std::string> dims = {"point", "replication", "year", "cluster"};
+  g.write("output", dims, p.cluster_output, {money, "gross output (concordance-weighted)", {}});
+  g.write("value_added", dims, p.cluster_value_added, {money, "value added", {}});
+  g.write("investment", dims, p.cluster_investment, {money, "fixed-asset investment", {}});
+  g.write("output_above_scale", dims, p.cluster_output_above_scale,
+          {money, "gross output of above-scale (规上) firms", {}});
+  g.set_attribute("note", std::string(kReplicationYearNote));
+}
+
+void write_region(ResultFile& file, const RunOutputs& run) {
+  const auto& p = *run.projection;
+  const std::string money = run.loaded->table.meta.money_unit;
+  Group g = file.group("region");
+  add_run_dimensions(g, p);
+  const std::vector<std::string> dims = {"point", "replication", "year"};
+  g.write("gdp", dims, p.gdp, {money, "gross domestic product (sum of value added)", {}});
+  g.write("industrial_output", dims, p.industrial_output,
+          {money, "gross output of industry (all firms)", {}});
+  g.write("industrial_value_added", dims, p.industrial_value_added,
+          {money, "value added of industry (all firms, 全部工业增加值)", {}});
+  g.write("industrial_output_above_scale", dims, p.industrial_output_above_scale,
+          {money, "gross output of above-scale industry (规上工业总产值)", {}});
+  g.write("industrial_value_added_above_scale", dims, p.industrial_value_added_above_scale,
+          {money, "value added of above-scale industry (规上工业增加值)", {}});
+  g.write("industrial_investment", dims, p.industrial_investment,
+          {money, "industrial fixed-asset investment (工业投资)", {}});
+  g.write("price_index", dims, p.price_index, {"1", "price index (base year = 1)", {}});
+  g.set_attribute("region", run.loaded->scenario.region.name);
+  g.set_attribute("note", std::string(kReplicationYearNote));
+}
+
+std::string op_text(scenario::Target::Op op) {
+  return op == scenario::Target::Op::at_least ? ">=" : "<=";
+}
+
+std::string kind_text(scenario::Target::Kind kind) {
+  switch (kind) {
+    case scenario::Target::Kind::level:
+      return "level";
+    case scenario::Target::Kind::growth:
+      return "growth";
+    case scenario::Target::Kind::cagr:
+      return "cagr";
+    case scenario::Target::Kind::share:
+      return "share";
+    case scenario::Target::Kind::change:
+      return "change";
+  }
+  return "level";
+}
+
+std::string series_text(const scenario::Series& s) {
+  std::string out = s.metric;
+  if (!s.select.empty()) {
+    out += "[";
+    for (std::size_t i = 0; i < s.select.size(); ++i) out += (i ? "," : "") + s.select[i];
+    out += "]";
+  }
+  return out;
+}
+
+void write_targets(ResultFile& file, const RunOutputs& run) {
+  const auto& p = *run.projection;
+  const auto& report = *run.targets;
+  Group g = file.group("targets");
+  const std::size_t k = report.evaluated.size();
+  const auto reps = static_cast<std::size_t>(p.replications);
+  g.add_dimension("point", std::vector<std::int64_t>{0}, "sweep point (a single point for a run)");
+  std::vector<std::int64_t> rep_coords(reps);
+  for (std::size_t r = 0; r < reps; ++r) rep_coords[r] = static_cast<std::int64_t>(r);
+  g.add_dimension("replication", rep_coords, "Monte Carlo replication");
+
+  std::vector<std::string> ids, texts, sources, metrics, ops, kinds, units, programmes;
+  std::vector<double> thresholds, years, base_years;
+  for (const auto& o : report.evaluated) {
+    const auto& t = *o.target;
+    ids.push_back(t.id);
+    texts.push_back(t.text);
+    sources.push_back(t.source);
+    programmes.push_back(t.programme);
+    std::string metric = series_text(t.series);
+    if (t.denominator) metric += " / " + series_text(*t.denominator);
+    metrics.push_back(metric);
+    ops.push_back(op_text(t.op));
+    kinds.push_back(kind_text(t.kind));
+    units.push_back(t.unit);
+    thresholds.push_back(t.threshold);
+    years.push_back(t.year);
+    base_years.push_back(t.base_year ? t.base_year : kNaN);
+  }
+  g.add_dimension("target", ids, "target identifier");
+  g.write_strings("text", "target", texts, {"", "the target as the plan states it", {}});
+  g.write_strings("source", "target", sources, {"", "document the target comes from", {}});
+  g.write_strings("programme", "target", programmes, {"", "programme or plan", {}});
+  g.write_strings("metric", "target", metrics,
+                  {"", "projected series the target is tested on", {}});
+  g.write_strings("operator", "target", ops, {"", "comparison with the threshold", {}});
+  g.write_strings("kind", "target", kinds,
+                  {"", "level, growth, cagr, share or change (percent for all but level)", {}});
+  g.write_strings("unit", "target", units, {"", "unit of threshold and value", {}});
+  g.write("threshold", {"target"}, thresholds, {"", "threshold (in the target's unit)", {}});
+  g.write("year", {"target"}, years, {"year", "year the target applies to", {}});
+  g.write("base_year", {"target"}, base_years,
+          {"year", "base year of growth targets (NaN: the year before)", {}});
+
+  std::vector<std::int8_t> reached(reps * k);
+  std::vector<double> value(reps * k), first(reps * k);
+  for (std::size_t r = 0; r < reps; ++r)
+    for (std::size_t i = 0; i < k; ++i) {
+      const auto& o = report.evaluated[i];
+      reached[r * k + i] = static_cast<std::int8_t>(o.reached[r]);
+      value[r * k + i] = o.value[r];
+      first[r * k + i] = o.first_year[r] > 0 ? o.first_year[r] : kNaN;
+    }
+  g.write("reached", {"point", "replication", "target"}, reached,
+          {"1", "1 if the target is reached in the replication", {}});
+  g.write("value", {"point", "replication", "target"}, value,
+          {"", "the target's quantity in its year (its unit)", {}});
+  g.write("first_year_reached", {"point", "replication", "target"}, first,
+          {"year", "first year the target's condition holds (NaN: never within the horizon)", {}});
+  std::vector<double> prob, low, high, fy_median, v_median, v05, v95;
+  for (const auto& o : report.evaluated) {
+    prob.push_back(o.probability);
+    low.push_back(o.interval.low);
+    high.push_back(o.interval.high);
+    fy_median.push_back(o.first_year_median ? *o.first_year_median : kNaN);
+    v_median.push_back(o.value_median);
+    v05.push_back(o.value_p05);
+    v95.push_back(o.value_p95);
+  }
+  const std::vector<std::string> pt = {"point", "target"};
+  g.write("probability", pt, prob, {"1", "share of replications reaching the target", {}});
+  g.write("probability_low", pt, low, {"1", "95 % Wilson interval, lower bound", {}});
+  g.write("probability_high", pt, high, {"1", "95 % Wilson interval, upper bound", {}});
+  g.write("first_year_reached_median", pt, fy_median,
+          {"year", "median first year reached, over replications that reach it", {}});
+  g.write("value_median", pt, v_median, {"", "median of value", {}});
+  g.write("value_p05", pt, v05, {"", "5th percentile of value", {}});
+  g.write("value_p95", pt, v95, {"", "95th percentile of value", {}});
+
+  // Targets the model cannot speak to yet are listed, never dropped.
+  std::vector<std::string> ne_ids, ne_texts, ne_sources, ne_reasons;
+  for (const auto& [t, reason] : report.not_evaluated) {
+    ne_ids.push_back(t->id);
+    ne_texts.push_back(t->text);
+    ne_sources.push_back(t->source);
+    ne_reasons.push_back(reason);
+  }
+  g.add_dimension("not_evaluated", ne_ids, "targets listed but not evaluated");
+  g.write_strings("not_evaluated_text", "not_evaluated", ne_texts, {"", "the target", {}});
+  g.write_strings("not_evaluated_source", "not_evaluated", ne_sources, {"", "its source", {}});
+  g.write_strings("not_evaluated_reason", "not_evaluated", ne_reasons,
+                  {"", "why it is not evaluated", {}});
+}
+
+void write_backtest(ResultFile& file, const RunOutputs& run) {
+  if (!run.actuals || run.actuals->empty()) return;
+  Group g = file.group("backtest");
+  std::vector<std::string> ids, metrics, units, sources;
+  std::vector<double> years, actual, median, p05, p95, error;
+  for (std::size_t i = 0; i < run.actuals->size(); ++i) {
+    const auto& c = (*run.actuals)[i];
+    ids.push_back(std::to_string(i));
+    metrics.push_back(series_text(c.actual->series));
+    units.push_back(c.actual->unit);
+    sources.push_back(c.actual->source);
+    years.push_back(c.actual->year);
+    actual.push_back(c.actual->value);
+    median.push_back(c.median);
+    p05.push_back(c.p05);
+    p95.push_back(c.p95);
+    error.push_back(c.error_percent);
+  }
+  g.add_dimension("figure", ids, "reported figure");
+  g.write_strings("metric", "figure", metrics, {"", "projected series", {}});
+  g.write_strings("unit", "figure", units, {"", "unit of the figure", {}});
+  g.write_strings("source", "figure", sources, {"", "where the figure was reported", {}});
+  g.write("year", {"figure"}, years, {"year", "year of the figure", {}});
+  g.write("actual", {"figure"}, actual, {"", "reported value", {}});
+  g.write("median", {"figure"}, median, {"", "projection median", {}});
+  g.write("p05", {"figure"}, p05, {"", "projection 5th percentile", {}});
+  g.write("p95", {"figure"}, p95, {"", "projection 95th percentile", {}});
+  g.write("error_percent", {"figure"}, error, {"percent", "(median - actual) / actual * 100", {}});
+}
+
+}  // namespace
+
+void write_provenance(ResultFile& file, const Provenance& p) {
+  file.set_attribute("icsim_version", std::string(version()));
+  file.set_attribute("git_commit", std::string(git_commit()));
+  file.set_attribute("scenario_name", p.scenario_name);
+  file.set_attribute("created_utc", utc_now());
+  file.set_attribute("seed", static_cast<std::int64_t>(p.seed));
+  file.set_attribute("replications", static_cast<std::int64_t>(p.replications));
+  file.set_attribute("threads", std::int64_t{p.threads});
+  file.set_attribute("processes", std::int64_t{p.processes});
+  file.set_attribute("units_money", p.money_unit);
+  file.set_attribute("units_land", std::string("mu"));
+}
+
+void write_run(ResultFile& file, const RunOutputs& run) {
+  const auto& s = run.loaded->scenario;
+  write_provenance(file, {s.name, s.seed, run.projection->replications, run.threads, 1,
+                          run.loaded->table.meta.money_unit});
+  file.set_attribute("base_year", std::int64_t{s.base_year});
+  file.set_attribute("horizon", std::int64_t{s.horizon});
+  file.set_attribute("scenario_file", s.file);
+  file.set_attribute("table_name", run.loaded->table.meta.name);
+  file.set_attribute("table_source", run.loaded->table.meta.source);
+  file.write_text("scenario", s.resolved_toml,
+                  "the resolved scenario (after extends and --set) as TOML");
+  write_sectors(file, run);
+  write_clusters(file, run);
+  write_region(file, run);
+  write_targets(file, run);
+  write_backtest(file, run);
+}
+
+}  // namespace icsim::output

@@ -1,0 +1,281 @@
+// Loading a scenario: the schema pass (schema.cpp) and then the data pass here, which loads the
+// table and the concordances and checks every code, label and cluster reference against them.
+#include "icsim/scenario/load.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+
+#include "icsim/common/error.hpp"
+#include "icsim/io/regionalise.hpp"
+#include "icsim/io/table_format.hpp"
+#include "internal.hpp"
+
+namespace fs = std::filesystem;
+
+namespace icsim::scenario {
+
+double Distribution::expected() const {
+  switch (kind) {
+    case Kind::constant:
+    case Kind::normal:
+      return mean;
+    case Kind::lognormal:  // of g, where 1 + g is lognormal with median 1 + median
+      return (1.0 + median) * std::exp(0.5 * sigma * sigma) - 1.0;
+    case Kind::triangular:
+      return (low + mode + high) / 3.0;
+    case Kind::uniform:
+      return 0.5 * (low + high);
+  }
+  return mean;
+}
+
+std::string Diagnostic::to_string() const {
+  std::string out = file;
+  if (line > 0) {
+    out += ":" + std::to_string(line);
+    if (column > 0) out += ":" + std::to_string(column);
+  }
+  out += ": ";
+  if (!key.empty()) out += "key '" + key + "': ";
+  return out + message;
+}
+
+Override parse_override(const std::string& argument) {
+  const auto eq = argument.find('=');
+  auto trim = [](const std::string& s) {
+    const auto b = s.find_first_not_of(" \t");
+    if (b == std::string::npos) return std::string();
+    return s.substr(b, s.find_last_not_of(" \t") - b + 1);
+  };
+  if (eq == std::string::npos || trim(argument.substr(0, eq)).empty())
+    throw InputError("--set " + argument +
+                     ": expected KEY=VALUE, e.g. --set scenario.replications=100 or --set "
+                     "programme.shuangbai.investment=1140");
+  return Override{trim(argument.substr(0, eq)), trim(argument.substr(eq + 1))};
+}
+
+namespace {
+
+using detail::did_you_mean;
+using detail::join;
+using detail::Sink;
+using detail::Where;
+
+class DataPass {
+ public:
+  DataPass(const detail::Parsed& parsed, Sink& sink)
+      : p_(parsed), s_(parsed.scenario), sink_(sink) {}
+
+  Where at(const std::string& key) const {
+    auto it = p_.where.find(key);
+    if (it != p_.where.end()) return it->second;
+    return Where{s_.file, 0, 0, {}};
+  }
+  void error(const std::string& key, const std::string& message) {
+    sink_.add(at(key), key, message);
+  }
+
+  bool run(LoadedScenario& out) {
+    // The table.
+    try {
+      out.table = io::load_table(s_.table.path);
+    } catch (const std::exception& e) {
+      error("table.path", "the table folder does not load: " + std::string(e.what()));
+      return false;
+    }
+    if (s_.table.regionalise) {
+      const auto& r = *s_.table.regionalise;
+      try {
+        io::RegionalSizes sizes = io::load_regional_sizes(r.sizes, out.table);
+        io::RegionalisationOptions ro;
+        ro.method = io::parse_lq_method(r.method);
+        ro.delta = r.delta;
+        ro.region_name = r.region.empty() ? s_.region.name : r.region;
+        out.table = io::regionalise(out.table, sizes, ro);
+      } catch (const std::exception& e) {
+        error("table.regionalise.sizes", "regionalisation failed: " + std::string(e.what()));
+        return false;
+      }
+    }
+    table_ = &out.table;
+    if (out.table.meta.year != s_.base_year)
+      error("scenario.base_year", "must equal the table's year " +
+                                      std::to_string(out.table.meta.year) + " (" + s_.table.path +
+                                      "/table.toml), got " + std::to_string(s_.base_year));
+
+    // Concordances.
+    out.systems.reserve(s_.clusters.size());
+    for (const auto& c : s_.clusters) {
+      try {
+        out.systems.push_back(io::load_concordance(c.path, out.table, c.system));
+      } catch (const std::exception& e) {
+        error("clusters." + c.system, "the concordance does not load: " + std::string(e.what()));
+        out.systems.push_back(io::Concordance{c.system, {}, {}, {}});
+        failed_systems_.push_back(c.system);
+      }
+    }
+    systems_ = &out.systems;
+
+    for (std::size_t i = 0; i < s_.region.industrial_sectors.size(); ++i)
+      sector(s_.region.industrial_sectors[i], indexed("region.industrial_sectors", i), false);
+    for (std::size_t i = 0; i < s_.capacity.sectors.size(); ++i)
+      sector(s_.capacity.sectors[i], indexed("capacity.sectors", i), false);
+
+    // Final-demand labels.
+    std::vector<std::string> labels;
+    for (const auto& l : out.table.final_demand.labels)
+      if (l != out.table.meta.gfcf) labels.push_back(l);
+    for (const auto& [label, growth] : s_.growth.final_demand) {
+      const std::string key = "growth.final_demand." + label;
+      if (label == out.table.meta.gfcf)
+        error(key, "'" + label +
+                       "' is the table's gross fixed capital formation column, which the "
+                       "projection builds from investment: use investment.other_gfcf_growth "
+                       "(and investment.growth, programmes) instead");
+      else if (out.table.final_demand.find(label) < 0)
+        error(key, "unknown final-demand column '" + label + "'" + did_you_mean(label, labels) +
+                       " (the table's columns: " + join(labels, ", ") + ")");
+    }
+    for (std::size_t g = 0; g < s_.growth.sector_groups.size(); ++g) {
+      const auto& sg = s_.growth.sector_groups[g];
+      const std::string p = "growth.sector_group[" + std::to_string(g) + "]";
+      for (std::size_t i = 0; i < sg.sectors.size(); ++i)
+        sector(sg.sectors[i], indexed(p + ".sectors", i), false);
+      for (std::size_t i = 0; i < sg.clusters.size(); ++i)
+        cluster(sg.clusters[i], indexed(p + ".clusters", i), false);
+    }
+    for (std::size_t k = 0; k < s_.programmes.size(); ++k)
+      for (const auto& [dest, share] : s_.programmes[k].split)
+        destination(dest, "programme[" + std::to_string(k) + "].split." + dest);
+    for (std::size_t k = 0; k < s_.exogenous_investment.size(); ++k)
+      destination(s_.exogenous_investment[k].target,
+                  "exogenous_investment[" + std::to_string(k) + "].target");
+    for (std::size_t k = 0; k < s_.targets.size(); ++k) {
+      const std::string p = "target[" + std::to_string(k) + "]";
+      series(s_.targets[k].series, p);
+      if (s_.targets[k].denominator) series(*s_.targets[k].denominator, p + ".denominator");
+    }
+    for (std::size_t k = 0; k < s_.actuals.size(); ++k)
+      series(s_.actuals[k].series, "actual[" + std::to_string(k) + "]");
+    return true;
+  }
+
+ private:
+  static std::string indexed(const std::string& key, std::size_t i) {
+    return key + "[" + std::to_string(i) + "]";
+  }
+
+  void sector(const std::string& code, const std::string& key, bool allow_star) {
+    if (allow_star && code == "*") return;
+    if (table_->sector_index(code) >= 0) return;
+    std::string hint = did_you_mean(code, table_->codes);
+    error(key, "unknown sector code '" + code + "'" + hint +
+                   " (the table's codes: " + join(table_->codes, ", ", 12) + ")");
+  }
+
+  void cluster(const std::string& ref, const std::string& key, bool allow_star) {
+    const auto slash = ref.find('/');
+    if (slash == std::string::npos) {
+      error(key, "expected a cluster reference SYSTEM/CLUSTER, got '" + ref + "'");
+      return;
+    }
+    const std::string system = ref.substr(0, slash), code = ref.substr(slash + 1);
+    std::vector<std::string> names;
+    const io::Concordance* found = nullptr;
+    for (const auto& c : *systems_) {
+      names.push_back(c.system);
+      if (c.system == system) found = &c;
+    }
+    if (!found) {
+      error(key, "unknown cluster system '" + system + "' in '" + ref + "'" +
+                     did_you_mean(system, names) +
+                     (names.empty() ? std::string(" (the scenario has no [clusters] section)")
+                                    : " (systems in [clusters]: " + join(names, ", ") + ")"));
+      return;
+    }
+    if (std::find(failed_systems_.begin(), failed_systems_.end(), system) != failed_systems_.end())
+      return;  // already reported
+    if (allow_star && code == "*") return;
+    if (std::find(found->clusters.begin(), found->clusters.end(), code) != found->clusters.end())
+      return;
+    error(key, "system '" + system + "' has no cluster '" + code + "'" +
+                   did_you_mean(code, found->clusters) +
+                   " (its clusters: " + join(found->clusters, ", ", 20) + ")");
+  }
+
+  void destination(const std::string& ref, const std::string& key) {
+    if (ref.find('/') != std::string::npos)
+      cluster(ref, key, false);
+    else
+      sector(ref, key, false);
+  }
+
+  void series(const Series& s, const std::string& prefix) {
+    const bool clusters = s.metric.rfind("clusters/", 0) == 0;
+    const bool sectors = s.metric.rfind("sectors/", 0) == 0;
+    for (std::size_t i = 0; i < s.select.size(); ++i) {
+      const std::string key = indexed(prefix + ".select", i);
+      if (clusters) cluster(s.select[i], key, true);
+      if (sectors) sector(s.select[i], key, true);
+    }
+  }
+
+  const detail::Parsed& p_;
+  const Scenario& s_;
+  Sink& sink_;
+  const io::IOTable* table_ = nullptr;
+  const std::vector<io::Concordance>* systems_ = nullptr;
+  std::vector<std::string> failed_systems_;
+};
+
+std::vector<Diagnostic> sorted(std::vector<Diagnostic> list) {
+  std::stable_sort(list.begin(), list.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    if (a.file != b.file) return a.file < b.file;
+    if (a.line != b.line) return a.line < b.line;
+    return a.column < b.column;
+  });
+  return list;
+}
+
+std::string listing(const std::vector<Diagnostic>& list) {
+  std::string out;
+  for (const auto& d : list) out += (out.empty() ? "" : "\n") + d.to_string();
+  return out;
+}
+
+std::vector<Diagnostic> load(const std::string& path, const std::vector<Override>& overrides,
+                             LoadedScenario& out) {
+  Sink sink;
+  detail::Parsed parsed = detail::parse(path, overrides, sink);
+  if (sink.empty()) {
+    DataPass data(parsed, sink);
+    data.run(out);
+  }
+  out.scenario = std::move(parsed.scenario);
+  return sorted(sink.list());
+}
+
+}  // namespace
+
+std::vector<Diagnostic> validate_scenario(const std::string& path,
+                                          const std::vector<Override>& overrides) {
+  LoadedScenario unused;
+  return load(path, overrides, unused);
+}
+
+LoadedScenario load_scenario(const std::string& path, const std::vector<Override>& overrides) {
+  LoadedScenario out;
+  std::vector<Diagnostic> list = load(path, overrides, out);
+  if (!list.empty()) throw InputError(listing(list));
+  return out;
+}
+
+Scenario parse_scenario(const std::string& path, const std::vector<Override>& overrides) {
+  detail::Sink sink;
+  detail::Parsed parsed = detail::parse(path, overrides, sink);
+  if (!sink.empty()) throw InputError(listing(sorted(sink.list())));
+  return std::move(parsed.scenario);
+}
+
+}  // namespace icsim::scenario

@@ -1,0 +1,152 @@
+#include "icsim/experiment/random.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <vector>
+
+using namespace icsim;
+using experiment::Purpose;
+using experiment::RandomStream;
+
+namespace {
+std::vector<double> uniforms(RandomStream s, int count) {
+  std::vector<double> out;
+  for (int k = 0; k < count; ++k) out.push_back(s.uniform());
+  return out;
+}
+
+scenario::Distribution dist(scenario::Distribution::Kind kind) {
+  scenario::Distribution d;
+  d.kind = kind;
+  return d;
+}
+
+// Sample mean and standard deviation of `count` draws of f().
+template <class F>
+std::pair<double, double> moments(F f, int count) {
+  double s = 0, s2 = 0;
+  for (int k = 0; k < count; ++k) {
+    const double x = f();
+    s += x;
+    s2 += x * x;
+  }
+  const double mean = s / count;
+  return {mean, std::sqrt((s2 / count - mean * mean) * count / (count - 1.0))};
+}
+}  // namespace
+
+TEST(RandomStream, ReproducibleFromItsKey) {
+  EXPECT_EQ(uniforms(RandomStream(7, 3, Purpose::programme, 2), 100),
+            uniforms(RandomStream(7, 3, Purpose::programme, 2), 100));
+}
+
+TEST(RandomStream, EveryKeyPartSeparatesStreams) {
+  const auto base = uniforms(RandomStream(7, 3, Purpose::programme, 2), 20);
+  EXPECT_NE(base, uniforms(RandomStream(8, 3, Purpose::programme, 2), 20));
+  EXPECT_NE(base, uniforms(RandomStream(7, 4, Purpose::programme, 2), 20));
+  EXPECT_NE(base, uniforms(RandomStream(7, 3, Purpose::prices, 2), 20));
+  EXPECT_NE(base, uniforms(RandomStream(7, 3, Purpose::programme, 3), 20));
+  EXPECT_NE(base, uniforms(RandomStream(7, 3 + (1ull << 32), Purpose::programme, 2), 20));
+  EXPECT_NE(base, uniforms(RandomStream(7 + (1ull << 32), 3, Purpose::programme, 2), 20));
+  // A later stream does not replay an earlier one shifted by a block.
+  const auto next = uniforms(RandomStream(7, 3, Purpose::programme, 2), 40);
+  for (int shift = 1; shift < 20; ++shift)
+    EXPECT_NE(std::vector<double>(next.begin() + shift, next.begin() + shift + 20), base);
+}
+
+TEST(RandomStream, UniformStrictlyInsideTheUnitInterval) {
+  RandomStream s(1, 0, Purpose::demand_growth);
+  double lo = 1, hi = 0, sum = 0;
+  const int count = 200000;
+  for (int k = 0; k < count; ++k) {
+    const double u = s.uniform();
+    ASSERT_GT(u, 0.0);
+    ASSERT_LT(u, 1.0);
+    lo = std::min(lo, u);
+    hi = std::max(hi, u);
+    sum += u;
+  }
+  EXPECT_LT(lo, 1e-4);
+  EXPECT_GT(hi, 1 - 1e-4);
+  EXPECT_NEAR(sum / count, 0.5, 4 * std::sqrt(1.0 / 12 / count));
+}
+
+TEST(RandomStream, NormalMoments) {
+  RandomStream s(11, 5, Purpose::common_shock);
+  const int count = 100000;
+  const auto [mean, sd] = moments([&] { return s.normal(); }, count);
+  EXPECT_NEAR(mean, 0.0, 4 / std::sqrt(double(count)));
+  EXPECT_NEAR(sd, 1.0, 0.01);
+  auto d = dist(scenario::Distribution::Kind::normal);
+  d.mean = 0.05;
+  d.sd = 0.02;
+  RandomStream t(11, 6, Purpose::common_shock);
+  const auto [m2, s2] = moments([&] { return t.draw(d); }, count);
+  EXPECT_NEAR(m2, 0.05, 4 * 0.02 / std::sqrt(double(count)));
+  EXPECT_NEAR(s2, 0.02, 0.0003);
+}
+
+TEST(RandomStream, DistributionsHaveTheirMeans) {
+  using Kind = scenario::Distribution::Kind;
+  const int count = 100000;
+  auto tri = dist(Kind::triangular);
+  tri.low = 0;
+  tri.mode = 0.2;
+  tri.high = 1;
+  RandomStream a(3, 0, Purpose::capacity);
+  const auto [tm, ts] = moments([&] { return a.draw(tri); }, count);
+  EXPECT_NEAR(tm, 0.4, 4 * ts / std::sqrt(double(count)));
+  auto uni = dist(Kind::uniform);
+  uni.low = -1;
+  uni.high = 3;
+  RandomStream b(3, 0, Purpose::investment);
+  const auto [um, us] = moments([&] { return b.draw(uni); }, count);
+  EXPECT_NEAR(um, 1.0, 4 * us / std::sqrt(double(count)));
+  EXPECT_NEAR(us, 4 / std::sqrt(12.0), 0.01);
+  auto logn = dist(Kind::lognormal);
+  logn.median = 2;
+  logn.sigma = 0.5;
+  RandomStream c(3, 0, Purpose::prices);
+  const auto [lm, ls] = moments([&] { return c.draw(logn); }, count);
+  EXPECT_NEAR(lm, 2 * std::exp(0.125), 4 * ls / std::sqrt(double(count)));
+  // For growth, lognormal is of the factor 1 + g with median 1 + median.
+  auto growth = dist(Kind::lognormal);
+  growth.median = 0.05;
+  growth.sigma = 0.1;
+  RandomStream d(3, 0, Purpose::demand_growth);
+  const auto [gm, gs] = moments([&] { return d.draw_growth(growth); }, count);
+  EXPECT_NEAR(gm, 1.05 * std::exp(0.005) - 1, 4 * gs / std::sqrt(double(count)));
+  auto fixed = dist(Kind::constant);
+  fixed.mean = 0.07;
+  RandomStream e(3, 0, Purpose::demand_growth);
+  EXPECT_EQ(e.draw(fixed), 0.07);
+  EXPECT_EQ(e.draw_growth(fixed), 0.07);
+}
+
+TEST(RandomStream, EveryDrawConsumesOneUniform) {
+  // Common random numbers: whatever the kind or parameters, draw k uses uniform k, so the draws
+  // after it line up across sweep points.
+  using Kind = scenario::Distribution::Kind;
+  const auto reference = uniforms(RandomStream(5, 1, Purpose::programme), 6);
+  for (Kind kind :
+       {Kind::constant, Kind::normal, Kind::lognormal, Kind::triangular, Kind::uniform}) {
+    auto d = dist(kind);
+    d.sd = 0;  // degenerate too
+    RandomStream s(5, 1, Purpose::programme);
+    s.draw(d);
+    s.draw_growth(d);
+    EXPECT_EQ(uniforms(s, 4), std::vector<double>(reference.begin() + 2, reference.end()));
+  }
+  // A normal draw is mean + sd * Phi^-1(u) of its uniform (Phi^-1 here by bisection on erfc).
+  double lo = -10, hi = 10;
+  for (int k = 0; k < 200; ++k) {
+    const double mid = (lo + hi) / 2;
+    (0.5 * std::erfc(-mid / std::sqrt(2.0)) < reference[0] ? lo : hi) = mid;
+  }
+  auto n = dist(Kind::normal);
+  n.mean = 1;
+  n.sd = 2;
+  RandomStream s(5, 1, Purpose::programme);
+  EXPECT_NEAR(s.draw(n), 1 + 2 * lo, 1e-9);
+}

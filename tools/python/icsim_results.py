@@ -1,0 +1,188 @@
+"""Reading icsim result files in notebooks.
+
+An icsim result is plain HDF5 with netCDF-4 dimension scales (docs/results.md), so
+``xarray.open_dataset(path, engine="h5netcdf", group="clusters")`` works without this module.
+This module only saves typing for the things every notebook does:
+
+    import sys; sys.path.insert(0, "tools/python")
+    import icsim_results as ir
+
+    base = ir.open_result("baseline.h5")
+    base.clusters.output.sel(cluster="246/green_petrochemicals").median("replication")
+    ir.targets_table(base)                       # one row per target: probability, CI, median ...
+    ir.compare(base, ir.open_result("weak.h5"))  # two runs side by side
+    ir.fan_chart(base, "246/green_petrochemicals", target="C246-01")
+
+Use Debian's /usr/bin/python3 (it has xarray, h5netcdf, pandas and matplotlib).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import h5py
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+GROUPS = ("sectors", "clusters", "region", "targets", "backtest", "io", "districts", "sweep")
+
+
+@dataclass
+class Result:
+    """One result file: its root attributes, the resolved scenario text and its groups as
+    xarray Datasets (groups absent from the file are None)."""
+
+    path: Path
+    attrs: dict
+    scenario: str
+    groups: dict = field(default_factory=dict)
+
+    def __getattr__(self, name):
+        groups = self.__dict__.get("groups", {})
+        if name in groups:
+            return groups[name]
+        if name in GROUPS:
+            return None
+        raise AttributeError(name)
+
+    @property
+    def name(self) -> str:
+        return str(self.attrs.get("scenario_name", self.path.stem))
+
+
+def _text(value):
+    return value.decode("utf-8") if isinstance(value, bytes) else value
+
+
+def open_result(path) -> Result:
+    """Opens a result file; every group is loaded into memory (files are small) and closed."""
+    path = Path(path)
+    with h5py.File(path, "r") as f:
+        attrs = {k: _text(v.item() if hasattr(v, "item") else v) for k, v in f.attrs.items()}
+        scenario = _text(f["scenario"][()]) if "scenario" in f else ""
+        present = [g for g in GROUPS if g in f]
+    groups = {}
+    for g in present:
+        with xr.open_dataset(path, engine="h5netcdf", group=g) as ds:
+            groups[g] = ds.load()
+    return Result(path=path, attrs=attrs, scenario=scenario, groups=groups)
+
+
+def _as_result(r) -> Result:
+    return r if isinstance(r, Result) else open_result(r)
+
+
+def targets_table(result) -> pd.DataFrame:
+    """One row per evaluated target: what it asks, and the run's verdict."""
+    r = _as_result(result)
+    t = r.targets
+    df = pd.DataFrame(
+        {
+            "text": t["text"].values,
+            "source": t["source"].values,
+            "metric": t["metric"].values,
+            "operator": t["operator"].values,
+            "threshold": t["threshold"].values,
+            "unit": t["unit"].values,
+            "year": t["year"].values.astype(int),
+            "value_median": t["value_median"].isel(point=0).values,
+            "value_p05": t["value_p05"].isel(point=0).values,
+            "value_p95": t["value_p95"].isel(point=0).values,
+            "probability": t["probability"].isel(point=0).values,
+            "probability_low": t["probability_low"].isel(point=0).values,
+            "probability_high": t["probability_high"].isel(point=0).values,
+            "first_year_reached_median": t["first_year_reached_median"].isel(point=0).values,
+        },
+        index=pd.Index(t["target"].values, name="target"),
+    )
+    return df
+
+
+def not_evaluated(result) -> pd.DataFrame:
+    """Targets the run listed but could not evaluate, with the reason."""
+    t = _as_result(result).targets
+    return pd.DataFrame(
+        {
+            "text": t["not_evaluated_text"].values,
+            "source": t["not_evaluated_source"].values,
+            "reason": t["not_evaluated_reason"].values,
+        },
+        index=pd.Index(t["not_evaluated"].values, name="target"),
+    )
+
+
+def compare(a, b, labels=("a", "b")) -> pd.DataFrame:
+    """Targets of two runs side by side: probability and median value of each, and the change
+    in probability (b - a). Targets present in only one run appear with NaN for the other."""
+    ra, rb = _as_result(a), _as_result(b)
+    ta, tb = targets_table(ra), targets_table(rb)
+    cols = ["probability", "probability_low", "probability_high", "value_median",
+            "first_year_reached_median"]
+    out = ta[["text", "threshold", "unit", "year"]].combine_first(
+        tb[["text", "threshold", "unit", "year"]])
+    for label, t in zip(labels, (ta, tb)):
+        for c in cols:
+            out[f"{c}_{label}"] = t[c]
+    out["probability_change"] = out[f"probability_{labels[1]}"] - out[f"probability_{labels[0]}"]
+    return out
+
+
+def compare_clusters(a, b, year: int, variable: str = "output", labels=("a", "b")):
+    """Median of a cluster variable in one year for two runs, with the difference (b - a) in
+    percent."""
+    ra, rb = _as_result(a), _as_result(b)
+    ma = ra.clusters[variable].sel(year=year).isel(point=0).median("replication")
+    mb = rb.clusters[variable].sel(year=year).isel(point=0).median("replication")
+    df = pd.DataFrame({labels[0]: ma.to_series(), labels[1]: mb.to_series()})
+    df.insert(0, "name", ra.clusters["cluster_name"].to_series().reindex(df.index))
+    df["change_percent"] = (df[labels[1]] / df[labels[0]] - 1) * 100
+    return df
+
+
+def series(result, variable: str, group: str = "clusters", select=None) -> xr.DataArray:
+    """A projected series over (replication, year): one cluster / sector (select = its code),
+    several summed (a list), or a /region variable (select None)."""
+    r = _as_result(result)
+    da = getattr(r, group)[variable].isel(point=0)
+    dim = {"clusters": "cluster", "sectors": "sector"}.get(group)
+    if dim and select is not None:
+        codes = [select] if isinstance(select, str) else list(select)
+        da = da.sel({dim: codes}).sum(dim)
+    return da
+
+
+def fan_chart(result, select=None, variable="output", group="clusters", target=None, ax=None,
+              label=None, color="C0", bands=((0.05, 0.95), (0.25, 0.75))):
+    """Median and quantile bands of a series over the years; with `target` (an id in the
+    file's /targets), the threshold is drawn at its year with the probability of reaching it.
+    Returns the matplotlib Axes."""
+    import matplotlib.pyplot as plt
+
+    r = _as_result(result)
+    da = series(r, variable, group, select)
+    years = da["year"].values
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 4))
+    for lo, hi in bands:
+        ax.fill_between(years, da.quantile(lo, "replication").values,
+                        da.quantile(hi, "replication").values, color=color, alpha=0.18,
+                        linewidth=0)
+    ax.plot(years, da.median("replication").values, color=color,
+            label=label or f"{r.name} (median)")
+    if target is not None:
+        t = r.targets
+        i = list(t["target"].values).index(target)
+        year = int(t["year"].values[i])
+        threshold = float(t["threshold"].values[i])
+        p = float(t["probability"].isel(point=0).values[i])
+        ax.scatter([year], [threshold], marker="_", s=600, color="k", zorder=5)
+        ax.annotate(f"{target}: P = {p:.2f}", (year, threshold), textcoords="offset points",
+                    xytext=(-10, 8), ha="right")
+    title = select if isinstance(select, str) else (group if select is None else "selection")
+    ax.set_title(f"{title}: {variable}")
+    ax.set_xlabel("year")
+    ax.set_ylabel(getattr(r, group)[variable].attrs.get("units", ""))
+    ax.legend(loc="upper left")
+    return ax
