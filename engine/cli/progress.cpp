@@ -33,6 +33,12 @@ Progress::Progress(std::string what, Mode mode) : what_(std::move(what)) {
 void Progress::update(long done, long total) {
   if (!enabled_) return;
   const auto now = std::chrono::steady_clock::now();
+  if (!started_) {
+    started_ = true;
+    done_at_start_ = done;
+    start_ = last_ = now;
+    if (done < total) return;
+  }
   const double since_last = std::chrono::duration<double>(now - last_).count();
   // A terminal is redrawn up to 10 times a second; a log file gets a line every 5 seconds.
   const double interval = terminal_ ? 0.1 : 5.0;
@@ -40,7 +46,7 @@ void Progress::update(long done, long total) {
   if (done < total && !drawn_ && since_last < interval) return;
   last_ = now;
   const double elapsed = std::chrono::duration<double>(now - start_).count();
-  const double rate = elapsed > 0 ? static_cast<double>(done) / elapsed : 0;
+  const double rate = elapsed > 0 ? static_cast<double>(done - done_at_start_) / elapsed : 0;
   const double left = rate > 0 ? static_cast<double>(total - done) / rate : NAN;
   char line[160];
   std::snprintf(line, sizeof line, "%s %ld/%ld  %.0f/s  about %s left", what_.c_str(), done, total,

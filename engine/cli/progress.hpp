@@ -20,6 +20,10 @@ class Progress {
   bool enabled_ = false;
   bool terminal_ = false;
   bool drawn_ = false;
+  // The rate is measured from the first report on, so that set-up before the first replication
+  // (loading, allocating the result arrays) does not inflate the time left.
+  bool started_ = false;
+  long done_at_start_ = 0;
   std::chrono::steady_clock::time_point start_, last_;
 };
 

@@ -254,3 +254,23 @@ def test_example_notebook_executes(tmp_path):
     done = nbformat.read(executed, as_version=4)
     outputs = "".join(str(o) for c in done.cells if c.cell_type == "code" for o in c.get("outputs", []))
     assert "consistent" in outputs and "image/png" in outputs
+
+
+def test_resolved_scenario_reruns_identically(tmp_path):
+    """The `scenario` text stored in a result re-runs to the same numbers (paths in it are
+    relative to the scenario's folder, so it is placed where the original file was)."""
+    first = tmp_path / "first.h5"
+    run("run", NINGBO / "programme_doubled.toml", "-o", first, "-n", "12", "--quiet")
+    text = xr.open_dataset(first, engine="h5netcdf")["scenario"].item()
+    assert "extends" not in text and "1140" in text
+    (tmp_path / "ningbo").mkdir()
+    (tmp_path / "data").symlink_to(SOURCE_DIR / "scenarios" / "data")
+    resolved = tmp_path / "ningbo" / "resolved.toml"
+    resolved.write_text(text, encoding="utf-8")
+    second = tmp_path / "second.h5"
+    run("run", resolved, "-o", second, "-n", "12", "--quiet")
+    for group in ["sectors", "clusters", "region", "targets"]:
+        a, b = open_group(first, group), open_group(second, group)
+        for name in a.data_vars:
+            if a[name].dtype.kind in "fi":
+                np.testing.assert_array_equal(a[name].values, b[name].values, err_msg=name)
