@@ -31,7 +31,8 @@ namespace fs = std::filesystem;
 
 constexpr std::size_t kCompressAbove = 64 * 1024;  // elements; larger arrays are chunked
 constexpr std::size_t kChunkBytes = 1 << 20;       // fits HDF5's default 1 MiB chunk cache
-constexpr unsigned kDeflateLevel = 4;
+constexpr unsigned kDeflateLevel = 1;  // measured: level 4 wrote a 1,000-replication Ningbo
+                                       // run 1.5x slower for 1.3 % smaller files
 
 // Attribute names that HDF5 dimension scales and netCDF-4 manage themselves, plus the two that
 // VariableInfo sets explicitly.
