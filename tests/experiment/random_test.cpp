@@ -150,3 +150,43 @@ TEST(RandomStream, EveryDrawConsumesOneUniform) {
   RandomStream s(5, 1, Purpose::programme);
   EXPECT_NEAR(s.draw(n), 1 + 2 * lo, 1e-9);
 }
+
+TEST(KeyedUniform, AddressedByKeyNotByOrder) {
+  using icsim::experiment::keyed_uniform;
+  using icsim::experiment::keyed_uniform_pair;
+  using icsim::experiment::Purpose;
+  const double a = keyed_uniform(7, 3, Purpose::firm_decision, 2025, 12345, 0);
+  // same address, same number, whatever was drawn in between
+  keyed_uniform(7, 3, Purpose::firm_decision, 2025, 12346, 0);
+  EXPECT_EQ(a, keyed_uniform(7, 3, Purpose::firm_decision, 2025, 12345, 0));
+  // every part of the address matters
+  EXPECT_NE(a, keyed_uniform(8, 3, Purpose::firm_decision, 2025, 12345, 0));
+  EXPECT_NE(a, keyed_uniform(7, 4, Purpose::firm_decision, 2025, 12345, 0));
+  EXPECT_NE(a, keyed_uniform(7, 3, Purpose::firm_evaluation, 2025, 12345, 0));
+  EXPECT_NE(a, keyed_uniform(7, 3, Purpose::firm_decision, 2026, 12345, 0));
+  EXPECT_NE(a, keyed_uniform(7, 3, Purpose::firm_decision, 2025, 12344, 0));
+  EXPECT_NE(a, keyed_uniform(7, 3, Purpose::firm_decision, 2025, 12345, 2));
+  // the pair is draws 0 and 1 of one call
+  const auto p = keyed_uniform_pair(7, 3, Purpose::firm_decision, 2025, 12345, 0);
+  EXPECT_EQ(p.first, a);
+  EXPECT_EQ(p.second, keyed_uniform(7, 3, Purpose::firm_decision, 2025, 12345, 1));
+  EXPECT_NE(p.first, p.second);
+  EXPECT_THROW(keyed_uniform(7, 3, Purpose::firm_decision, 1u << 20, 0, 0), std::out_of_range);
+}
+
+TEST(KeyedUniform, IsUniformOnTheOpenInterval) {
+  using icsim::experiment::keyed_uniform;
+  using icsim::experiment::Purpose;
+  const int n = 200000;
+  double sum = 0, sum2 = 0;
+  for (int i = 0; i < n; ++i) {
+    const double u = keyed_uniform(1, 0, Purpose::firm_synthesis, 0, static_cast<unsigned>(i));
+    ASSERT_GT(u, 0.0);
+    ASSERT_LT(u, 1.0);
+    sum += u;
+    sum2 += u * u;
+  }
+  const double mean = sum / n, var = sum2 / n - mean * mean;
+  EXPECT_NEAR(mean, 0.5, 4 * std::sqrt(1.0 / 12 / n));
+  EXPECT_NEAR(var, 1.0 / 12, 0.002);
+}

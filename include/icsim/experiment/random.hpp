@@ -19,7 +19,26 @@ enum class Purpose : std::uint32_t {
   capacity = 5,
   investment = 6,
   programme = 7,
+  // Firm and land model (MODEL.md §3 steps 4-10): per-firm draws through keyed_uniform.
+  firm_synthesis = 16,
+  firm_decision = 17,
+  firm_evaluation = 18,
+  project_arrival = 19,
+  land_market = 20,
 };
+
+// One uniform in (0, 1) addressed by (seed, replication, purpose, step, entity, draw), with no
+// state: firm updates in a parallel loop draw for firm `entity` in year `step` without caring
+// which thread runs them, so results are identical for any thread count. step < 2^20,
+// draw < 2^12. Costs one Philox4x32-10 call (two uniforms come out of it: draw and draw | 1
+// share a call, so use even `draw` numbers when speed matters and uniform_pair for both).
+double keyed_uniform(std::uint64_t seed, std::uint64_t replication, Purpose purpose,
+                     std::uint32_t step, std::uint32_t entity, std::uint32_t draw = 0);
+struct UniformPair {
+  double first, second;
+};
+UniformPair keyed_uniform_pair(std::uint64_t seed, std::uint64_t replication, Purpose purpose,
+                               std::uint32_t step, std::uint32_t entity, std::uint32_t draw = 0);
 
 class RandomStream {
  public:
