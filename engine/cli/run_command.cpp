@@ -53,6 +53,8 @@ void print_summary(std::ostream& out, const scenario::LoadedScenario& loaded,
                    const experiment::TargetReport& report,
                    const std::vector<experiment::ActualComparison>& actuals) {
   const auto& s = loaded.scenario;
+  if (report.evaluated.empty() && report.not_evaluated.empty())
+    out << "\nThe scenario states no targets ([[target]] entries; docs/scenario-reference.md).\n";
   if (!report.evaluated.empty()) {
     out << "\nTargets (" << report.evaluated.size() << " evaluated; median value with its 90 % "
         << "band; probability with its 95 % Wilson interval):\n";
