@@ -1,0 +1,309 @@
+#include "icsim/abm/mujun.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include "icsim/common/error.hpp"
+#include "icsim/experiment/random.hpp"
+
+namespace icsim::abm {
+
+namespace {
+
+void require(bool ok, const char* field, const std::string& expected) {
+  if (!ok) throw InputError(std::string("mujun.") + field + ": expected " + expected);
+}
+
+bool finite_nonneg(double v) { return std::isfinite(v) && v >= 0; }
+
+// Per-group aggregates of the evaluated firms: the benchmarks the score is measured against.
+struct GroupSums {
+  double land = 0, tax = 0, output = 0, energy = 0, value_added = 0, labour = 0;
+};
+
+// Reciprocals of the benchmarks (0 when the group has none), so that the per-firm pass needs
+// three divisions instead of seven; energy per value added is kept as is (it is inverted).
+struct Benchmarks {
+  double inv_tax_per_mu = 0, inv_sales_per_mu = 0, energy_per_va = 0, inv_labour_productivity = 0;
+};
+
+// value × reciprocal benchmark, in [0, cap]; a group without a benchmark (all zero) scores
+// everyone 1 on that indicator.
+double ratio(double value, double inv_benchmark, double cap) {
+  if (!(inv_benchmark > 0)) return 1.0;
+  return std::clamp(value * inv_benchmark, 0.0, cap);
+}
+
+// An entry of the ranking: higher score first, equal scores by lower id.
+struct Ranked {
+  double score;
+  std::uint32_t id;
+  std::uint32_t index;
+};
+bool better(const Ranked& a, const Ranked& b) {
+  return a.score > b.score || (a.score == b.score && a.id < b.id);
+}
+
+// Number of firms, of n, ranked within the top `share` (k-th is inside iff k <= share × n).
+std::size_t within_share(double share, std::size_t n) {
+  const double k = std::floor(share * static_cast<double>(n) + 1e-9);
+  return std::min(n, static_cast<std::size_t>(std::max(0.0, k)));
+}
+
+}  // namespace
+
+void validate(const MujunRules& r) {
+  const auto& w = r.weights;
+  require(finite_nonneg(w.tax_per_mu), "weights.tax_per_mu", "a number >= 0");
+  require(finite_nonneg(w.sales_per_mu), "weights.sales_per_mu", "a number >= 0");
+  require(finite_nonneg(w.energy_per_value_added), "weights.energy_per_value_added",
+          "a number >= 0");
+  require(finite_nonneg(w.labour_productivity), "weights.labour_productivity", "a number >= 0");
+  require(w.tax_per_mu + w.sales_per_mu + w.energy_per_value_added + w.labour_productivity > 0,
+          "weights", "at least one weight above 0");
+  require(std::isfinite(r.indicator_cap) && r.indicator_cap > 0, "indicator_cap", "a number > 0");
+  require(finite_nonneg(r.a_share) && r.a_share <= r.b_share && r.b_share <= r.c_share &&
+              r.c_share <= 1,
+          "a_share/b_share/c_share", "0 <= a_share <= b_share <= c_share <= 1");
+  require(std::isfinite(r.a_min_score) && std::isfinite(r.b_min_score) &&
+              std::isfinite(r.c_min_score) && r.a_min_score >= r.b_min_score &&
+              r.b_min_score >= r.c_min_score,
+          "a_min_score/b_min_score/c_min_score", "a_min_score >= b_min_score >= c_min_score");
+  require(finite_nonneg(r.min_land_below_scale), "min_land_below_scale", "mu >= 0");
+  for (double s : r.d_surcharge) require(finite_nonneg(s), "d_surcharge", "元/kWh values >= 0");
+  require(finite_nonneg(r.c_surcharge), "c_surcharge", "元/kWh >= 0");
+  require(finite_nonneg(r.electricity_share) && r.electricity_share <= 1, "electricity_share",
+          "a share in [0, 1]");
+  require(std::isfinite(r.kwh_per_tce) && r.kwh_per_tce > 0, "kwh_per_tce", "a number > 0");
+  require(finite_nonneg(r.rectification_line), "rectification_line", "亿元 per mu >= 0");
+  require(finite_nonneg(r.upgrade_probability) && r.upgrade_probability <= 1, "upgrade_probability",
+          "a probability in [0, 1]");
+  require(std::isfinite(r.upgrade_productivity_uplift) && r.upgrade_productivity_uplift > -1,
+          "upgrade_productivity_uplift", "a number > -1");
+  require(std::isfinite(r.upgrade_tax_uplift) && r.upgrade_tax_uplift > -1, "upgrade_tax_uplift",
+          "a number > -1");
+  require(finite_nonneg(r.upgrade_land_return_share) && r.upgrade_land_return_share <= 1,
+          "upgrade_land_return_share", "a share in [0, 1]");
+}
+
+double tax_per_mu(const FirmPopulation& f, std::size_t i) {
+  return f.land[i] > 0 ? static_cast<double>(f.tax_rate[i]) * f.output[i] / f.land[i] : 0.0;
+}
+
+bool is_evaluated(const FirmPopulation& f, std::size_t i, const MujunRules& rules) {
+  const std::uint8_t flags = f.flags[i];
+  if (!(flags & kActive) || (flags & kUnderConstruction) || !(f.land[i] > 0)) return false;
+  return (flags & kAboveScale) || f.land[i] >= rules.min_land_below_scale;
+}
+
+MujunSummary evaluate(FirmPopulation& f, const MujunRules& rules, std::vector<double>* score_out) {
+  validate(rules);
+  const std::size_t n = f.size();
+  if (n > std::numeric_limits<std::uint32_t>::max())
+    throw std::length_error("mujun::evaluate: more than 2^32 firms");
+  const bool by_district = rules.scope == MujunScope::district;
+
+  // Pass 1: who is evaluated, group sums, group sizes.
+  std::size_t groups = 1;
+  if (by_district)
+    for (std::size_t i = 0; i < n; ++i) groups = std::max<std::size_t>(groups, f.district[i] + 1u);
+  std::vector<GroupSums> sums(groups);
+  std::vector<std::size_t> start(groups + 1, 0);
+  std::vector<std::uint8_t> evaluated(n, 0);
+  MujunSummary summary;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!is_evaluated(f, i, rules)) continue;
+    evaluated[i] = 1;
+    const std::size_t g = by_district ? f.district[i] : 0;
+    const double x = f.output[i];
+    const double va = static_cast<double>(f.value_added_rate[i]) * x;
+    GroupSums& s = sums[g];
+    s.land += f.land[i];
+    s.tax += static_cast<double>(f.tax_rate[i]) * x;
+    s.output += x;
+    s.energy += static_cast<double>(f.energy_per_output[i]) * x;
+    s.value_added += va;
+    s.labour += static_cast<double>(f.labour_per_output[i]) * x;
+    ++start[g + 1];
+  }
+  for (std::size_t g = 0; g < groups; ++g) {
+    start[g + 1] += start[g];
+    summary.land += sums[g].land;
+    summary.tax += sums[g].tax;
+    summary.value_added += sums[g].value_added;
+  }
+  summary.evaluated = start[groups];
+
+  std::vector<Benchmarks> bench(groups);
+  for (std::size_t g = 0; g < groups; ++g) {
+    const GroupSums& s = sums[g];
+    Benchmarks& b = bench[g];
+    if (s.tax > 0 && s.land > 0) b.inv_tax_per_mu = s.land / s.tax;
+    if (s.output > 0 && s.land > 0) b.inv_sales_per_mu = s.land / s.output;
+    if (s.value_added > 0) b.energy_per_va = s.energy / s.value_added;
+    if (s.labour > 0 && s.value_added > 0) b.inv_labour_productivity = s.labour / s.value_added;
+  }
+
+  const MujunWeights& w = rules.weights;
+  const double total_weight =
+      w.tax_per_mu + w.sales_per_mu + w.energy_per_value_added + w.labour_productivity;
+  const double cap = rules.indicator_cap;
+
+  // Pass 2: scores, placed group by group (counting sort by group, ascending index within it).
+  std::vector<Ranked> ranked(summary.evaluated);
+  std::vector<std::size_t> next(start.begin(), start.end() - 1);
+  if (score_out) score_out->assign(n, 0.0);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!evaluated[i]) {
+      f.mujun_class[i] = MujunClass::unrated;
+      f.years_in_d[i] = 0;
+      continue;
+    }
+    const std::size_t g = by_district ? f.district[i] : 0;
+    const Benchmarks& b = bench[g];
+    const double x = f.output[i], land = f.land[i];
+    const double va_rate = f.value_added_rate[i], labour_rate = f.labour_per_output[i];
+    const double energy_rate = f.energy_per_output[i];
+    const double sales_per_mu = x / land;
+    double s = w.tax_per_mu *
+                   ratio(static_cast<double>(f.tax_rate[i]) * sales_per_mu, b.inv_tax_per_mu, cap) +
+               w.sales_per_mu * ratio(sales_per_mu, b.inv_sales_per_mu, cap);
+    // Energy per value added, lower is better: benchmark / own, the best when no energy is used.
+    double energy_score = 1.0;
+    if (b.energy_per_va > 0) {
+      if (!(x > 0) || !(va_rate > 0))
+        energy_score = 0.0;
+      else if (!(energy_rate > 0))
+        energy_score = cap;
+      else
+        energy_score = std::clamp(b.energy_per_va * va_rate / energy_rate, 0.0, cap);
+    }
+    s += w.energy_per_value_added * energy_score;
+    double labour_score = 1.0;
+    if (b.inv_labour_productivity > 0) {
+      if (!(x > 0) || !(va_rate > 0))
+        labour_score = 0.0;
+      else if (!(labour_rate > 0))
+        labour_score = cap;
+      else
+        labour_score = std::clamp(va_rate / labour_rate * b.inv_labour_productivity, 0.0, cap);
+    }
+    s += w.labour_productivity * labour_score;
+    s *= 100.0 / total_weight;
+    if (score_out) (*score_out)[i] = s;
+    ranked[next[g]++] = {s, f.id[i], static_cast<std::uint32_t>(i)};
+  }
+
+  auto assign = [&](const Ranked& r, MujunClass c) {
+    f.mujun_class[r.index] = c;
+    std::uint8_t& y = f.years_in_d[r.index];
+    if (c == MujunClass::D)
+      y = static_cast<std::uint8_t>(y < 255 ? y + 1 : 255);
+    else
+      y = 0;
+    ++summary.count[static_cast<std::size_t>(c)];
+  };
+
+  if (rules.method == MujunMethod::thresholds) {
+    for (const Ranked& r : ranked) {
+      const MujunClass c = r.score >= rules.a_min_score   ? MujunClass::A
+                           : r.score >= rules.b_min_score ? MujunClass::B
+                           : r.score >= rules.c_min_score ? MujunClass::C
+                                                          : MujunClass::D;
+      assign(r, c);
+    }
+  } else {
+    for (std::size_t g = 0; g < groups; ++g) {
+      const auto first = ranked.begin() + static_cast<std::ptrdiff_t>(start[g]);
+      const auto last = ranked.begin() + static_cast<std::ptrdiff_t>(start[g + 1]);
+      const std::size_t m = start[g + 1] - start[g];
+      if (m == 0) continue;
+      const std::size_t cut[3] = {within_share(rules.a_share, m), within_share(rules.b_share, m),
+                                  within_share(rules.c_share, m)};
+      // Three selections put every class in its own contiguous range: O(m).
+      auto lo = first;
+      for (std::size_t k : cut) {
+        const auto mid = first + static_cast<std::ptrdiff_t>(k);
+        if (mid > lo && mid < last) std::nth_element(lo, mid, last, better);
+        lo = std::max(lo, mid);
+      }
+      for (std::size_t k = 0; k < m; ++k) {
+        const MujunClass c = k < cut[0]   ? MujunClass::A
+                             : k < cut[1] ? MujunClass::B
+                             : k < cut[2] ? MujunClass::C
+                                          : MujunClass::D;
+        assign(first[static_cast<std::ptrdiff_t>(k)], c);
+      }
+    }
+  }
+  return summary;
+}
+
+double surcharge_rate(const MujunRules& rules, MujunClass c, std::uint8_t years_in_d) {
+  if (c == MujunClass::C) return rules.c_surcharge;
+  if (c != MujunClass::D || rules.d_surcharge.empty()) return 0.0;
+  const std::size_t k = std::max<std::size_t>(years_in_d, 1u);
+  return rules.d_surcharge[std::min(k, rules.d_surcharge.size()) - 1];
+}
+
+double surcharge(const FirmPopulation& f, std::size_t i, const MujunRules& rules) {
+  const double rate = surcharge_rate(rules, f.mujun_class[i], f.years_in_d[i]);
+  if (rate == 0.0) return 0.0;
+  const double kwh = static_cast<double>(f.energy_per_output[i]) * f.output[i] *
+                     rules.electricity_share * rules.kwh_per_tce;
+  return rate * kwh * 1e-8;  // 元 → 亿元
+}
+
+void surcharges(const FirmPopulation& f, const MujunRules& rules, std::vector<double>& out) {
+  const std::size_t n = f.size();
+  out.resize(n);
+  for (std::size_t i = 0; i < n; ++i) out[i] = surcharge(f, i, rules);
+}
+
+RectificationResult rectify(FirmPopulation& f, const MujunRules& rules, std::uint64_t seed,
+                            std::uint64_t replication, int year, std::size_t district_count) {
+  validate(rules);
+  if (year < 0 || year >= (1 << 20))
+    throw std::out_of_range("mujun::rectify: year must be in [0, 2^20)");
+  RectificationResult result;
+  result.land_released.assign(district_count, 0.0);
+  auto release = [&](std::size_t d, double mu) {
+    if (d >= result.land_released.size()) result.land_released.resize(d + 1, 0.0);
+    result.land_released[d] += mu;
+  };
+  const std::size_t n = f.size();
+  const auto pu = static_cast<float>(1.0 + rules.upgrade_productivity_uplift);
+  const auto tu = static_cast<float>(1.0 + rules.upgrade_tax_uplift);
+  for (std::size_t i = 0; i < n; ++i) {
+    const MujunClass c = f.mujun_class[i];
+    if (c == MujunClass::unrated || !(f.flags[i] & kActive)) continue;
+    if (rules.rectify_only_class_d && c != MujunClass::D) continue;
+    if (!(tax_per_mu(f, i) < rules.rectification_line)) continue;
+    const double u =
+        experiment::keyed_uniform(seed, replication, experiment::Purpose::firm_evaluation,
+                                  static_cast<std::uint32_t>(year), f.id[i]);
+    if (u < rules.upgrade_probability) {
+      f.productivity[i] *= pu;
+      f.capacity[i] *= static_cast<double>(pu);
+      f.tax_rate[i] *= tu;
+      const double returned = f.land[i] * rules.upgrade_land_return_share;
+      if (returned > 0) {
+        f.land[i] -= returned;
+        release(f.district[i], returned);
+      }
+      result.upgraded.push_back(static_cast<std::uint32_t>(i));
+    } else {
+      f.flags[i] = static_cast<std::uint8_t>(f.flags[i] & ~kActive);
+      f.output[i] = 0.0;
+      f.capacity[i] = 0.0;
+      release(f.district[i], f.land[i]);
+      f.land[i] = 0.0;
+      result.exited.push_back(static_cast<std::uint32_t>(i));
+    }
+  }
+  return result;
+}
+
+}  // namespace icsim::abm

@@ -1,0 +1,159 @@
+#pragma once
+// The industrial land market of each district (MODEL.md §3 step 9). Stocks in mu:
+//   in_use                 occupied by firms (including plants under construction)
+//   available              supplied but not used (供而未用), ready for projects
+//   approved_not_supplied  approved for industrial use but not supplied yet (批而未供)
+//   pending_redevelopment  land released by exiting firms, being redeveloped (低效用地再开发);
+//                          it returns after `redevelopment_lag` years
+// Each year (step) new approvals enter approved_not_supplied, the supply quota moves approved
+// land to available, and matured redevelopment land returns to available (the share
+// `redevelopment_rate`; the rest leaves industrial use). allocate() serves queued projects in
+// order of expected tax per mu (按标出让). Accounting identity, per district and every year:
+//   in_use + available + approved_not_supplied + pending_redevelopment
+//     = initial total + cumulative approvals − cumulative land taken out of industrial use.
+// Deterministic, no random draws, no I/O. docs/mujun-and-land.md explains the rules.
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "icsim/abm/firms.hpp"
+
+namespace icsim::abm {
+
+struct LandRules {
+  // Years from an exit (release) to the land being available again: land released in year t
+  // becomes available at step(t + lag). Assumption: 2 (clearing, re-planning and re-tendering
+  // of 低效用地; seed 001 plans 40 低效区块 renovations a year, no duration is stated).
+  int redevelopment_lag = 2;
+  // Share of matured redevelopment land that returns to industrial use; the rest is taken out
+  // of industrial use (e.g. rezoned). Default 1: industrial land stays industrial inside the
+  // 工业控制线 (seed 003: 推动工业企业(项目)向工业控制线内集聚).
+  double redevelopment_rate = 1.0;
+  // Industrial share of land sold (工业用地供应占出让土地比例) and the share the districts' supply
+  // quotas were stated at: the quota (and the approvals, see below) are scaled by
+  // industrial_share / reference_industrial_share. Default 0.35 for both (factor 1): Zhenhai's
+  // 2024 goal "工业用地供应占出让土地35%以上" (seed 003). Raising it to 0.45 supplies 29 % more.
+  double industrial_share = 0.35;
+  double reference_industrial_share = 0.35;
+  // Per-district override of industrial_share (empty: industrial_share everywhere).
+  std::vector<double> industrial_share_by_district;
+  // New industrial approvals per year as a multiple of the (scaled) supply quota. Default 1:
+  // approvals keep pace with supply, so 批而未供 stays where it starts (assumption).
+  double approval_to_supply_ratio = 1.0;
+  // Highest plot ratio (容积率) a firm may reach by zero-land renovation (零土地技改), used by
+  // firm decisions. Assumption: 3.0 (Zhejiang encourages multi-storey plants; the national
+  // control indicators, 国土资发〔2008〕24号, set only minimum plot ratios).
+  double plot_ratio_cap = 3.0;
+  // true: a request may be granted less than it asks for (the rest stays queued); false: a
+  // request is granted all it needs in one district or nothing this year. Default true.
+  bool partial_grants = true;
+};
+
+// Throws InputError naming the field (as "land.<field>") if a rule is out of range.
+void validate(const LandRules& rules);
+
+// One district's initial stocks and quota, mu.
+struct DistrictLandInit {
+  double in_use = 0;
+  double available = 0;
+  double approved_not_supplied = 0;
+  double annual_supply = 0;    // quota at reference_industrial_share, mu/year
+  double plot_ratio_cap = -1;  // < 0: LandRules::plot_ratio_cap
+};
+
+constexpr std::int32_t kAnyDistrict = -1;
+
+// A project waiting for land.
+struct LandRequest {
+  std::uint32_t project_id = 0;
+  std::int32_t district = kAnyDistrict;  // or kAnyDistrict: the district with most available
+  double mu_needed = 0;                  // still needed (reduced by partial grants)
+  double expected_tax_per_mu = 0;        // 亿元 per mu per year: the ranking key (按标出让)
+};
+
+struct LandGrant {
+  std::uint32_t project_id;
+  std::uint16_t district;
+  double mu;
+};
+
+// What step() moved in one district.
+struct LandFlows {
+  double approved = 0;     // new approvals into approved_not_supplied
+  double supplied = 0;     // approved_not_supplied → available
+  double redeveloped = 0;  // pending_redevelopment → available
+  double taken_out = 0;    // pending_redevelopment → out of industrial use
+};
+
+class LandMarket {
+ public:
+  LandMarket(std::vector<DistrictLandInit> districts, LandRules rules);
+  // From the region's districts: industrial_land → in_use, land_available → available,
+  // land_approved → approved_not_supplied, annual_land_supply → the quota.
+  static LandMarket for_districts(const std::vector<District>& districts, LandRules rules);
+
+  std::size_t district_count() const { return pools_.size(); }
+  const LandRules& rules() const { return rules_; }
+
+  // Land of exiting (or shrinking) firms enters redevelopment: in_use → pending, available
+  // again at step(year + redevelopment_lag).
+  void release(std::size_t district, double mu, int year);
+  // Every district's releases at once (RectificationResult::land_released).
+  void release(const std::vector<double>& mu_by_district, int year);
+  // The year's supply: approvals, quota supply (limited by approved_not_supplied) and matured
+  // redevelopment. Call once per year, years increasing, after that year's releases.
+  void step(int year);
+  // Serves the queue in order of expected tax per mu (descending; ties by project id), moving
+  // granted land available → in_use. Fully served requests leave the queue; partly served or
+  // unserved ones stay (with mu_needed reduced), sorted in service order.
+  std::vector<LandGrant> allocate(std::vector<LandRequest>& queue);
+  // A firm occupies available land outside the queue (available → in_use); returns the mu
+  // actually taken (at most what is available).
+  double record_use(std::size_t district, double mu);
+  // A firm frees land directly back to the pool (in_use → available), without redevelopment.
+  void release_use(std::size_t district, double mu);
+
+  // Stocks, mu.
+  double in_use(std::size_t d) const { return pool(d).in_use; }
+  double available(std::size_t d) const { return pool(d).available; }
+  double approved_not_supplied(std::size_t d) const { return pool(d).approved; }
+  double pending_redevelopment(std::size_t d) const { return pool(d).pending_total; }
+  double plot_ratio_cap(std::size_t d) const { return pool(d).plot_ratio_cap; }
+  // This year's quota after the industrial-share scaling, mu/year.
+  double annual_supply(std::size_t d) const { return pool(d).quota; }
+  // The flows of the last step().
+  const LandFlows& last_flows(std::size_t d) const { return pool(d).last; }
+
+  // Accounting identity: stocks() − (initial + approvals − taken out); 0 up to rounding.
+  double stocks(std::size_t d) const;
+  double expected_total(std::size_t d) const;
+  double identity_residual(std::size_t d) const { return stocks(d) - expected_total(d); }
+  // Cumulative flows since construction, mu.
+  double cumulative_approved(std::size_t d) const { return pool(d).cum_approved; }
+  double cumulative_supplied(std::size_t d) const { return pool(d).cum_supplied; }
+  double cumulative_granted(std::size_t d) const { return pool(d).cum_granted; }
+  double cumulative_taken_out(std::size_t d) const { return pool(d).cum_taken_out; }
+
+ private:
+  struct Pending {
+    int ready_year;
+    double mu;
+  };
+  struct Pool {
+    double in_use = 0, available = 0, approved = 0, pending_total = 0;
+    double quota = 0, plot_ratio_cap = 0;
+    double initial_total = 0, cum_approved = 0, cum_supplied = 0, cum_granted = 0,
+           cum_taken_out = 0;
+    std::vector<Pending> pending;
+    LandFlows last;
+  };
+  const Pool& pool(std::size_t d) const;
+  Pool& pool(std::size_t d);
+
+  LandRules rules_;
+  std::vector<Pool> pools_;
+  int last_step_year_;
+  bool stepped_ = false;
+};
+
+}  // namespace icsim::abm
