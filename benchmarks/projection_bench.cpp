@@ -25,13 +25,7 @@ using namespace icsim;
 
 constexpr int kReplications = 256;
 
-scenario::Distribution normal(double mean, double sd) {
-  scenario::Distribution d;
-  d.kind = scenario::Distribution::Kind::normal;
-  d.mean = mean;
-  d.sd = sd;
-  return d;
-}
+using Dist = scenario::Distribution;
 
 const scenario::LoadedScenario& loaded() {
   static const scenario::LoadedScenario L = [] {
@@ -50,18 +44,18 @@ const scenario::LoadedScenario& loaded() {
       s.region.industrial_sectors.push_back((code < 10 ? "0" : "") + std::to_string(code));
     s.region.above_scale_output_share = 0.8;
     s.region.above_scale_value_added_share = 0.75;
-    s.growth.common.rate = normal(0, 0.01);
-    s.growth.final_demand = {{"household", {normal(0.06, 0.02), 1.0, true}},
-                             {"government", {normal(0.05, 0.02), 0.5, true}},
-                             {"exports", {normal(0.04, 0.05), 1.5, true}},
-                             {"outflows", {normal(0.05, 0.04), 1.0, true}}};
-    s.price_growth.rate = normal(0.02, 0.01);
+    s.growth.common.rate = Dist::normal(0, 0.01);
+    s.growth.final_demand = {{"household", {Dist::normal(0.06, 0.02), 1.0, true}},
+                             {"government", {Dist::normal(0.05, 0.02), 0.5, true}},
+                             {"exports", {Dist::normal(0.04, 0.05), 1.5, true}},
+                             {"outflows", {Dist::normal(0.05, 0.04), 1.0, true}}};
+    s.price_growth.rate = Dist::normal(0.02, 0.01);
     s.capacity.enabled = true;
     s.capacity.utilisation = 0.85;
-    s.capacity.trend_growth.rate = normal(0.03, 0.01);
+    s.capacity.trend_growth.rate = Dist::normal(0.03, 0.01);
     s.investment.industrial_base = 1000;
-    s.investment.growth.rate = normal(0.05, 0.05);
-    s.investment.other_gfcf_growth.rate = normal(0.04, 0.02);
+    s.investment.growth.rate = Dist::normal(0.05, 0.05);
+    s.investment.other_gfcf_growth.rate = Dist::normal(0.04, 0.02);
     s.investment.output_per_investment = 1.2;
     scenario::Programme p;
     p.name = "programme";

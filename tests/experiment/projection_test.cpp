@@ -18,24 +18,11 @@ using experiment::RunOptions;
 
 namespace {
 
-scenario::Distribution constant(double value) {
-  scenario::Distribution d;
-  d.kind = scenario::Distribution::Kind::constant;
-  d.mean = value;
-  return d;
-}
-
-scenario::Distribution normal(double mean, double sd) {
-  scenario::Distribution d;
-  d.kind = scenario::Distribution::Kind::normal;
-  d.mean = mean;
-  d.sd = sd;
-  return d;
-}
+using Dist = scenario::Distribution;
 
 scenario::Growth fixed(double rate) {
   scenario::Growth g;
-  g.rate = constant(rate);
+  g.rate = Dist::constant(rate);
   return g;
 }
 
@@ -120,17 +107,17 @@ scenario::LoadedScenario stochastic_scenario(int replications) {
   auto L = base_scenario();
   auto& s = L.scenario;
   s.replications = replications;
-  s.growth.common.rate = normal(0, 0.01);
-  s.growth.final_demand = {{"household", {normal(0.06, 0.03), 1.0, true}}};
-  s.growth.sector_groups.push_back({"g", {"A"}, {}, {normal(0.01, 0.01), 0.5, false}});
-  s.price_growth.rate = normal(0.02, 0.01);
+  s.growth.common.rate = Dist::normal(0, 0.01);
+  s.growth.final_demand = {{"household", {Dist::normal(0.06, 0.03), 1.0, true}}};
+  s.growth.sector_groups.push_back({"g", {"A"}, {}, {Dist::normal(0.01, 0.01), 0.5, false}});
+  s.price_growth.rate = Dist::normal(0.02, 0.01);
   s.investment.industrial_base = 60;
-  s.investment.growth.rate = normal(0.05, 0.05);
-  s.investment.other_gfcf_growth.rate = normal(0.03, 0.02);
+  s.investment.growth.rate = Dist::normal(0.05, 0.05);
+  s.investment.other_gfcf_growth.rate = Dist::normal(0.03, 0.02);
   s.investment.output_per_investment = 0.8;
   s.capacity.enabled = true;
   s.capacity.utilisation = 0.95;
-  s.capacity.trend_growth.rate = normal(0.02, 0.01);
+  s.capacity.trend_growth.rate = Dist::normal(0.02, 0.01);
   auto p = one_project(2021);
   p.projects = 7;
   p.split = {{"M", 0.6}, {"S/c1", 0.4}};
@@ -354,8 +341,8 @@ TEST(Projection, LargestRemainderKeepsTheMoneyExact) {
 TEST(Projection, MonteCarloMeansMatchTheDistributions) {
   auto L = base_scenario();
   L.scenario.replications = 2000;
-  L.scenario.price_growth.rate = normal(0.02, 0.01);
-  L.scenario.growth.final_demand = {{"household", {normal(0.05, 0.02), 1.0, true}}};
+  L.scenario.price_growth.rate = Dist::normal(0.02, 0.01);
+  L.scenario.growth.final_demand = {{"household", {Dist::normal(0.05, 0.02), 1.0, true}}};
   const Projection p = project(L);
   auto mean_sd = [&](const std::vector<double>& v, std::size_t t) {
     double s = 0, s2 = 0;

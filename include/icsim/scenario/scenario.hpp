@@ -23,6 +23,19 @@ struct Distribution {
   Kind kind = Kind::constant;
   double mean = 0, sd = 0, median = 0, sigma = 0, low = 0, mode = 0, high = 0;
   double expected() const;  // the mean of the distribution (of g, for lognormal growth)
+
+  static Distribution constant(double value) {
+    Distribution d;
+    d.mean = value;
+    return d;
+  }
+  static Distribution normal(double mean, double sd) {
+    Distribution d;
+    d.kind = Kind::normal;
+    d.mean = mean;
+    d.sd = sd;
+    return d;
+  }
 };
 
 // An annual growth rate (a fraction: 0.05 = 5 %/year) with its uncertainty: the own
