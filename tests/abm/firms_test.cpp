@@ -9,27 +9,7 @@ using namespace icsim::abm;
 
 namespace {
 
-// Every per-firm array of the population. If a field is added to FirmPopulation, the size check
-// below fails until it is listed here (and in engine/abm/firms.cpp and bytes_per_firm()).
-template <class F>
-void for_each_array(FirmPopulation& p, F&& f) {
-  f(p.id);
-  f(p.sector);
-  f(p.district);
-  f(p.flags);
-  f(p.mujun_class);
-  f(p.years_in_d);
-  f(p.capacity);
-  f(p.output);
-  f(p.capital);
-  f(p.productivity);
-  f(p.value_added_rate);
-  f(p.tax_rate);
-  f(p.labour_per_output);
-  f(p.energy_per_output);
-  f(p.land);
-  f(p.plot_ratio);
-}
+// FirmPopulation::for_each_array lists the arrays; kArrays and bytes_per_firm() must agree with it.
 constexpr std::size_t kArrays = 16;
 
 struct Census {
@@ -40,7 +20,7 @@ struct Census {
 
 Census census(FirmPopulation& p) {
   Census c;
-  for_each_array(p, [&](auto& v) {
+  p.for_each_array([&](auto& v) {
     ++c.arrays;
     c.min_size = std::min(c.min_size, v.size());
     c.max_size = std::max(c.max_size, v.size());

@@ -57,6 +57,28 @@ struct FirmPopulation {
   std::vector<double> land;       // mu occupied
   std::vector<float> plot_ratio;  // floor area / land area (容积率)
 
+  // Applies f to every per-firm vector: the one list of them. Adding a field means adding it
+  // here and to bytes_per_firm() (tests/abm/firms_test.cpp checks the two agree).
+  template <class F>
+  void for_each_array(F&& f) {
+    f(id);
+    f(sector);
+    f(district);
+    f(flags);
+    f(mujun_class);
+    f(years_in_d);
+    f(capacity);
+    f(output);
+    f(capital);
+    f(productivity);
+    f(value_added_rate);
+    f(tax_rate);
+    f(labour_per_output);
+    f(energy_per_output);
+    f(land);
+    f(plot_ratio);
+  }
+
   std::size_t size() const { return id.size(); }
   void reserve(std::size_t n);
   void resize(std::size_t n);
