@@ -101,7 +101,8 @@ AccountsResult accounts_pass(FirmPopulation& firms, std::size_t sectors, std::si
   const double threshold = p.above_scale_threshold;
 
   const long long nchunks = static_cast<long long>(chunks);
-#pragma omp parallel for schedule(dynamic, 1)
+  // One chunk: no thread team (its start-up and barrier cost more than the pass).
+#pragma omp parallel for schedule(dynamic, 1) if (nchunks > 1)
   for (long long c = 0; c < nchunks; ++c) {
     FirmTotals* sec = partial.data() + static_cast<std::size_t>(c) * block;
     FirmTotals* dis = sec + 2 * S;

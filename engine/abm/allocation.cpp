@@ -252,7 +252,7 @@ AllocationResult solve_allocation(const FirmPopulation& firms,
   const float beta_f = static_cast<float>(beta);
   const int max_rounds = std::max(1, ws.max_rounds);
 
-#pragma omp parallel
+#pragma omp parallel if (chunks > 1)
   {
     // Gather in firm order into the sector-ordered workspace: weight and capacity.
 #pragma omp for schedule(static)
@@ -301,7 +301,7 @@ AllocationResult allocate_output(FirmPopulation& firms, std::span<const double> 
   const std::size_t chunk = chunk_size(n);
   const long long chunks = static_cast<long long>((n + chunk - 1) / chunk);
   // Outputs, in firm order.
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (chunks > 1)
   for (long long c = 0; c < chunks; ++c) {
     const std::size_t begin = static_cast<std::size_t>(c) * chunk;
     const std::size_t end = std::min(n, begin + chunk);

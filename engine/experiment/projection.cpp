@@ -62,9 +62,12 @@
 #include <cmath>
 #include <exception>
 #include <limits>
+#include <optional>
 #include <set>
 #include <stdexcept>
 
+#include "icsim/abm/firm_model.hpp"
+#include "icsim/abm/statistics.hpp"
 #include "icsim/common/error.hpp"
 #include "icsim/common/threads.hpp"
 #include "icsim/experiment/random.hpp"
@@ -121,7 +124,7 @@ struct ExogenousModel {
 
 struct ComponentModel {
   Index column;
-  const scenario::Growth* growth;
+  const scenario::Growth* growth;  // nullptr: moved by labour income (Type II closure)
 };
 
 struct GroupModel {
@@ -153,6 +156,14 @@ struct Model {
   std::vector<ExogenousModel> exogenous;
   MatrixXd W;            // clusters x n, every system stacked
   VectorXd above_scale;  // above-scale output share per sector
+  // Households (Type II closure): the component of household consumption (-1 if exogenous),
+  // labour income per unit of output and its base-year total.
+  int household_component = -1;
+  VectorXd labour;
+  double labour0 = 0;
+  // The firm model: its shared base (null when off) and the sectors it constrains.
+  std::shared_ptr<const abm::FirmModelBase> firm_base;
+  VectorXd firm_sectors;
   std::vector<std::string> notes;
 
   Model(const scenario::LoadedScenario& loaded);
@@ -218,6 +229,33 @@ Model::Model(const scenario::LoadedScenario& loaded)
     listed[static_cast<std::size_t>(k)] = true;
     components.push_back({k, &growth});
   }
+  if (sc.households.closure == "labour_income") {
+    const int h = table.final_demand.find(sc.households.column);
+    if (h < 0 || h == gcol)
+      throw InputError("households.column: the table has no household final-demand column '" +
+                       sc.households.column + "'");
+    for (std::size_t k = 0; k < components.size(); ++k)
+      if (components[k].column == h) household_component = static_cast<int>(k);
+    if (household_component < 0) {
+      household_component = static_cast<int>(components.size());
+      components.push_back({h, nullptr});
+      listed[static_cast<std::size_t>(h)] = true;
+    }
+    labour = per_output(table.value_added.find(table.meta.labour_income) >= 0
+                            ? VectorXd(table.value_added.values
+                                           .row(table.value_added.find(table.meta.labour_income))
+                                           .transpose())
+                            : VectorXd::Zero(n),
+                        x0);
+    labour0 = labour.dot(x0);
+    if (!(labour0 > 0))
+      throw InputError(
+          "households.closure = \"labour_income\": the table has no labour income row '" +
+          table.meta.labour_income + "'");
+  } else if (sc.households.closure != "exogenous") {
+    throw InputError("households.closure: expected \"exogenous\" or \"labour_income\", got \"" +
+                     sc.households.closure + "\"");
+  }
   f_listed.resize(n, static_cast<Index>(components.size()));
   for (std::size_t k = 0; k < components.size(); ++k)
     f_listed.col(static_cast<Index>(k)) = table.final_demand.values.col(components[k].column);
@@ -280,6 +318,19 @@ Model::Model(const scenario::LoadedScenario& loaded)
         constrained(sector(code, "capacity.sectors")) = 1;
     for (Index i = 0; i < n; ++i)
       if (constrained(i) > 0) K0(i) = x0(i) / sc.capacity.utilisation;
+  }
+
+  if (sc.firms.enabled) {
+    abm::FirmModelParameters parameters = sc.firms.parameters;
+    parameters.synthesis.industrial_sectors = sc.region.industrial_sectors;
+    parameters.output_per_investment = sc.investment.output_per_investment;
+    firm_base = abm::FirmModelBase::build(table, loaded.districts, parameters, sc.seed);
+    firm_sectors = VectorXd::Zero(n);
+    for (auto k : firm_base->industrial) firm_sectors(static_cast<Index>(k)) = 1;
+    notes.push_back(
+        "firm model: capacity of the industrial sectors is the sum over their firms (capacity "
+        "trend and capacity.sectors do not apply); programme projects that add capacity become "
+        "firms or expansions that need land");
   }
 
   for (std::size_t p = 0; p < sc.programmes.size(); ++p) {
@@ -359,14 +410,16 @@ VectorXd Model::target_members(const std::string& target, const std::string& whe
 }
 
 // x with x_i <= K_i on the constrained sectors (mixed model); `leak` = excess demand imported.
-VectorXd solve_output(const Model& M, const VectorXd& f, const VectorXd& K, VectorXd& leak) {
+// `constrained` is 1 on the sectors whose capacity binds (none if `enabled` is false).
+VectorXd solve_output(const Model& M, const VectorXd& f, const VectorXd& K, VectorXd& leak,
+                      bool enabled, const VectorXd& constrained) {
   VectorXd x = M.leontief.solve(f);
   leak = VectorXd::Zero(M.n);
-  if (!M.capacity) return x;
+  if (!enabled) return x;
   std::vector<char> binding(static_cast<std::size_t>(M.n), 0);
   bool any = false;
   for (Index i = 0; i < M.n; ++i)
-    if (M.constrained(i) > 0 && x(i) > K(i) * (1 + kCapacityTolerance)) binding[i] = any = true;
+    if (constrained(i) > 0 && x(i) > K(i) * (1 + kCapacityTolerance)) binding[i] = any = true;
   if (!any) return x;
 
   const int max_iterations = 2 * static_cast<int>(M.n) + 10;
@@ -387,7 +440,7 @@ VectorXd solve_output(const Model& M, const VectorXd& f, const VectorXd& K, Vect
     const VectorXd demand = M.A * x + f;
     bool changed = false;
     for (Index i = 0; i < M.n; ++i) {
-      if (M.constrained(i) <= 0) continue;
+      if (constrained(i) <= 0) continue;
       if (!binding[i] && x(i) > K(i) * (1 + kCapacityTolerance))
         binding[i] = changed = true;
       else if (binding[i] && demand(i) < K(i) * (1 - kCapacityTolerance)) {
@@ -413,25 +466,41 @@ struct Slices {
   std::size_t region(int r, std::size_t t) const { return r * Y + t; }
 };
 
+// Records year t of local replication r. With the firm model (fm non-null) the industrial
+// sectors' value added and employment are the firms' sums, the above-scale aggregates count the
+// firms that are 规上, and the firm statistics are stored.
 void record(const Model& M, const Slices& s, int r, std::size_t t, double P, const VectorXd& x,
-            const VectorXd& inv, const VectorXd& K, const VectorXd& leak) {
+            const VectorXd& inv, const VectorXd& K, const VectorXd& leak,
+            const abm::FirmModel* fm) {
   Projection& out = s.out;
   const VectorXd output = x * P;
-  const VectorXd va = M.v.cwiseProduct(x) * P;
+  VectorXd va = M.v.cwiseProduct(x) * P;
+  VectorXd employment = M.e.cwiseProduct(x);
+  VectorXd above = output.cwiseProduct(M.above_scale);
+  if (fm) {
+    const auto fva = fm->sector_value_added(), femp = fm->sector_employment(),
+               fabove = fm->sector_output_above_scale();
+    for (Index j = 0; j < M.n; ++j)
+      if (M.firm_sectors(j) > 0) {
+        va(j) = fva[static_cast<std::size_t>(j)] * P;
+        employment(j) = femp[static_cast<std::size_t>(j)];
+        above(j) = fabove[static_cast<std::size_t>(j)] * P;
+      }
+  }
   const VectorXd investment = inv * P;
   const std::size_t o = s.sector(r, t);
   for (Index j = 0; j < M.n; ++j) {
     const std::size_t k = o + static_cast<std::size_t>(j);
     out.sector_output[k] = output(j);
     out.sector_value_added[k] = va(j);
-    out.sector_employment[k] = M.e(j) * x(j);
+    out.sector_employment[k] = employment(j);
     out.sector_investment[k] = investment(j);
     out.sector_capacity[k] = std::isfinite(K(j)) ? K(j) * P : kNaN;
     out.sector_imports[k] = (M.m(j) * x(j) + leak(j)) * P;
   }
   if (s.nc > 0) {
     const VectorXd c_out = M.W * output, c_va = M.W * va, c_inv = M.W * investment,
-                   c_above = M.W * output.cwiseProduct(M.above_scale);
+                   c_above = M.W * above;
     const std::size_t oc = s.cluster(r, t);
     for (std::size_t c = 0; c < s.nc; ++c) {
       const auto ci = static_cast<Index>(c);
@@ -446,9 +515,33 @@ void record(const Model& M, const Slices& s, int r, std::size_t t, double P, con
   out.gdp[g] = va.sum();
   out.industrial_output[g] = M.industrial.dot(output);
   out.industrial_value_added[g] = M.industrial.dot(va);
-  out.industrial_output_above_scale[g] = out.industrial_output[g] * region.above_scale_output_share;
-  out.industrial_value_added_above_scale[g] =
-      out.industrial_value_added[g] * region.above_scale_value_added_share;
+  if (fm) {
+    const auto& st = fm->statistics();
+    out.industrial_output_above_scale[g] =
+        st.region[static_cast<std::size_t>(abm::Stat::output_above_scale)];
+    out.industrial_value_added_above_scale[g] =
+        st.region[static_cast<std::size_t>(abm::Stat::value_added_above_scale)];
+    const std::size_t D = out.districts.size(), S = abm::kStatCount;
+    std::copy(st.values.begin(), st.values.end(),
+              out.district_statistics.begin() + static_cast<long>(((r * s.Y + t) * D) * S));
+    std::copy(st.region.begin(), st.region.end(),
+              out.region_statistics.begin() + static_cast<long>((r * s.Y + t) * S));
+    if (s.nc > 0) {
+      const Eigen::Map<const VectorXd> land(fm->sector_land().data(), M.n),
+          firms(fm->sector_firms().data(), M.n);
+      const VectorXd c_land = M.W * land, c_firms = M.W * firms;
+      const std::size_t oc = s.cluster(r, t);
+      for (std::size_t c = 0; c < s.nc; ++c) {
+        out.cluster_land_in_use[oc + c] = c_land(static_cast<Index>(c));
+        out.cluster_firms[oc + c] = c_firms(static_cast<Index>(c));
+      }
+    }
+  } else {
+    out.industrial_output_above_scale[g] =
+        out.industrial_output[g] * region.above_scale_output_share;
+    out.industrial_value_added_above_scale[g] =
+        out.industrial_value_added[g] * region.above_scale_value_added_share;
+  }
   out.industrial_investment[g] = M.industrial.dot(investment);
   out.price_index[g] = P;
 }
@@ -495,28 +588,64 @@ void run_replication(const Model& M, const Slices& s, std::uint64_t replication,
       sales.col(t) += fraction * capacity;
     }
   };
+  // With the firm model, projects that add capacity go to it: they start when they have land.
+  std::optional<abm::FirmModel> firms;
+  if (M.firm_base) firms.emplace(M.firm_base, replication, sc.base_year);
+  std::vector<abm::ProjectSpec> firm_projects;
+  std::uint32_t project_id = 0;
   for (std::size_t p = 0; p < M.programmes.size(); ++p) {
     const auto& prog = M.programmes[p];
     const auto& spec = *prog.spec;
     RandomStream draws = stream(Purpose::programme, static_cast<std::uint32_t>(p));
     const int max_delay = std::max(1, spec.max_delay_years);
     for (const auto& project : prog.projects) {
+      const std::uint32_t id = project_id++;
       const double u_fail = draws.uniform(), u_delay = draws.uniform(), u_length = draws.uniform();
       if (u_fail < spec.failure_probability) continue;
       const int delay = u_delay < spec.delay_probability
                             ? 1 + std::min(max_delay - 1, static_cast<int>(u_length * max_delay))
                             : 0;
-      schedule(project.mix, project.money, spec.start_year + delay, spec.construction_years,
-               spec.ramp_up_years, spec.adds_capacity);
+      const int start = spec.start_year + delay;
+      if (firms && spec.adds_capacity) {
+        abm::ProjectSpec fp;
+        fp.id = id;
+        fp.sector_mix.assign(project.mix.data(), project.mix.data() + n);
+        const int ts = std::clamp(start - sc.base_year, 0, Y - 1);
+        fp.investment = project.money / price[static_cast<std::size_t>(ts)];
+        fp.start_year = start;
+        fp.construction_years = spec.construction_years;
+        fp.ramp_up_years = spec.ramp_up_years;
+        fp.creates_firm = spec.creates_firms;
+        firm_projects.push_back(std::move(fp));
+        continue;
+      }
+      schedule(project.mix, project.money, start, spec.construction_years, spec.ramp_up_years,
+               spec.adds_capacity);
     }
   }
-  for (const auto& ex : M.exogenous)
+
+  for (const auto& ex : M.exogenous) {
+    if (firms && ex.spec->adds_capacity) {
+      abm::ProjectSpec fp;
+      fp.id = project_id++;
+      fp.sector_mix.assign(ex.mix.data(), ex.mix.data() + n);
+      const int ts = std::clamp(ex.spec->year - sc.base_year, 0, Y - 1);
+      fp.investment = ex.spec->amount / price[static_cast<std::size_t>(ts)];
+      fp.start_year = ex.spec->year;
+      fp.construction_years = ex.spec->construction_years;
+      firm_projects.push_back(std::move(fp));
+      continue;
+    }
     schedule(ex.mix, ex.spec->amount, ex.spec->year, ex.spec->construction_years, 0,
              ex.spec->adds_capacity);
+  }
+
+  if (firms) firms->add_projects(std::move(firm_projects));
 
   std::vector<GrowthDraws> components;
+  static const scenario::Growth kNoGrowth;  // the household component under Type II closure
   for (std::size_t k = 0; k < M.components.size(); ++k)
-    components.emplace_back(*M.components[k].growth,
+    components.emplace_back(M.components[k].growth ? *M.components[k].growth : kNoGrowth,
                             stream(Purpose::demand_growth, static_cast<std::uint32_t>(k)));
   std::vector<GrowthDraws> groups;
   for (std::size_t g = 0; g < M.groups.size(); ++g)
@@ -526,16 +655,26 @@ void run_replication(const Model& M, const Slices& s, std::uint64_t replication,
   GrowthDraws other_gfcf_growth(sc.investment.other_gfcf_growth, stream(Purpose::investment, 1));
   GrowthDraws capacity_trend(sc.capacity.trend_growth, stream(Purpose::capacity, 0));
 
-  const double I0 = sc.investment.industrial_base;
+  // With the firm model, the share of industrial investment that its firms decide is theirs.
+  const double I0 = sc.investment.industrial_base *
+                    (firms ? 1 - sc.firms.parameters.endogenous_investment_share : 1.0);
   VectorXd index = VectorXd::Ones(static_cast<Index>(M.components.size()));
   VectorXd extra = VectorXd::Ones(n);
   double J = 1, OG = 1;
   VectorXd K = M.K0, leak = VectorXd::Zero(n);
-  record(M, s, r, 0, 1.0, M.x0, I0 * M.share, K, leak);
+  record(M, s, r, 0, 1.0, M.x0, sc.investment.industrial_base * M.share, K, leak,
+         firms ? &*firms : nullptr);
+  double labour_income = M.labour0;  // last year's, for the Type II closure
   for (int t = 1; t < Y; ++t) {
     const double c = common[t];
-    for (std::size_t k = 0; k < components.size(); ++k)
-      index(static_cast<Index>(k)) *= 1 + components[k].next(c);
+    const int year = sc.base_year + t;
+    for (std::size_t k = 0; k < components.size(); ++k) {
+      const double g = components[k].next(c);  // drawn even when unused: streams stay aligned
+      if (static_cast<int>(k) == M.household_component)
+        index(static_cast<Index>(k)) = labour_income / M.labour0;
+      else
+        index(static_cast<Index>(k)) *= 1 + g;
+    }
     if (!groups.empty()) {
       VectorXd h = VectorXd::Zero(n);
       for (std::size_t g = 0; g < groups.size(); ++g) h += groups[g].next(c) * M.groups[g].member;
@@ -545,14 +684,32 @@ void run_replication(const Model& M, const Slices& s, std::uint64_t replication,
     OG *= 1 + other_gfcf_growth.next(c);
     const double trend = capacity_trend.next(c);
 
-    const VectorXd inv = (I0 * J) * M.share + outlays.col(t);
+    VectorXd other = (I0 * J) * M.share + outlays.col(t);  // investment outside the firms
+    VectorXd inv = other;
     VectorXd f = M.f_fixed + M.g_other0 * OG;
     if (index.size() > 0) f += M.f_listed * index;
-    f = f.cwiseProduct(extra) + M.C * inv + sales.col(t);
-    for (Index i = 0; i < n; ++i)
-      if (M.constrained(i) > 0) K(i) = K(i) * (1 + trend) + added(i, t);
-    const VectorXd x = solve_output(M, f, K, leak);
-    record(M, s, r, static_cast<std::size_t>(t), price[t], x, inv, K, leak);
+    f = f.cwiseProduct(extra) + sales.col(t);
+    VectorXd x;
+    if (firms) {
+      firms->begin_year(year, price[t]);
+      inv += Eigen::Map<const VectorXd>(firms->outlays().data(), n);
+      f += Eigen::Map<const VectorXd>(firms->extra_sales().data(), n);
+      f += M.C * inv;
+      K = Eigen::Map<const VectorXd>(firms->capacity().data(), n);
+      x = solve_output(M, f, K, leak, true, M.firm_sectors);
+      firms->produce(std::span<const double>(x.data(), static_cast<std::size_t>(n)));
+      leak += Eigen::Map<const VectorXd>(firms->shortfall().data(), n);
+      firms->end_year(year, price[t],
+                      std::span<const double>(other.data(), static_cast<std::size_t>(n)));
+    } else {
+      f += M.C * inv;
+      for (Index i = 0; i < n; ++i)
+        if (M.constrained(i) > 0) K(i) = K(i) * (1 + trend) + added(i, t);
+      x = solve_output(M, f, K, leak, M.capacity, M.constrained);
+    }
+    if (M.household_component >= 0) labour_income = M.labour.dot(x);
+    record(M, s, r, static_cast<std::size_t>(t), price[t], x, inv, K, leak,
+           firms ? &*firms : nullptr);
   }
 }
 
@@ -561,6 +718,52 @@ double sum_selected(const std::vector<double>& data, std::size_t offset,
   double total = 0;
   for (std::size_t j : members) total += data[offset + j];
   return total;
+}
+
+std::string join(const std::vector<std::string>& names) {
+  std::string out;
+  for (std::size_t i = 0; i < names.size(); ++i)
+    out += (i == 0 ? "" : i + 1 == names.size() ? " or " : ", ") + names[i];
+  return out;
+}
+
+std::vector<std::string> statistic_names() {
+  std::vector<std::string> out;
+  for (const auto& info : abm::statistics_info()) out.emplace_back(info.name);
+  return out;
+}
+
+// Indices of s.select in `codes` ("*" = all), sorted and without repeats; `what` names one code
+// in messages ("sector", "district").
+std::vector<std::size_t> select_codes(const scenario::Series& s,
+                                      const std::vector<std::string>& codes,
+                                      const std::string& what) {
+  if (s.select.empty())
+    throw InputError("series '" + s.metric + "': select " + what + "s (codes, or \"*\" for all)");
+  std::set<std::size_t> chosen;
+  for (const auto& code : s.select) {
+    if (code == "*") {
+      for (std::size_t j = 0; j < codes.size(); ++j) chosen.insert(j);
+      continue;
+    }
+    const auto it = std::find(codes.begin(), codes.end(), code);
+    if (it == codes.end()) {
+      std::vector<std::string> expected = codes;  // listed when short enough to read
+      expected.emplace_back("\"*\"");
+      throw InputError("series '" + s.metric + "': no " + what + " '" + code + "'" +
+                       (codes.size() <= 20 ? "; expected " + join(expected) : std::string()));
+    }
+    chosen.insert(static_cast<std::size_t>(it - codes.begin()));
+  }
+  return {chosen.begin(), chosen.end()};
+}
+
+// The firm model's arrays must have the sizes the header states (a loop bug otherwise).
+void check_size(const std::vector<double>& data, std::size_t expected, const char* name) {
+  if (data.size() != expected)
+    throw std::logic_error(std::string("Projection::") + name + " holds " +
+                           std::to_string(data.size()) + " values, expected " +
+                           std::to_string(expected));
 }
 
 }  // namespace
@@ -585,11 +788,17 @@ std::vector<double> Projection::series(const scenario::Series& s, int replicatio
   const std::string variable = slash == std::string::npos ? "" : s.metric.substr(slash + 1);
   const std::size_t Y = years.size();
   const auto r = static_cast<std::size_t>(replication);
+  const std::size_t K = abm::kStatCount;
   std::vector<double> out(Y, 0.0);
   auto unknown = [&](const std::string& expected) {
     return InputError("series '" + s.metric + "': unknown variable '" + variable + "'; expected " +
                       expected);
   };
+  auto needs_firm_model = [&] {
+    if (!firm_model)
+      throw InputError("series '" + s.metric + "': needs the firm model ([firms] enabled = true)");
+  };
+  const std::string statistics = join(statistic_names());
 
   if (group == "region") {
     if (!s.select.empty())
@@ -607,9 +816,45 @@ std::vector<double> Projection::series(const scenario::Series& s, int replicatio
         for (std::size_t t = 0; t < Y; ++t) out[t] = (*data)[r * Y + t];
         return out;
       }
+    if (const int k = abm::find_statistic(variable); k >= 0) {
+      needs_firm_model();
+      check_size(region_statistics, static_cast<std::size_t>(replications) * Y * K,
+                 "region_statistics");
+      for (std::size_t t = 0; t < Y; ++t)
+        out[t] = region_statistics[(r * Y + t) * K + static_cast<std::size_t>(k)];
+      return out;
+    }
     throw unknown(
         "gdp, industrial_output, industrial_value_added, industrial_output_above_scale, "
-        "industrial_value_added_above_scale, industrial_investment or price_index");
+        "industrial_value_added_above_scale, industrial_investment or price_index, or with the "
+        "firm model " +
+        statistics);
+  }
+  if (group == "districts") {
+    const int k = abm::find_statistic(variable);
+    if (k < 0) throw unknown(statistics);
+    needs_firm_model();
+    const std::size_t D = districts.size();
+    check_size(district_statistics, static_cast<std::size_t>(replications) * Y * D * K,
+               "district_statistics");
+    const std::vector<std::size_t> members = select_codes(s, districts, "district");
+    const auto& info = abm::statistics_info()[static_cast<std::size_t>(k)];
+    auto total = [&](std::size_t t, abm::Stat stat) {
+      double sum = 0;
+      for (std::size_t d : members)
+        sum += district_statistics[((r * Y + t) * D + d) * K + static_cast<std::size_t>(stat)];
+      return sum;
+    };
+    for (std::size_t t = 0; t < Y; ++t) {
+      if (info.kind == abm::StatInfo::Kind::ratio) {
+        // A ratio of a selection is the ratio of its sums (never a sum of ratios).
+        const double den = total(t, info.denominator);
+        out[t] = den > 0 ? total(t, info.numerator) / den : 0.0;
+      } else {
+        out[t] = total(t, info.stat);
+      }
+    }
+    return out;
   }
   if (group == "sectors") {
     const std::vector<std::pair<const char*, const std::vector<double>*>> vars = {
@@ -620,34 +865,29 @@ std::vector<double> Projection::series(const scenario::Series& s, int replicatio
     for (const auto& [name, d] : vars)
       if (variable == name) data = d;
     if (!data) throw unknown("output, value_added, employment, investment, capacity or imports");
-    std::set<std::size_t> chosen;
-    for (const auto& code : s.select) {
-      if (code == "*") {
-        for (std::size_t j = 0; j < sectors.size(); ++j) chosen.insert(j);
-        continue;
-      }
-      const auto it = std::find(sectors.begin(), sectors.end(), code);
-      if (it == sectors.end())
-        throw InputError("series '" + s.metric + "': no sector '" + code + "'");
-      chosen.insert(static_cast<std::size_t>(it - sectors.begin()));
-    }
-    if (s.select.empty())
-      throw InputError("series '" + s.metric + "': select sectors (codes, or \"*\" for all)");
-    const std::vector<std::size_t> members(chosen.begin(), chosen.end());
+    const std::vector<std::size_t> members = select_codes(s, sectors, "sector");
     const std::size_t n = sectors.size();
     for (std::size_t t = 0; t < Y; ++t) out[t] = sum_selected(*data, (r * Y + t) * n, members);
     return out;
   }
   if (group == "clusters") {
     const std::vector<std::pair<const char*, const std::vector<double>*>> vars = {
-        {"output", &cluster_output},
-        {"value_added", &cluster_value_added},
-        {"investment", &cluster_investment},
-        {"output_above_scale", &cluster_output_above_scale}};
+        {"output", &cluster_output},           {"value_added", &cluster_value_added},
+        {"investment", &cluster_investment},   {"output_above_scale", &cluster_output_above_scale},
+        {"land_in_use", &cluster_land_in_use}, {"firms", &cluster_firms}};
     const std::vector<double>* data = nullptr;
     for (const auto& [name, d] : vars)
       if (variable == name) data = d;
-    if (!data) throw unknown("output, value_added, investment or output_above_scale");
+    if (!data)
+      throw unknown(
+          "output, value_added, investment or output_above_scale, or with the firm model "
+          "land_in_use or firms");
+    const std::size_t nc = clusters.size();
+    if (data == &cluster_land_in_use || data == &cluster_firms) {
+      needs_firm_model();
+      check_size(*data, static_cast<std::size_t>(replications) * Y * nc,
+                 data == &cluster_firms ? "cluster_firms" : "cluster_land_in_use");
+    }
     if (s.select.empty())
       throw InputError("series '" + s.metric +
                        "': select clusters (SYSTEM/CODE, or SYSTEM/* for a whole system)");
@@ -666,12 +906,12 @@ std::vector<double> Projection::series(const scenario::Series& s, int replicatio
       if (!found) throw InputError("series '" + s.metric + "': no cluster '" + ref + "'");
     }
     const std::vector<std::size_t> members(chosen.begin(), chosen.end());
-    const std::size_t nc = clusters.size();
     for (std::size_t t = 0; t < Y; ++t) out[t] = sum_selected(*data, (r * Y + t) * nc, members);
     return out;
   }
   throw InputError("series '" + s.metric +
-                   "': expected region/<variable>, clusters/<variable> or sectors/<variable>");
+                   "': expected region/<variable>, clusters/<variable>, sectors/<variable> or "
+                   "districts/<statistic>");
 }
 
 Projection project(const scenario::LoadedScenario& loaded, const RunOptions& options) {
@@ -702,6 +942,13 @@ Projection project(const scenario::LoadedScenario& loaded, const RunOptions& opt
                                                                   : system.clusters[c]);
     }
   out.notes = M.notes;
+  if (M.firm_base) {
+    out.firm_model = true;
+    for (const auto& d : M.firm_base->districts) {
+      out.districts.push_back(d.code);
+      out.district_names.push_back(d.name.empty() ? d.code : d.name);
+    }
+  }
 
   const std::size_t R = static_cast<std::size_t>(count), Y = out.years.size(), n = T.size(),
                     nc = out.clusters.size();
@@ -711,6 +958,12 @@ Projection project(const scenario::LoadedScenario& loaded, const RunOptions& opt
   for (auto* a : {&out.cluster_output, &out.cluster_value_added, &out.cluster_investment,
                   &out.cluster_output_above_scale})
     a->assign(R * Y * nc, kNaN);
+  if (out.firm_model) {
+    out.district_statistics.assign(R * Y * out.districts.size() * abm::kStatCount, kNaN);
+    out.region_statistics.assign(R * Y * abm::kStatCount, kNaN);
+    out.cluster_land_in_use.assign(R * Y * nc, kNaN);
+    out.cluster_firms.assign(R * Y * nc, kNaN);
+  }
   for (auto* a : {&out.gdp, &out.industrial_output, &out.industrial_value_added,
                   &out.industrial_output_above_scale, &out.industrial_value_added_above_scale,
                   &out.industrial_investment, &out.price_index})

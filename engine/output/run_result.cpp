@@ -3,10 +3,15 @@
 // its own with xarray.open_dataset(path, engine="h5netcdf", group=G).
 #include "icsim/output/run_result.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <ctime>
 #include <limits>
+#include <stdexcept>
+#include <string>
+#include <utility>
 
+#include "icsim/abm/statistics.hpp"
 #include "icsim/common/version.hpp"
 
 namespace icsim::output {
@@ -36,6 +41,56 @@ void add_run_dimensions(Group& g, const experiment::Projection& p) {
 
 const char* kReplicationYearNote =
     "money in current prices (base-year prices times region/price_index)";
+const char* kFirmModelNote =
+    "firm model statistics: money in current prices (base-year prices times "
+    "region/price_index); the base year holds the synthesised firm population (flows 0)";
+
+std::string kind_name(abm::StatInfo::Kind kind) {
+  switch (kind) {
+    case abm::StatInfo::Kind::count:
+      return "count";
+    case abm::StatInfo::Kind::money:
+      return "money";
+    case abm::StatInfo::Kind::land:
+      return "land";
+    case abm::StatInfo::Kind::ratio:
+      return "ratio";
+  }
+  return "count";
+}
+
+// A statistic's `units` and `long_name` (its description; for /region, said of the region
+// rather than of a district), plus `kind` (count, money, land or ratio) and, for ratios, the
+// `numerator` and `denominator` variables: a ratio over several districts is the ratio of
+// their sums, never a sum of ratios.
+VariableInfo statistic_variable(const abm::StatInfo& s, bool region) {
+  std::string text(s.description);
+  if (region)
+    for (const auto& [from, to] :
+         {std::pair<std::string, std::string>{"the district's", "the region's"},
+          {"the district", "the region"}})
+      for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at))
+        text.replace(at, from.size(), to), at += to.size();
+  VariableInfo info{std::string(s.unit), text, {{"kind", kind_name(s.kind)}}};
+  if (s.kind == abm::StatInfo::Kind::ratio) {
+    info.extra.emplace_back("numerator", std::string(abm::info(s.numerator).name));
+    info.extra.emplace_back("denominator", std::string(abm::info(s.denominator).name));
+  }
+  return info;
+}
+
+// Statistic k of an array laid out (outer, inner, statistic) as an (outer, inner) array.
+std::vector<double> statistic_values(const std::vector<double>& data, std::size_t outer,
+                                     std::size_t inner, std::size_t k, const char* name) {
+  const std::size_t K = abm::kStatCount;
+  if (data.size() != outer * inner * K)
+    throw std::logic_error(std::string("Projection::") + name + " holds " +
+                           std::to_string(data.size()) + " values, expected " +
+                           std::to_string(outer * inner * K));
+  std::vector<double> out(outer * inner);
+  for (std::size_t i = 0; i < outer * inner; ++i) out[i] = data[i * K + k];
+  return out;
+}
 
 void write_sectors(ResultFile& file, const RunOutputs& run) {
   const auto& p = *run.projection;
@@ -76,7 +131,31 @@ void write_clusters(ResultFile& file, const RunOutputs& run) {
   g.write("investment", dims, p.cluster_investment, {money, "fixed-asset investment", {}});
   g.write("output_above_scale", dims, p.cluster_output_above_scale,
           {money, "gross output of above-scale (规上) firms", {}});
+  if (p.firm_model) {
+    g.write("land_in_use", dims, p.cluster_land_in_use,
+            {"mu", "industrial land in use by the cluster's firms (concordance-weighted)", {}});
+    g.write("firms", dims, p.cluster_firms,
+            {"firms", "active firms of the cluster (concordance-weighted)", {}});
+  }
   g.set_attribute("note", std::string(kReplicationYearNote));
+}
+
+// The firm model's statistics by district: one variable per statistic of abm/statistics.hpp.
+void write_districts(ResultFile& file, const RunOutputs& run) {
+  const auto& p = *run.projection;
+  if (!p.firm_model) return;
+  Group g = file.group("districts");
+  add_run_dimensions(g, p);
+  g.add_dimension("district", p.districts, "district code");
+  g.write_strings("district_name", "district", p.district_names, {"", "district name", {}});
+  const std::vector<std::string> dims = {"point", "replication", "year", "district"};
+  const std::size_t outer = static_cast<std::size_t>(p.replications) * p.years.size();
+  for (const auto& s : abm::statistics_info())
+    g.write(std::string(s.name), dims,
+            statistic_values(p.district_statistics, outer, p.districts.size(),
+                             static_cast<std::size_t>(s.stat), "district_statistics"),
+            statistic_variable(s, false));
+  g.set_attribute("note", std::string(kFirmModelNote));
 }
 
 void write_region(ResultFile& file, const RunOutputs& run) {
@@ -97,6 +176,26 @@ void write_region(ResultFile& file, const RunOutputs& run) {
   g.write("industrial_investment", dims, p.industrial_investment,
           {money, "industrial fixed-asset investment (工业投资)", {}});
   g.write("price_index", dims, p.price_index, {"1", "price index (base year = 1)", {}});
+  if (p.firm_model) {
+    // The firm model's statistics summed over districts (ratios of the sums); a statistic whose
+    // name an input-output variable above already uses is not written twice.
+    const std::vector<std::string> written = {"gdp",
+                                              "industrial_output",
+                                              "industrial_value_added",
+                                              "industrial_output_above_scale",
+                                              "industrial_value_added_above_scale",
+                                              "industrial_investment",
+                                              "price_index"};
+    const std::size_t outer = static_cast<std::size_t>(p.replications) * p.years.size();
+    for (const auto& s : abm::statistics_info()) {
+      const std::string name(s.name);
+      if (std::find(written.begin(), written.end(), name) != written.end()) continue;
+      g.write(name, dims,
+              statistic_values(p.region_statistics, outer, 1, static_cast<std::size_t>(s.stat),
+                               "region_statistics"),
+              statistic_variable(s, true));
+    }
+  }
   g.set_attribute("region", run.loaded->scenario.region.name);
   g.set_attribute("note", std::string(kReplicationYearNote));
 }
@@ -279,11 +378,13 @@ void write_run(ResultFile& file, const RunOutputs& run) {
   file.set_attribute("scenario_file", s.file);
   file.set_attribute("table_name", run.loaded->table.meta.name);
   file.set_attribute("table_source", run.loaded->table.meta.source);
+  file.set_attribute("firm_model", std::int64_t{run.projection->firm_model ? 1 : 0});
   file.write_text("scenario", s.resolved_toml,
                   "the resolved scenario (after extends and --set) as TOML");
   write_sectors(file, run);
   write_clusters(file, run);
   write_region(file, run);
+  write_districts(file, run);
   write_targets(file, run);
   write_backtest(file, run);
 }

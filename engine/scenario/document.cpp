@@ -119,7 +119,8 @@ const std::map<std::string, std::vector<std::string>>& tables() {
   static const std::map<std::string, std::vector<std::string>> t = {
       {"",
        {"extends", "scenario", "table", "clusters", "region", "growth", "prices", "capacity",
-        "investment", "programme", "exogenous_investment", "target", "actual"}},
+        "investment", "programme", "exogenous_investment", "households", "firms", "mujun", "land",
+        "target", "actual"}},
       {"scenario", {"name", "description", "base_year", "horizon", "seed", "replications"}},
       {"table", {"path", "regionalise"}},
       {"table.regionalise", {"sizes", "method", "delta", "region"}},
@@ -133,9 +134,79 @@ const std::map<std::string, std::vector<std::string>>& tables() {
       {"programme[]",
        {"name", "label", "source", "projects", "investment", "split", "start_year",
         "construction_years", "ramp_up_years", "delay_probability", "max_delay_years",
-        "failure_probability", "adds_capacity"}},
+        "failure_probability", "adds_capacity", "creates_firms"}},
       {"exogenous_investment[]",
        {"name", "target", "year", "amount", "construction_years", "adds_capacity"}},
+      {"households", {"closure", "column"}},
+      {"firms",
+       {"enabled",
+        "districts",
+        "calibration",
+        "competitiveness_beta",
+        "endogenous_investment_share",
+        "land_supply_scale",
+        "land_supply_by_district",
+        "industrial_share_by_district",
+        "above_scale_threshold",
+        "above_scale_firms",
+        "above_scale_output_share",
+        "below_scale_mean_output",
+        "land_sigma",
+        "productivity_sigma",
+        "va_rate_sigma",
+        "utilisation",
+        "capital_per_capacity",
+        "plot_ratio_median",
+        "plot_ratio_sigma",
+        "plot_ratio_min",
+        "plot_ratio_max",
+        "wage_per_person",
+        "labour_share_of_value_added",
+        "depreciation_rate",
+        "tax_share_in_profit",
+        "expansion",
+        "digital",
+        "exit",
+        "arrivals",
+        "projects"}},
+      {"firms.expansion",
+       {"enabled", "utilisation_trigger", "target_utilisation", "max_growth", "adjustment_speed",
+        "construction_years", "zero_land_first", "zero_land_cost_premium"}},
+      {"firms.exit", {"loss_exit_probability"}},
+      {"firms.digital",
+       {"enabled", "initial_share_above_scale", "innovation", "imitation", "subsidy_rate",
+        "subsidy_effect", "cost_per_capacity", "productivity_uplift", "capacity_uplift"}},
+      {"firms.arrivals",
+       {"per_year", "investment_median", "investment_sigma", "construction_years", "ramp_up_years",
+        "failure_probability"}},
+      {"firms.projects", {"investment_per_mu", "max_wait_years", "counted_investment"}},
+      {"mujun",
+       {"method",
+        "scope",
+        "weights",
+        "indicator_cap",
+        "a_share",
+        "b_share",
+        "c_share",
+        "a_min_score",
+        "b_min_score",
+        "c_min_score",
+        "min_land_below_scale",
+        "d_surcharge",
+        "c_surcharge",
+        "electricity_share",
+        "kwh_per_tce",
+        "rectification_line",
+        "rectify_only_class_d",
+        "upgrade_probability",
+        "upgrade_productivity_uplift",
+        "upgrade_tax_uplift",
+        "upgrade_land_return_share"}},
+      {"mujun.weights",
+       {"tax_per_mu", "sales_per_mu", "energy_per_value_added", "labour_productivity"}},
+      {"land",
+       {"redevelopment_lag", "redevelopment_rate", "industrial_share", "reference_industrial_share",
+        "approval_to_supply_ratio", "plot_ratio_cap", "partial_grants"}},
       {"target[]",
        {"id", "text", "source", "programme", "metric", "select", "kind", "op", "threshold", "unit",
         "year", "base_year", "denominator", "needs"}},
@@ -154,7 +225,8 @@ const std::vector<std::string>* table_keys(const std::string& pattern) {
 
 bool is_free_key_table(const std::string& pattern) {
   return pattern == "clusters" || pattern == "growth.final_demand" ||
-         pattern == "programme[].split";
+         pattern == "programme[].split" || pattern == "firms.land_supply_by_district" ||
+         pattern == "firms.industrial_share_by_district";
 }
 
 bool is_array_of_tables(const std::string& pattern) {
@@ -174,7 +246,8 @@ bool is_growth_spec(const std::string& pattern) {
 }
 
 bool is_path_key(const std::string& pattern) {
-  return pattern == "table.path" || pattern == "table.regionalise.sizes" || pattern == "clusters.*";
+  return pattern == "table.path" || pattern == "table.regionalise.sizes" ||
+         pattern == "clusters.*" || pattern == "firms.districts" || pattern == "firms.calibration";
 }
 
 const std::vector<std::string>& growth_spec_keys() {

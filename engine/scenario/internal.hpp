@@ -73,7 +73,20 @@ struct Parsed {
   Scenario scenario;
   std::map<std::string, Where> where;  // dotted key -> position, for the data pass
   std::optional<toml::table> document;
+  // The synthesis keys written in [firms] (field, value, dotted key): the data pass applies the
+  // calibration file (firms.calibration) first and these over it.
+  struct SynthesisValue {
+    double abm::SynthesisSpec::*field;
+    double value;
+    std::string key;
+  };
+  std::vector<SynthesisValue> written_synthesis;
 };
+
+// Problems of a synthesis spec as (dotted key, message): cross-key rules (below-scale mean output
+// below the threshold, plot_ratio_min <= plot_ratio_max) and, with `ranges`, every key's range.
+std::vector<std::pair<std::string, std::string>> synthesis_problems(const abm::SynthesisSpec& spec,
+                                                                    bool ranges);
 
 Parsed parse(const std::string& path, const std::vector<Override>& overrides, Sink& sink);
 

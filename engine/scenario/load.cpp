@@ -6,6 +6,8 @@
 #include <cmath>
 #include <filesystem>
 
+#include "icsim/abm/districts.hpp"
+#include "icsim/abm/population.hpp"
 #include "icsim/common/error.hpp"
 #include "icsim/io/regionalise.hpp"
 #include "icsim/io/table_format.hpp"
@@ -64,8 +66,7 @@ using detail::Where;
 
 class DataPass {
  public:
-  DataPass(const detail::Parsed& parsed, Sink& sink)
-      : p_(parsed), s_(parsed.scenario), sink_(sink) {}
+  DataPass(detail::Parsed& parsed, Sink& sink) : p_(parsed), s_(parsed.scenario), sink_(sink) {}
 
   Where at(const std::string& key) const {
     auto it = p_.where.find(key);
@@ -145,6 +146,9 @@ class DataPass {
       for (std::size_t i = 0; i < sg.clusters.size(); ++i)
         cluster(sg.clusters[i], indexed(p + ".clusters", i), false);
     }
+    households(out.table);
+    if (s_.firms.enabled) firms(out);
+
     for (std::size_t k = 0; k < s_.programmes.size(); ++k)
       for (const auto& [dest, share] : s_.programmes[k].split)
         destination(dest, "programme[" + std::to_string(k) + "].split." + dest);
@@ -214,18 +218,128 @@ class DataPass {
   void series(const Series& s, const std::string& prefix) {
     const bool clusters = s.metric.rfind("clusters/", 0) == 0;
     const bool sectors = s.metric.rfind("sectors/", 0) == 0;
+    const bool districts = s.metric.rfind("districts/", 0) == 0;
     for (std::size_t i = 0; i < s.select.size(); ++i) {
       const std::string key = indexed(prefix + ".select", i);
       if (clusters) cluster(s.select[i], key, true);
       if (sectors) sector(s.select[i], key, true);
+      // Without the districts (firm model off: a target with `needs`) there is nothing to check.
+      if (districts && districts_ && s.select[i] != "*") district(s.select[i], key);
     }
   }
 
-  const detail::Parsed& p_;
-  const Scenario& s_;
+  // The district codes of the districts file.
+  std::vector<std::string> district_codes() const {
+    std::vector<std::string> codes;
+    if (districts_)
+      for (const auto& d : *districts_) codes.push_back(d.code);
+    return codes;
+  }
+
+  // The index of district `code`, or -1 (reported on `key`).
+  int district(const std::string& code, const std::string& key) {
+    const std::vector<std::string> codes = district_codes();
+    auto it = std::find(codes.begin(), codes.end(), code);
+    if (it != codes.end()) return static_cast<int>(it - codes.begin());
+    error(key, "unknown district code '" + code + "'" + did_you_mean(code, codes) +
+                   " (the codes of " + s_.firms.districts + ": " + join(codes, ", ") + ")");
+    return -1;
+  }
+
+  // [households]: the column exists (when used or written) and the closure has its income.
+  void households(const io::IOTable& table) {
+    const HouseholdSpec& h = s_.households;
+    const bool labour = h.closure == "labour_income";
+    if (!labour && !p_.where.count("households.column")) return;
+    std::vector<std::string> labels;
+    for (const auto& l : table.final_demand.labels)
+      if (l != table.meta.gfcf) labels.push_back(l);
+    const std::string key =
+        p_.where.count("households.column") ? "households.column" : "households.closure";
+    if (h.column == table.meta.gfcf)
+      error(key, "'" + h.column +
+                     "' is the table's gross fixed capital formation column, not household "
+                     "consumption (the table's columns: " +
+                     join(labels, ", ") + ")");
+    else if (table.final_demand.find(h.column) < 0)
+      error(key, (key == "households.column" ? std::string() : "households.column: ") +
+                     "unknown final-demand column '" + h.column + "'" +
+                     did_you_mean(h.column, labels) +
+                     " (the table's columns: " + join(labels, ", ") + ")");
+    if (labour && table.value_added.find(table.meta.labour_income) < 0)
+      error("households.closure", "\"labour_income\" needs the table's labour income row '" +
+                                      table.meta.labour_income +
+                                      "' in value_added.csv (table.toml's labour_income; "
+                                      "the table's rows: " +
+                                      join(table.value_added.labels, ", ") + ")");
+  }
+
+  // [firms] with enabled = true: the calibration file under the written keys, the districts
+  // file, the per-district overrides.
+  void firms(LoadedScenario& out) {
+    FirmModelSpec& f = s_.firms;
+    abm::FirmModelParameters& fp = f.parameters;
+    if (!f.calibration.empty()) {
+      abm::SynthesisSpec spec = fp.synthesis;
+      bool loaded = true;
+      try {
+        abm::apply_firm_calibration(f.calibration, spec);
+      } catch (const std::exception& e) {
+        error("firms.calibration", "the calibration file does not load: " + std::string(e.what()));
+        loaded = false;
+      }
+      if (loaded) {
+        // The scenario's own keys win over the file.
+        for (const auto& w : p_.written_synthesis) spec.*w.field = w.value;
+        for (const auto& [key, message] : detail::synthesis_problems(spec, true)) {
+          const bool written = p_.where.count(key) > 0;
+          error(written ? key : "firms.calibration",
+                (written ? message : key + " from " + f.calibration + ": " + message));
+        }
+        fp.synthesis = spec;
+      }
+    }
+    fp.synthesis.industrial_sectors = s_.region.industrial_sectors;
+    fp.accounts.above_scale_threshold = fp.synthesis.above_scale_threshold;
+    fp.output_per_investment = s_.investment.output_per_investment;
+
+    try {
+      out.districts = abm::load_districts(f.districts, out.table);
+    } catch (const std::exception& e) {
+      error("firms.districts", "the districts file does not load: " + std::string(e.what()));
+      out.districts.clear();
+      return;
+    }
+    if (out.districts.empty()) {
+      error("firms.districts", "the districts file " + f.districts + " lists no districts");
+      return;
+    }
+    districts_ = &out.districts;
+    for (const auto& [code, mu] : f.land_supply_by_district) {
+      const int d = district(code, "firms.land_supply_by_district." + code);
+      if (d >= 0) out.districts[static_cast<std::size_t>(d)].annual_land_supply = mu;
+    }
+    if (!f.industrial_share_by_district.empty()) {
+      std::vector<double> shares(out.districts.size(), fp.land.industrial_share);
+      for (const auto& [code, share] : f.industrial_share_by_district) {
+        const int d = district(code, "firms.industrial_share_by_district." + code);
+        if (d >= 0) shares[static_cast<std::size_t>(d)] = share;
+      }
+      fp.land.industrial_share_by_district = std::move(shares);
+      try {
+        abm::validate(fp.land);
+      } catch (const std::exception& e) {
+        error("firms.industrial_share_by_district", e.what());
+      }
+    }
+  }
+
+  detail::Parsed& p_;
+  Scenario& s_;
   Sink& sink_;
   const io::IOTable* table_ = nullptr;
   const std::vector<io::Concordance>* systems_ = nullptr;
+  const std::vector<abm::District>* districts_ = nullptr;
   std::vector<std::string> failed_systems_;
 };
 

@@ -5,6 +5,8 @@
 #include <set>
 #include <sstream>
 
+#include "icsim/abm/statistics.hpp"
+#include "icsim/common/error.hpp"
 #include "internal.hpp"
 
 namespace fs = std::filesystem;
@@ -39,6 +41,114 @@ const std::vector<std::string>& metric_names() {
                                                  "sectors/imports"};
   return names;
 }
+
+// The firm model's statistics (abm/statistics.hpp): "districts/<name>" and "region/<name>".
+const std::vector<std::string>& statistic_names() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const auto& info : abm::statistics_info()) out.emplace_back(info.name);
+    return out;
+  }();
+  return names;
+}
+
+// Every metric name, for suggestions: the input-output ones and the firm model's.
+const std::vector<std::string>& all_metric_names() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out = metric_names();
+    for (const auto& n : statistic_names()) out.push_back("region/" + n);
+    for (const auto& n : statistic_names()) out.push_back("districts/" + n);
+    return out;
+  }();
+  return names;
+}
+
+// Range checks of numeric keys.
+bool any_value(double) { return true; }
+bool non_negative(double v) { return v >= 0; }
+bool positive(double v) { return v > 0; }
+bool unit_share(double v) { return v >= 0 && v <= 1; }
+bool open_unit_share(double v) { return v > 0 && v <= 1; }
+bool above_minus_one(double v) { return v > -1; }
+constexpr const char* kShare = "in [0, 1]";
+constexpr const char* kOpenShare = "in (0, 1]";
+constexpr const char* kNonNegative = ">= 0";
+constexpr const char* kPositive = "> 0";
+constexpr const char* kUplift = "> -1 (a relative change: 0.05 = +5 %)";
+
+// A numeric key of a parameter struct: TOML key, field, allowed range (text and check).
+template <class T>
+struct NumberField {
+  const char* key;
+  double T::*member;
+  const char* range;
+  bool (*ok)(double);
+};
+// An integer key (years).
+template <class T>
+struct IntegerField {
+  const char* key;
+  int T::*member;
+  int lo, hi;
+  const char* range;
+};
+template <class T>
+struct BoolField {
+  const char* key;
+  bool T::*member;
+};
+
+// [firms]: the synthesis keys (population.hpp), written flat in [firms].
+const std::vector<NumberField<abm::SynthesisSpec>>& synthesis_fields() {
+  using S = abm::SynthesisSpec;
+  static const std::vector<NumberField<S>> fields = {
+      {"above_scale_threshold", &S::above_scale_threshold, "> 0 (CNY 100 million of revenue)",
+       positive},
+      {"above_scale_firms", &S::above_scale_firms, ">= 0 (firms)", non_negative},
+      {"above_scale_output_share", &S::above_scale_output_share, kShare, unit_share},
+      {"below_scale_mean_output", &S::below_scale_mean_output,
+       "> 0 (CNY 100 million; below above_scale_threshold)", positive},
+      {"land_sigma", &S::land_sigma, ">= 0 (sd of log)", non_negative},
+      {"productivity_sigma", &S::productivity_sigma, ">= 0 (sd of log)", non_negative},
+      {"va_rate_sigma", &S::va_rate_sigma, ">= 0 (sd of log)", non_negative},
+      {"utilisation", &S::utilisation, kOpenShare, open_unit_share},
+      {"capital_per_capacity", &S::capital_per_capacity, kNonNegative, non_negative},
+      {"plot_ratio_median", &S::plot_ratio_median, kPositive, positive},
+      {"plot_ratio_sigma", &S::plot_ratio_sigma, ">= 0 (sd of log)", non_negative},
+      {"plot_ratio_min", &S::plot_ratio_min, kPositive, positive},
+      {"plot_ratio_max", &S::plot_ratio_max, kPositive, positive},
+  };
+  return fields;
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, std::string>> synthesis_problems(const abm::SynthesisSpec& spec,
+                                                                    bool ranges) {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (ranges)
+    for (const auto& f : synthesis_fields()) {
+      const double v = spec.*f.member;
+      if (!std::isfinite(v) || !f.ok(v))
+        out.emplace_back(std::string("firms.") + f.key,
+                         std::string("expected a number ") + f.range + ", got " + fmt(v));
+    }
+  if (spec.below_scale_mean_output > 0 && spec.above_scale_threshold > 0 &&
+      !(spec.below_scale_mean_output < spec.above_scale_threshold))
+    out.emplace_back("firms.below_scale_mean_output",
+                     "expected the mean output of a below-scale firm to be below "
+                     "above_scale_threshold " +
+                         fmt(spec.above_scale_threshold) + ", got " +
+                         fmt(spec.below_scale_mean_output));
+  if (spec.plot_ratio_min > 0 && spec.plot_ratio_max > 0 &&
+      !(spec.plot_ratio_min <= spec.plot_ratio_max))
+    out.emplace_back("firms.plot_ratio_min", "expected plot_ratio_min <= plot_ratio_max, got " +
+                                                 fmt(spec.plot_ratio_min) + " > " +
+                                                 fmt(spec.plot_ratio_max));
+  return out;
+}
+
+namespace {
 
 bool identifier_like(const std::string& s) {
   if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
@@ -76,6 +186,10 @@ class Reader {
       std::string hint = did_you_mean(key, *keys);
       std::string msg = "unknown key" + hint + " (valid keys here: " + join(*keys, ", ") + ")";
       if (pattern.empty() && key == "programmes") msg = "unknown key; did you mean 'programme'?";
+      if (pattern == "land" && key == "industrial_share_by_district")
+        msg =
+            "unknown key here; per-district industrial shares are "
+            "firms.industrial_share_by_district = { DISTRICT_CODE = share, ... }";
       error(w, dotted(prefix, key), msg);
     }
   }
@@ -332,35 +446,61 @@ class Reader {
     if (auto g = growth(*n, dotted(prefix, key), pattern)) out = *g;
   }
 
-  // A Series: metric and select of a target, denominator or actual.
-  std::optional<Series> series(const toml::table* t, const std::string& prefix, bool required) {
+  // Whether [firms] enabled is true (the districts/ and region/<statistic> metrics need it).
+  void set_firm_model(bool on) { firm_model_ = on; }
+
+  // A Series: metric and select of a target, denominator or actual. `evaluated` = false for
+  // targets with `needs`: their metric is checked, but not that the firm model is on.
+  std::optional<Series> series(const toml::table* t, const std::string& prefix, bool required,
+                               bool evaluated = true) {
     auto metric = string(t, "metric", prefix, required);
     Series s;
     if (!metric) return std::nullopt;
     const auto& names = metric_names();
     const std::string full = dotted(prefix, "metric");
-    if (std::find(names.begin(), names.end(), *metric) == names.end()) {
+    const bool io_metric = std::find(names.begin(), names.end(), *metric) != names.end();
+    const bool districts = metric->rfind("districts/", 0) == 0;
+    const bool region = metric->rfind("region/", 0) == 0;
+    const std::string rest = metric->substr(metric->find('/') + 1);
+    const bool statistic = !io_metric && (districts || region) && abm::find_statistic(rest) >= 0;
+    if (districts && !statistic) {
       error(at(*t->get("metric")), full,
-            "unknown metric '" + *metric + "'" + did_you_mean(*metric, names) +
-                " (expected region/<variable>, clusters/<variable> or sectors/<variable>; valid: " +
-                join(names, ", ") + ")");
+            "unknown firm-model statistic '" + rest + "' in '" + *metric + "'" +
+                did_you_mean(rest, statistic_names()) + " (districts/<statistic> takes one of: " +
+                join(statistic_names(), ", ", 100) + ")");
+      return std::nullopt;
+    }
+    if (!io_metric && !statistic) {
+      error(at(*t->get("metric")), full,
+            "unknown metric '" + *metric + "'" + did_you_mean(*metric, all_metric_names()) +
+                " (expected region/<variable>, clusters/<variable> or sectors/<variable>, or with "
+                "the firm model districts/<statistic> or region/<statistic>; valid: " +
+                join(names, ", ") + "; statistics: " + join(statistic_names(), ", ", 100) + ")");
+      return std::nullopt;
+    }
+    if (statistic && evaluated && !firm_model_) {
+      error(at(*t->get("metric")), full,
+            "'" + *metric +
+                "' needs the firm model: set [firms] enabled = true (with firms.districts), or "
+                "give the target a 'needs' text");
       return std::nullopt;
     }
     s.metric = *metric;
-    const bool region = metric->rfind("region/", 0) == 0;
     const toml::node* sel = t->get("select");
     if (region) {
       if (sel) {
         error(at(*sel), dotted(prefix, "select"),
-              "region metrics take no selection (select is for clusters/ and sectors/ metrics)");
+              "region metrics take no selection (select is for clusters/, sectors/ and "
+              "districts/ metrics)");
         return std::nullopt;
       }
       return s;
     }
     const bool clusters = metric->rfind("clusters/", 0) == 0;
     auto codes = strings(t, "select", prefix, true,
-                         clusters ? "[\"361-2023/*\"] or [\"246/green_petrochemicals\"]"
-                                  : "[\"12\", \"13\"] or [\"*\"]");
+                         clusters    ? "[\"361-2023/*\"] or [\"246/green_petrochemicals\"]"
+                         : districts ? "[\"zhenhai\", \"beilun\"] (district codes) or [\"*\"]"
+                                     : "[\"12\", \"13\"] or [\"*\"]");
     if (!codes) return std::nullopt;
     if (codes->empty()) {
       error(at(*sel), dotted(prefix, "select"), "empty; expected at least one code to sum over");
@@ -381,6 +521,7 @@ class Reader {
   Sink& sink_;
   std::map<std::string, Where>& where_;
   std::string top_;
+  bool firm_model_ = false;
 };
 
 // Reports duplicates among entries' names.
@@ -423,6 +564,46 @@ std::vector<const toml::table*> entries(Reader& r, const toml::table* parent,
     out.push_back(e.as_table());
   }
   return out;
+}
+
+template <class T>
+void read_numbers(Reader& r, const toml::table* t, const std::string& prefix, T& out,
+                  const std::vector<NumberField<T>>& fields) {
+  for (const auto& f : fields)
+    if (auto v = r.number(t, f.key, prefix, false, f.range, f.ok)) out.*f.member = *v;
+}
+
+template <class T>
+void read_integers(Reader& r, const toml::table* t, const std::string& prefix, T& out,
+                   const std::vector<IntegerField<T>>& fields) {
+  for (const auto& f : fields)
+    if (auto v = r.integer(t, f.key, prefix, false, f.lo, f.hi, f.range))
+      out.*f.member = static_cast<int>(*v);
+}
+
+template <class T>
+void read_booleans(Reader& r, const toml::table* t, const std::string& prefix, T& out,
+                   const std::vector<BoolField<T>>& fields) {
+  for (const auto& f : fields)
+    if (auto v = r.boolean(t, f.key, prefix)) out.*f.member = *v;
+}
+
+// A string key with a fixed set of values; nullopt if absent or not one of them (reported).
+std::optional<std::size_t> choice(Reader& r, const toml::table* t, const std::string& key,
+                                  const std::string& prefix,
+                                  const std::vector<std::string>& allowed,
+                                  const std::string& meaning) {
+  auto v = r.string(t, key, prefix);
+  if (!v) return std::nullopt;
+  auto it = std::find(allowed.begin(), allowed.end(), *v);
+  if (it != allowed.end()) return static_cast<std::size_t>(it - allowed.begin());
+  std::string quoted;
+  for (std::size_t i = 0; i < allowed.size(); ++i)
+    quoted += (i ? (i + 1 == allowed.size() ? " or " : ", ") : "") + ("\"" + allowed[i] + "\"");
+  r.error(
+      r.at(*t->get(key)), Reader::dotted(prefix, key),
+      "expected " + quoted + " (" + meaning + "), got '" + *v + "'" + did_you_mean(*v, allowed));
+  return std::nullopt;
 }
 
 }  // namespace
@@ -608,16 +789,298 @@ Parsed parse(const std::string& path, const std::vector<Override>& overrides, Si
   r.growth_at(in, "other_gfcf_growth", "investment", "investment.other_gfcf_growth",
               s.investment.other_gfcf_growth);
 
+  // [households]
+  const toml::table* hh = r.table(&root, "households", "");
+  if (hh) r.check_keys(*hh, "households", "households");
+  if (auto v = choice(r, hh, "closure", "households", {"exogenous", "labour_income"},
+                      "exogenous: household consumption grows by growth.final_demand; "
+                      "labour_income: it follows the region's labour income of the year before"))
+    s.households.closure = *v == 0 ? "exogenous" : "labour_income";
+  if (auto v = r.string(hh, "column", "households")) {
+    if (v->empty())
+      r.error(r.at(*hh->get("column")), "households.column",
+              "empty; expected the final-demand column of household consumption, e.g. "
+              "\"household\"");
+    else
+      s.households.column = *v;
+  }
+
+  // [firms], [firms.expansion], [firms.digital], [firms.exit], [firms.arrivals],
+  // [firms.projects]
+  FirmModelSpec& fm = s.firms;
+  abm::FirmModelParameters& fp = fm.parameters;
+  const toml::table* fi = r.table(&root, "firms", "");
+  if (fi) r.check_keys(*fi, "firms", "firms");
+  if (auto v = r.boolean(fi, "enabled", "firms")) fm.enabled = *v;
+  if (auto v = r.string(fi, "districts", "firms")) fm.districts = *v;
+  if (auto v = r.string(fi, "calibration", "firms")) fm.calibration = *v;
+  if (fm.enabled && !(fi && fi->get("districts")))
+    r.error(r.at(fi), "firms.districts",
+            "missing; expected the districts CSV (e.g. districts = "
+            "\"../data/ningbo/districts.csv\"), which the firm model needs because "
+            "firms.enabled is true");
+  {
+    using P = abm::FirmModelParameters;
+    read_numbers<P>(
+        r, fi, "firms", fp,
+        {{"competitiveness_beta", &P::competitiveness_beta,
+          ">= 0 (the exponent of productivity in output shares)", non_negative},
+         {"endogenous_investment_share", &P::endogenous_investment_share, kShare, unit_share},
+         {"land_supply_scale", &P::land_supply_scale, ">= 0 (a factor on the land quotas)",
+          non_negative}});
+  }
+  for (const auto& f : synthesis_fields())
+    if (auto v = r.number(fi, f.key, "firms", false, f.range, f.ok)) {
+      fp.synthesis.*f.member = *v;
+      parsed.written_synthesis.push_back({f.member, *v, std::string("firms.") + f.key});
+    }
+  if (fm.calibration.empty())  // otherwise after the calibration file, in the data pass
+    for (const auto& [key, message] : synthesis_problems(fp.synthesis, false))
+      r.error(parsed.where.count(key) ? parsed.where[key] : r.at(fi), key, message);
+  {
+    using A = abm::AccountsParameters;
+    read_numbers<A>(
+        r, fi, "firms", fp.accounts,
+        {{"wage_per_person", &A::wage_per_person,
+          ">= 0 (CNY 100 million per person-year: 1e-4 = 10,000 yuan)", non_negative},
+         {"labour_share_of_value_added", &A::labour_share_of_value_added, kShare, unit_share},
+         {"depreciation_rate", &A::depreciation_rate, "in [0, 1] (of capital per year)",
+          unit_share},
+         {"tax_share_in_profit", &A::tax_share_in_profit, kShare, unit_share}});
+    if (fp.accounts.wage_per_person > 0 && fp.accounts.labour_share_of_value_added > 0)
+      r.error(parsed.where["firms.labour_share_of_value_added"],
+              "firms.labour_share_of_value_added",
+              "give either wage_per_person or labour_share_of_value_added, not both (labour "
+              "cost would count twice)");
+  }
+  fp.accounts.above_scale_threshold = fp.synthesis.above_scale_threshold;
+  fp.synthesis.industrial_sectors = s.region.industrial_sectors;
+  fp.output_per_investment = s.investment.output_per_investment;
+  auto by_district = [&](const std::string& key, const std::string& range, bool (*ok)(double),
+                         std::vector<std::pair<std::string, double>>& out) {
+    const toml::table* t = r.table(fi, key, "firms");
+    if (!t) return;
+    for (auto&& [k, v] : *t) {
+      const std::string full = "firms." + key + "." + std::string(k.str());
+      parsed.where[full] = r.at(v);
+      if (auto x = r.number_value(v, full, range, ok)) out.emplace_back(std::string(k.str()), *x);
+    }
+  };
+  by_district("land_supply_by_district", ">= 0 (mu per year)", non_negative,
+              fm.land_supply_by_district);
+  by_district("industrial_share_by_district", kShare, unit_share, fm.industrial_share_by_district);
+  if (const toml::table* t = r.table(fi, "expansion", "firms")) {
+    using E = abm::ExpansionRules;
+    const std::string p = "firms.expansion";
+    r.check_keys(*t, p, p);
+    read_booleans<E>(r, t, p, fp.expansion,
+                     {{"enabled", &E::enabled}, {"zero_land_first", &E::zero_land_first}});
+    read_numbers<E>(
+        r, t, p, fp.expansion,
+        {{"utilisation_trigger", &E::utilisation_trigger, kOpenShare, open_unit_share},
+         {"target_utilisation", &E::target_utilisation, kOpenShare, open_unit_share},
+         {"max_growth", &E::max_growth, ">= 0 (a fraction of capacity per year)", non_negative},
+         {"adjustment_speed", &E::adjustment_speed,
+          "in [0, 1] (the share of the gap to the desired capacity closed a year)", unit_share},
+         {"zero_land_cost_premium", &E::zero_land_cost_premium, kNonNegative, non_negative}});
+    read_integers<E>(r, t, p, fp.expansion,
+                     {{"construction_years", &E::construction_years, 1, 100, ">= 1"}});
+  }
+  if (const toml::table* t = r.table(fi, "digital", "firms")) {
+    using D = abm::DigitalRules;
+    const std::string p = "firms.digital";
+    r.check_keys(*t, p, p);
+    read_booleans<D>(r, t, p, fp.digital, {{"enabled", &D::enabled}});
+    read_numbers<D>(
+        r, t, p, fp.digital,
+        {{"initial_share_above_scale", &D::initial_share_above_scale, kShare, unit_share},
+         {"innovation", &D::innovation, "in [0, 1] (a yearly probability)", unit_share},
+         {"imitation", &D::imitation, kNonNegative, non_negative},
+         {"subsidy_rate", &D::subsidy_rate, "in [0, 1] (a share of the cost)", unit_share},
+         {"subsidy_effect", &D::subsidy_effect, kNonNegative, non_negative},
+         {"cost_per_capacity", &D::cost_per_capacity, kNonNegative, non_negative},
+         {"productivity_uplift", &D::productivity_uplift, kUplift, above_minus_one},
+         {"capacity_uplift", &D::capacity_uplift, kUplift, above_minus_one}});
+  }
+  if (const toml::table* t = r.table(fi, "exit", "firms")) {
+    using X = abm::ExitRules;
+    const std::string p = "firms.exit";
+    r.check_keys(*t, p, p);
+    read_numbers<X>(r, t, p, fp.exit,
+                    {{"loss_exit_probability", &X::loss_exit_probability,
+                      "in [0, 1] (a yearly probability)", unit_share}});
+  }
+  if (const toml::table* t = r.table(fi, "arrivals", "firms")) {
+    using A = abm::ArrivalRules;
+    const std::string p = "firms.arrivals";
+    r.check_keys(*t, p, p);
+    read_numbers<A>(
+        r, t, p, fp.arrivals,
+        {{"per_year", &A::per_year, ">= 0 (mean arrivals per year)", non_negative},
+         {"investment_median", &A::investment_median, "> 0 (CNY 100 million)", positive},
+         {"investment_sigma", &A::investment_sigma, ">= 0 (sd of log)", non_negative},
+         {"failure_probability", &A::failure_probability, kShare, unit_share}});
+    read_integers<A>(r, t, p, fp.arrivals,
+                     {{"construction_years", &A::construction_years, 1, 100, ">= 1"},
+                      {"ramp_up_years", &A::ramp_up_years, 0, 100, ">= 0"}});
+  }
+  if (const toml::table* t = r.table(fi, "projects", "firms")) {
+    using J = abm::ProjectRules;
+    const std::string p = "firms.projects";
+    r.check_keys(*t, p, p);
+    read_numbers<J>(
+        r, t, p, fp.projects,
+        {{"investment_per_mu", &J::investment_per_mu, "> 0 (CNY 100 million per mu)", positive},
+         {"counted_investment", &J::counted_investment, ">= 0 (CNY 100 million)", non_negative}});
+    read_integers<J>(r, t, p, fp.projects,
+                     {{"max_wait_years", &J::max_wait_years, 0, 100, ">= 0 (years)"}});
+  }
+
+  // A rule set's own check (abm::validate), reported on the first key it names that the
+  // scenario wrote, else on the section.
+  auto rule_check = [&](const std::string& section, auto&& check,
+                        const std::vector<std::pair<std::string, double>>& values) {
+    try {
+      check();
+    } catch (const InputError& e) {
+      const std::string what = e.what();
+      const auto colon = what.find(": ");
+      const std::string fields = colon == std::string::npos ? section : what.substr(0, colon);
+      const std::string text = colon == std::string::npos ? what : what.substr(colon + 2);
+      std::vector<std::string> names;
+      std::string rest =
+          fields.rfind(section + ".", 0) == 0 ? fields.substr(section.size() + 1) : std::string();
+      for (std::size_t b = 0; !rest.empty() && b <= rest.size();) {
+        const auto slash = std::min(rest.find('/', b), rest.size());
+        names.push_back(rest.substr(b, slash - b));
+        b = slash + 1;
+      }
+      std::string key = names.empty() ? section : section + "." + names.front();
+      Where w = parsed.where.count(section) ? parsed.where[section] : r.at(nullptr);
+      for (const auto& n : names)
+        if (parsed.where.count(section + "." + n)) {
+          key = section + "." + n;
+          w = parsed.where[key];
+          break;
+        }
+      std::string got;
+      for (const auto& n : names)
+        for (const auto& [name, value] : values)
+          if (name == n) got += (got.empty() ? "" : ", ") + n + " = " + fmt(value);
+      r.error(w, key, text + (got.empty() ? std::string() : " (got " + got + ")"));
+    }
+  };
+
+  // [mujun], [mujun.weights]
+  {
+    abm::MujunRules& mu = fp.mujun;
+    using M = abm::MujunRules;
+    const std::string p = "mujun";
+    const toml::table* t = r.table(&root, "mujun", "");
+    if (t) r.check_keys(*t, p, p);
+    if (auto v = choice(r, t, "method", p, {"percentile", "thresholds"},
+                        "percentile: classes by rank; thresholds: by score cut-offs"))
+      mu.method = static_cast<abm::MujunMethod>(*v);
+    if (auto v = choice(r, t, "scope", p, {"district", "region"},
+                        "the group firms are ranked and benchmarked in"))
+      mu.scope = static_cast<abm::MujunScope>(*v);
+    if (const toml::table* w = r.table(t, "weights", p)) {
+      using W = abm::MujunWeights;
+      r.check_keys(*w, "mujun.weights", "mujun.weights");
+      read_numbers<W>(
+          r, w, "mujun.weights", mu.weights,
+          {{"tax_per_mu", &W::tax_per_mu, kNonNegative, non_negative},
+           {"sales_per_mu", &W::sales_per_mu, kNonNegative, non_negative},
+           {"energy_per_value_added", &W::energy_per_value_added, kNonNegative, non_negative},
+           {"labour_productivity", &W::labour_productivity, kNonNegative, non_negative}});
+    }
+    const std::vector<NumberField<M>> numbers = {
+        {"indicator_cap", &M::indicator_cap, kPositive, positive},
+        {"a_share", &M::a_share, kShare, unit_share},
+        {"b_share", &M::b_share, kShare, unit_share},
+        {"c_share", &M::c_share, kShare, unit_share},
+        {"a_min_score", &M::a_min_score, "(a score; 100 = at every benchmark)", any_value},
+        {"b_min_score", &M::b_min_score, "(a score; 100 = at every benchmark)", any_value},
+        {"c_min_score", &M::c_min_score, "(a score; 100 = at every benchmark)", any_value},
+        {"min_land_below_scale", &M::min_land_below_scale, ">= 0 (mu)", non_negative},
+        {"c_surcharge", &M::c_surcharge, ">= 0 (yuan per kWh)", non_negative},
+        {"electricity_share", &M::electricity_share, kShare, unit_share},
+        {"kwh_per_tce", &M::kwh_per_tce, "> 0 (kWh per tonne of coal equivalent)", positive},
+        {"rectification_line", &M::rectification_line, ">= 0 (CNY 100 million of tax per mu)",
+         non_negative},
+        {"upgrade_probability", &M::upgrade_probability, kShare, unit_share},
+        {"upgrade_productivity_uplift", &M::upgrade_productivity_uplift, kUplift, above_minus_one},
+        {"upgrade_tax_uplift", &M::upgrade_tax_uplift, kUplift, above_minus_one},
+        {"upgrade_land_return_share", &M::upgrade_land_return_share, kShare, unit_share}};
+    read_numbers<M>(r, t, p, mu, numbers);
+    read_booleans<M>(r, t, p, mu, {{"rectify_only_class_d", &M::rectify_only_class_d}});
+    if (const toml::node* n =
+            r.node(t, "d_surcharge", p, false, "an array of numbers >= 0 (yuan per kWh)")) {
+      if (!n->is_array()) {
+        r.error(r.at(*n), "mujun.d_surcharge",
+                "expected an array of surcharges in yuan per kWh >= 0, by consecutive D year, "
+                "e.g. [0.05, 0.10, 0.15], got " +
+                    type_name(*n));
+      } else {
+        std::vector<double> out;
+        bool ok = true;
+        std::size_t i = 0;
+        for (auto&& e : *n->as_array()) {
+          const std::string ek = "mujun.d_surcharge[" + std::to_string(i++) + "]";
+          const toml::node& located = e.source().begin.line ? e : *n;
+          parsed.where[ek] = r.at(located);
+          if (!e.is_number()) {
+            r.error(r.at(located), ek,
+                    "expected a number >= 0 (yuan per kWh), got " + type_name(e));
+            ok = false;
+          } else if (auto x = r.number_value(e, ek, ">= 0 (yuan per kWh)", non_negative)) {
+            out.push_back(*x);
+          } else {
+            ok = false;
+          }
+        }
+        if (ok) mu.d_surcharge = std::move(out);
+      }
+    }
+    std::vector<std::pair<std::string, double>> values;
+    for (const auto& f : numbers) values.emplace_back(f.key, mu.*f.member);
+    rule_check(
+        p, [&] { abm::validate(mu); }, values);
+  }
+
+  // [land]
+  {
+    abm::LandRules& la = fp.land;
+    using L = abm::LandRules;
+    const std::string p = "land";
+    const toml::table* t = r.table(&root, "land", "");
+    if (t) r.check_keys(*t, p, p);
+    read_numbers<L>(
+        r, t, p, la,
+        {{"redevelopment_rate", &L::redevelopment_rate, kShare, unit_share},
+         {"industrial_share", &L::industrial_share, kShare, unit_share},
+         {"reference_industrial_share", &L::reference_industrial_share, kOpenShare,
+          open_unit_share},
+         {"approval_to_supply_ratio", &L::approval_to_supply_ratio, kNonNegative, non_negative},
+         {"plot_ratio_cap", &L::plot_ratio_cap, "> 0 (floor area / land area)", positive}});
+    read_integers<L>(r, t, p, la,
+                     {{"redevelopment_lag", &L::redevelopment_lag, 0, 99, "from 0 to 99 (years)"}});
+    read_booleans<L>(r, t, p, la, {{"partial_grants", &L::partial_grants}});
+    rule_check(p, [&] { abm::validate(la); }, {});
+  }
+  r.set_firm_model(fm.enabled);
+
   if (industrial_ok && s.region.industrial_sectors.empty() &&
-      (s.capacity.enabled || s.investment.industrial_base > 0)) {
+      (s.capacity.enabled || s.investment.industrial_base > 0 || s.firms.enabled)) {
     const bool listed = rg && rg->get("industrial_sectors");
     Where w = listed ? r.at(*rg->get("industrial_sectors")) : r.at(rg);
-    r.error(
-        w, "region.industrial_sectors",
-        std::string(listed ? "is empty" : "missing") +
-            "; expected the codes of the industrial sectors (needed because " +
-            (s.capacity.enabled ? "capacity.enabled is true" : "investment.industrial_base > 0") +
-            "; set capacity.enabled = false otherwise)");
+    r.error(w, "region.industrial_sectors",
+            std::string(listed ? "is empty" : "missing") +
+                "; expected the codes of the industrial sectors (needed because " +
+                (s.capacity.enabled ? "capacity.enabled is true"
+                 : s.firms.enabled  ? "firms.enabled is true"
+                                    : "investment.industrial_base > 0") +
+                "; set capacity.enabled = false otherwise)");
   }
 
   auto prob = [](double v) { return v >= 0 && v <= 1; };
@@ -690,6 +1153,7 @@ Parsed parse(const std::string& path, const std::vector<Override>& overrides, Si
       if (auto v = r.number(e, "failure_probability", p, false, "in [0, 1]", prob))
         pg.failure_probability = *v;
       if (auto v = r.boolean(e, "adds_capacity", p)) pg.adds_capacity = *v;
+      if (auto v = r.boolean(e, "creates_firms", p)) pg.creates_firms = *v;
       s.programmes.push_back(std::move(pg));
     }
     check_unique(r, names, keys, at, "programme name");
@@ -746,7 +1210,7 @@ Parsed parse(const std::string& path, const std::vector<Override>& overrides, Si
       if (auto v = r.string(e, "source", p)) t.source = *v;
       if (auto v = r.string(e, "programme", p)) t.programme = *v;
       if (auto v = r.string(e, "unit", p)) t.unit = *v;
-      if (auto v = r.series(e, p, evaluated)) t.series = *v;
+      if (auto v = r.series(e, p, evaluated, evaluated)) t.series = *v;
       if (auto v = r.string(e, "kind", p)) {
         static const std::vector<std::string> kinds = {"level", "growth", "cagr", "share",
                                                        "change"};
@@ -797,7 +1261,8 @@ Parsed parse(const std::string& path, const std::vector<Override>& overrides, Si
         } else {
           parsed.where[p + ".denominator"] = r.at(*den);
           r.check_keys(*den->as_table(), "target[].denominator", p + ".denominator");
-          if (auto d = r.series(den->as_table(), p + ".denominator", true)) t.denominator = *d;
+          if (auto d = r.series(den->as_table(), p + ".denominator", true, evaluated))
+            t.denominator = *d;
         }
       } else if (den) {
         r.error(r.at(*den), p + ".denominator",

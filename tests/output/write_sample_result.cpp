@@ -1,11 +1,15 @@
 // Test-only program: writes a sample result file through icsim::output so that the Python tests
 // (tests/python/test_result_file.py) can check it with xarray + h5netcdf, h5py and h5dump.
 //
-//   icsim_write_sample_result PATH [sample|edge]
+//   icsim_write_sample_result PATH [sample|edge|run|run-without-firms]
 //
 // "sample" (default) follows the layout of docs/results.md with values given by simple formulas
 // that the Python side recomputes; "edge" writes the corner cases (an empty dimension, a scalar
-// variable, a group with attributes only). Exit status 0 on success, 2 with a message otherwise.
+// variable, a group with attributes only); "run" writes the result file of a run with the firm
+// model through output::write_run, from the Projection made up in tests/support/firm_run.hpp
+// (two districts, years 2024-2025, two replications), and "run-without-firms" the same run
+// without the firm model (tests/python/test_results_module.py). Exit status 0 on success, 2 with
+// a message otherwise.
 #include <cstdint>
 #include <exception>
 #include <iostream>
@@ -13,6 +17,8 @@
 #include <vector>
 
 #include "icsim/output/result_file.hpp"
+#include "icsim/output/run_result.hpp"
+#include "support/firm_run.hpp"
 
 namespace {
 
@@ -159,11 +165,16 @@ void write_edge(ResultFile& file) {
   empty.set_attribute("comment", std::string("只有属性的组"));
 }
 
+void write_sample_run(ResultFile& file, bool firm_model) {
+  const auto run = icsim::test::sample_run(firm_model);
+  icsim::output::write_run(file, {&run.loaded, &run.projection, &run.targets, &run.actuals, 1});
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc < 2 || argc > 3) {
-    std::cerr << "usage: " << argv[0] << " PATH [sample|edge]\n";
+    std::cerr << "usage: " << argv[0] << " PATH [sample|edge|run|run-without-firms]\n";
     return 2;
   }
   const std::string mode = argc == 3 ? argv[2] : "sample";
@@ -173,6 +184,8 @@ int main(int argc, char** argv) {
       write_sample(file);
     } else if (mode == "edge") {
       write_edge(file);
+    } else if (mode == "run" || mode == "run-without-firms") {
+      write_sample_run(file, mode == "run");
     } else {
       std::cerr << "unknown mode " << mode << "\n";
       return 2;

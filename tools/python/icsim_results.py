@@ -13,6 +13,14 @@ This module only saves typing for the things every notebook does:
     ir.compare(base, ir.open_result("weak.h5"))  # two runs side by side
     ir.fan_chart(base, "246/green_petrochemicals", target="C246-01")
 
+With the firm model (``base.firm_model``), /districts holds its statistics by district and
+/region the same statistics for the whole region:
+
+    ir.series(base, "districts/firms_above_scale", select=["zhenhai", "beilun"])  # summed
+    ir.series(base, "districts/tax_per_mu_above_scale", select="*")  # ratio of the sums
+    ir.fan_chart(base, "zhenhai", "districts/value_added_per_mu_above_scale")
+    ir.compare_districts(base, ir.open_result("tight_land.h5"), 2030, "land_available")
+
 Use Debian's /usr/bin/python3 (it has xarray, h5netcdf, pandas and matplotlib).
 """
 
@@ -50,6 +58,11 @@ class Result:
     @property
     def name(self) -> str:
         return str(self.attrs.get("scenario_name", self.path.stem))
+
+    @property
+    def firm_model(self) -> bool:
+        """Whether the run had the firm model (and so /districts and the firm statistics)."""
+        return bool(self.attrs.get("firm_model", 0))
 
 
 def _text(value):
@@ -129,38 +142,109 @@ def compare(a, b, labels=("a", "b")) -> pd.DataFrame:
     return out
 
 
-def compare_clusters(a, b, year: int, variable: str = "output", labels=("a", "b")):
-    """Median of a cluster variable in one year for two runs, with the difference (b - a) in
-    percent."""
+_DIMS = {"clusters": "cluster", "sectors": "sector", "districts": "district"}
+
+
+def _compare_by(a, b, group: str, year: int, variable: str, labels):
     ra, rb = _as_result(a), _as_result(b)
-    ma = ra.clusters[variable].sel(year=year).isel(point=0).median("replication")
-    mb = rb.clusters[variable].sel(year=year).isel(point=0).median("replication")
+    dim = _DIMS[group]
+    for r in (ra, rb):
+        if getattr(r, group) is None:
+            raise KeyError(f"{r.path}: no /{group} group" +
+                           (" (run without the firm model)" if group == "districts" else ""))
+    ma = getattr(ra, group)[variable].sel(year=year).isel(point=0).median("replication")
+    mb = getattr(rb, group)[variable].sel(year=year).isel(point=0).median("replication")
     df = pd.DataFrame({labels[0]: ma.to_series(), labels[1]: mb.to_series()})
-    df.insert(0, "name", ra.clusters["cluster_name"].to_series().reindex(df.index))
+    df.insert(0, "name", getattr(ra, group)[f"{dim}_name"].to_series().reindex(df.index))
     df["change_percent"] = (df[labels[1]] / df[labels[0]] - 1) * 100
     return df
 
 
+def compare_clusters(a, b, year: int, variable: str = "output", labels=("a", "b")):
+    """Median of a cluster variable in one year for two runs, with the difference (b - a) in
+    percent."""
+    return _compare_by(a, b, "clusters", year, variable, labels)
+
+
+def compare_districts(a, b, year: int, variable: str = "firms_above_scale", labels=("a", "b")):
+    """Median of a firm-model statistic by district in one year for two runs, with the
+    difference (b - a) in percent (both runs need the firm model)."""
+    return _compare_by(a, b, "districts", year, variable, labels)
+
+
+def _split(variable: str, group: str):
+    """ "districts/firms" -> ("districts", "firms"); a bare name keeps `group`."""
+    if "/" in variable:
+        group, variable = variable.split("/", 1)
+    return group, variable
+
+
+def _selection(ds, dim: str, select):
+    """Codes of `select` (a code or a list; "*" = all, "SYSTEM/*" = a cluster system), in file
+    order and each once, as Projection::series counts them."""
+    codes = [str(c) for c in ds[dim].values]
+    wanted = [select] if isinstance(select, str) else list(select)
+    chosen = set()
+    for w in wanted:
+        if w == "*":
+            chosen.update(codes)
+        elif dim == "cluster" and w.endswith("/*") and len(w) > 2:
+            system = w[:-2]
+            found = [c for c, sy in zip(codes, ds["system"].values) if str(sy) == system]
+            if not found:
+                raise KeyError(f"no cluster system '{system}'")
+            chosen.update(found)
+        elif w in codes:
+            chosen.add(w)
+        else:
+            listed = f"; expected {', '.join(codes)} or '*'" if len(codes) <= 20 else ""
+            raise KeyError(f"no {dim} '{w}'{listed}")
+    return [c for c in codes if c in chosen]
+
+
 def series(result, variable: str, group: str = "clusters", select=None) -> xr.DataArray:
-    """A projected series over (replication, year): one cluster / sector (select = its code),
-    several summed (a list), or a /region variable (select None)."""
+    """A projected series over (replication, year): one cluster / sector / district (select =
+    its code), several summed (a list; "*" = all, "SYSTEM/*" = a cluster system), or a /region
+    variable (select None). `variable` may name its group: "districts/firms_above_scale",
+    "region/land_in_use". A ratio statistic of /districts (attribute kind = "ratio") over a
+    selection is the ratio of the summed numerator and denominator (0 where that is 0), never a
+    sum of ratios. With select None a /sectors, /clusters or /districts variable keeps its
+    dimension."""
     r = _as_result(result)
-    da = getattr(r, group)[variable].isel(point=0)
-    dim = {"clusters": "cluster", "sectors": "sector"}.get(group)
-    if dim and select is not None:
-        codes = [select] if isinstance(select, str) else list(select)
-        da = da.sel({dim: codes}).sum(dim)
-    return da
+    group, variable = _split(variable, group)
+    ds = getattr(r, group)
+    if ds is None:
+        raise KeyError(f"{r.path}: no /{group} group" +
+                       (" (run without the firm model)" if group == "districts" else ""))
+    if variable not in ds:
+        names = [v for v in ds.data_vars if ds[v].dtype.kind == "f"]
+        raise KeyError(f"no variable '{variable}' in /{group}; expected one of {', '.join(names)}")
+    da = ds[variable].isel(point=0)
+    dim = _DIMS.get(group)
+    if dim is None or select is None:
+        return da
+    codes = _selection(ds, dim, select)
+    if da.attrs.get("kind") == "ratio":
+        num = ds[da.attrs["numerator"]].isel(point=0).sel({dim: codes}).sum(dim)
+        den = ds[da.attrs["denominator"]].isel(point=0).sel({dim: codes}).sum(dim)
+        out = xr.where(den > 0, num / den.where(den > 0), 0.0)
+    else:
+        out = da.sel({dim: codes}).sum(dim)
+    out.attrs = dict(da.attrs)
+    out.name = variable
+    return out
 
 
 def fan_chart(result, select=None, variable="output", group="clusters", target=None, ax=None,
               label=None, color="C0", bands=((0.05, 0.95), (0.25, 0.75))):
-    """Median and quantile bands of a series over the years; with `target` (an id in the
-    file's /targets), the threshold is drawn at its year with the probability of reaching it.
-    Returns the matplotlib Axes."""
+    """Median and quantile bands of a series over the years (`select`, `variable` and `group`
+    as for series(), e.g. fan_chart(run, "zhenhai", "districts/firms_above_scale")); with
+    `target` (an id in the file's /targets), the threshold is drawn at its year with the
+    probability of reaching it. Returns the matplotlib Axes."""
     import matplotlib.pyplot as plt
 
     r = _as_result(result)
+    group, variable = _split(variable, group)
     da = series(r, variable, group, select)
     years = da["year"].values
     if ax is None:
@@ -183,6 +267,6 @@ def fan_chart(result, select=None, variable="output", group="clusters", target=N
     title = select if isinstance(select, str) else (group if select is None else "selection")
     ax.set_title(f"{title}: {variable}")
     ax.set_xlabel("year")
-    ax.set_ylabel(getattr(r, group)[variable].attrs.get("units", ""))
+    ax.set_ylabel(da.attrs.get("units", ""))
     ax.legend(loc="upper left")
     return ax

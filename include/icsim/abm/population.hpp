@@ -79,7 +79,8 @@ struct SynthesisSpec {
 // Reads the calibration figures of a firms.csv file (figure,year,value,unit,source,note; the
 // figures above_scale_firms, above_scale_output_share, below_scale_mean_output,
 // above_scale_threshold, capital_per_capacity, utilisation, land_sigma, productivity_sigma,
-// plot_ratio_median are recognised, others ignored) into `spec`.
+// va_rate_sigma, plot_ratio_median, plot_ratio_sigma are recognised, others ignored) into
+// `spec`. A scenario applies it first and its own [firms] keys over it (scenario/load.hpp).
 void apply_firm_calibration(const std::string& csv_path, SynthesisSpec& spec);
 
 // Industrial sectors "02".."26" of a 42-sector Chinese table (mining, manufacturing, utilities).

@@ -41,12 +41,26 @@ struct Projection {
   std::vector<double> gdp, industrial_output, industrial_value_added, industrial_output_above_scale,
       industrial_value_added_above_scale, industrial_investment, price_index;
 
+  // The firm model (scenario [firms] enabled): districts and the statistics of
+  // abm/statistics.hpp, in abm::Stat order. Empty without the firm model.
+  bool firm_model = false;
+  std::vector<std::string> districts;       // codes
+  std::vector<std::string> district_names;  // readable
+  // (replication, year, district, statistic) and (replication, year, statistic); the base year
+  // holds the synthesised population's values (flows 0).
+  std::vector<double> district_statistics, region_statistics;
+  // (replication, year, cluster): land in use (mu) and active firms, from the firms' sectors
+  // with the concordance weights.
+  std::vector<double> cluster_land_in_use, cluster_firms;
+
   // Modelling choices the data forced (e.g. GFCF entries clipped at 0), one sentence each.
   std::vector<std::string> notes;
 
   std::size_t year_index(int year) const;  // throws std::out_of_range
   // The series of one replication over all years, summed over its selection; understands
-  // "region/<variable>", "clusters/<variable>", "sectors/<variable>" (InputError otherwise).
+  // "region/<variable>", "clusters/<variable>", "sectors/<variable>" and, with the firm model,
+  // "districts/<statistic>" (select district codes or "*"; ratios are recomputed from the
+  // summed numerator and denominator) and "region/<statistic>" (InputError otherwise).
   std::vector<double> series(const scenario::Series& s, int replication) const;
 };
 

@@ -2,7 +2,10 @@
 // The result file of `icsim run` (docs/results.md, the contract with notebooks): root
 // provenance attributes, the resolved scenario text, and the groups /sectors, /clusters,
 // /region, /targets (and /backtest when the scenario lists reported figures), every array over
-// (point, replication, year, ...) with point of size 1 for a plain run.
+// (point, replication, year, ...) with point of size 1 for a plain run. With the firm model
+// (Projection::firm_model; root attribute `firm_model` = 1, else 0) also /districts (every
+// statistic of abm/statistics.hpp over district), the same statistics summed in /region, and
+// land_in_use and firms in /clusters.
 #include <cstdint>
 #include <string>
 #include <vector>

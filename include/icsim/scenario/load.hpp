@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "icsim/abm/districts.hpp"
 #include "icsim/io/concordance.hpp"
 #include "icsim/io/table.hpp"
 #include "icsim/scenario/scenario.hpp"
@@ -40,6 +41,10 @@ struct LoadedScenario {
   Scenario scenario;
   io::IOTable table;                     // regionalised when the scenario asks for it
   std::vector<io::Concordance> systems;  // in the order of scenario.clusters
+  // With the firm model: the districts file, with land quotas and industrial shares after the
+  // scenario's per-district overrides (firms.land_supply_by_district, land_supply_scale is
+  // applied by the firm model). Empty without the firm model.
+  std::vector<abm::District> districts;
 };
 
 // Every problem in the file (both passes; the data pass runs only if the schema pass is clean).

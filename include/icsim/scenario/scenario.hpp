@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "icsim/abm/firm_model.hpp"
+
 namespace icsim::scenario {
 
 // A number or a random draw. Parameters used per kind:
@@ -124,6 +126,10 @@ struct Programme {
   int max_delay_years = 1;         // a delayed project starts 1..max_delay_years late (uniform)
   double failure_probability = 0;  // a failed project never starts
   bool adds_capacity = true;
+  // With the firm model: true = each project becomes a new firm that needs land (双百); false =
+  // it expands an existing firm of its sectors (增资扩产), raising the plot ratio before taking
+  // land. Ignored without the firm model.
+  bool creates_firms = true;
 };
 
 // A one-off investment outside the programmes (e.g. a known plant), in a cluster or sector.
@@ -179,6 +185,28 @@ struct Actual {
   std::string source;
 };
 
+// Households (MODEL.md §3 step 11). "exogenous": household consumption grows by its
+// growth.final_demand spec; "labour_income" (Type II closure): the household column moves with
+// the region's labour income of the previous year (compensation of employees, the table's
+// meta.labour_income row, times output), x_household,t = F_household,0 × W_t-1 / W_0, so that
+// income earned in production feeds back into demand with a one-year lag.
+struct HouseholdSpec {
+  std::string closure = "exogenous";  // or "labour_income"
+  std::string column = "household";   // final-demand column of household consumption
+};
+// The agent-based firm and land model ([firms], [firms.*], [mujun], [land]).
+struct FirmModelSpec {
+  bool enabled = false;
+  std::string districts;    // districts CSV (abm/districts.hpp), absolute; required when enabled
+  std::string calibration;  // firms.csv calibration figures (population.hpp), absolute; optional
+  // Every rule and parameter; loading applies the calibration file first, then the scenario's
+  // keys, and fills synthesis.industrial_sectors from region.industrial_sectors.
+  abm::FirmModelParameters parameters;
+  // Per-district overrides by district code (empty: the districts file): annual land supply
+  // quota in mu/year, and the industrial share of land sold.
+  std::vector<std::pair<std::string, double>> land_supply_by_district;
+  std::vector<std::pair<std::string, double>> industrial_share_by_district;
+};
 struct Scenario {
   std::string name;
   std::string description;
@@ -197,6 +225,8 @@ struct Scenario {
   InvestmentSpec investment;
   std::vector<Programme> programmes;
   std::vector<ExogenousInvestment> exogenous_investment;
+  HouseholdSpec households;
+  FirmModelSpec firms;
   std::vector<Target> targets;
   std::vector<Actual> actuals;
 
