@@ -240,8 +240,11 @@ void FirmModel::begin_year(int year, double price_index) {
   s.compute_sales(year);
   if (s.index_stale) s.rebuild_index();
   s.capacity = sector_capacity(s.firms, s.index);
-  for (std::size_t k = 0; k < s.n_sectors; ++k)
-    if (s.index.offsets[k] == s.index.offsets[k + 1]) s.capacity[k] = kNoFirms;
+  // Only the firm model's sectors are constrained by their firms.
+  std::vector<double> capacity(s.n_sectors, kNoFirms);
+  for (auto k : s.base->industrial)
+    if (s.index.offsets[k] != s.index.offsets[k + 1]) capacity[k] = s.capacity[k];
+  s.capacity = std::move(capacity);
   const std::size_t t = s.year_slot(year);
   s.this_outlays = s.outlay_sector[t];
 }

@@ -67,6 +67,7 @@ void FirmModel::State::queue_new_firm(std::uint16_t sector, std::uint16_t distri
 
 void FirmModel::State::queue_programme_projects(int year) {
   std::vector<ProjectSpec> later;
+  std::vector<std::vector<double>> cumulative(n_sectors);
   for (auto& project : programme) {
     if (project.start_year > year) {
       later.push_back(std::move(project));
@@ -88,17 +89,23 @@ void FirmModel::State::queue_programme_projects(int year) {
           project.counted && project.investment >= p.projects.counted_investment;
     } else {
       // 增资扩产: one existing firm of the sector, drawn by capacity, expands by the project.
+      // Cumulative capacities per sector are built once a year (hundreds of projects draw).
       if (index_stale) rebuild_index();
-      std::vector<double> weights;
+      auto& cum = cumulative[sec];
       const auto members = index.of(sec);
-      weights.reserve(members.size());
-      for (auto i : members)
-        weights.push_back((firms.flags[i] & kActive) && !(firms.flags[i] & kUnderConstruction)
-                              ? firms.capacity[i]
-                              : 0.0);
-      const long k = draw_index(weights, u.second);
-      if (k < 0) continue;
-      plan_expansion(members[static_cast<std::size_t>(k)],
+      if (cum.empty()) {
+        cum.reserve(members.size());
+        double acc = 0;
+        for (auto i : members) {
+          if ((firms.flags[i] & kActive) && !(firms.flags[i] & kUnderConstruction))
+            acc += firms.capacity[i];
+          cum.push_back(acc);
+        }
+      }
+      if (cum.empty() || !(cum.back() > 0)) continue;
+      const auto k = static_cast<std::size_t>(
+          std::upper_bound(cum.begin(), cum.end(), u.second * cum.back()) - cum.begin());
+      plan_expansion(members[std::min(k, members.size() - 1)],
                      project.investment * p.output_per_investment, project.investment, year,
                      project.construction_years, 0.0, true, project.counted);
     }

@@ -606,17 +606,26 @@ void run_replication(const Model& M, const Slices& s, std::uint64_t replication,
                             ? 1 + std::min(max_delay - 1, static_cast<int>(u_length * max_delay))
                             : 0;
       const int start = spec.start_year + delay;
-      if (firms && spec.adds_capacity) {
+      // With the firm model, the industrial part of a project's mix becomes firms; the rest
+      // (e.g. software services in a digital-industry cluster) stays an input-output project.
+      const double industrial_part = firms ? M.firm_sectors.dot(project.mix) : 0.0;
+      if (firms && spec.adds_capacity && industrial_part > 0) {
         abm::ProjectSpec fp;
         fp.id = id;
-        fp.sector_mix.assign(project.mix.data(), project.mix.data() + n);
+        const VectorXd mix = project.mix.cwiseProduct(M.firm_sectors) / industrial_part;
+        fp.sector_mix.assign(mix.data(), mix.data() + n);
         const int ts = std::clamp(start - sc.base_year, 0, Y - 1);
-        fp.investment = project.money / price[static_cast<std::size_t>(ts)];
+        fp.investment = industrial_part * project.money / price[static_cast<std::size_t>(ts)];
         fp.start_year = start;
         fp.construction_years = spec.construction_years;
         fp.ramp_up_years = spec.ramp_up_years;
         fp.creates_firm = spec.creates_firms;
         firm_projects.push_back(std::move(fp));
+        if (industrial_part < 1 - 1e-12) {
+          const VectorXd rest = project.mix.cwiseProduct(VectorXd::Ones(n) - M.firm_sectors);
+          schedule(rest / (1 - industrial_part), (1 - industrial_part) * project.money, start,
+                   spec.construction_years, spec.ramp_up_years, spec.adds_capacity);
+        }
         continue;
       }
       schedule(project.mix, project.money, start, spec.construction_years, spec.ramp_up_years,
@@ -625,15 +634,22 @@ void run_replication(const Model& M, const Slices& s, std::uint64_t replication,
   }
 
   for (const auto& ex : M.exogenous) {
-    if (firms && ex.spec->adds_capacity) {
+    const double industrial_part = firms ? M.firm_sectors.dot(ex.mix) : 0.0;
+    if (firms && ex.spec->adds_capacity && industrial_part > 0) {
       abm::ProjectSpec fp;
       fp.id = project_id++;
-      fp.sector_mix.assign(ex.mix.data(), ex.mix.data() + n);
+      const VectorXd mix = ex.mix.cwiseProduct(M.firm_sectors) / industrial_part;
+      fp.sector_mix.assign(mix.data(), mix.data() + n);
       const int ts = std::clamp(ex.spec->year - sc.base_year, 0, Y - 1);
-      fp.investment = ex.spec->amount / price[static_cast<std::size_t>(ts)];
+      fp.investment = industrial_part * ex.spec->amount / price[static_cast<std::size_t>(ts)];
       fp.start_year = ex.spec->year;
       fp.construction_years = ex.spec->construction_years;
       firm_projects.push_back(std::move(fp));
+      if (industrial_part < 1 - 1e-12) {
+        const VectorXd rest = ex.mix.cwiseProduct(VectorXd::Ones(n) - M.firm_sectors);
+        schedule(rest / (1 - industrial_part), (1 - industrial_part) * ex.spec->amount,
+                 ex.spec->year, ex.spec->construction_years, 0, ex.spec->adds_capacity);
+      }
       continue;
     }
     schedule(ex.mix, ex.spec->amount, ex.spec->year, ex.spec->construction_years, 0,
@@ -780,6 +796,14 @@ std::size_t Projection::year_index(int year) const {
 }
 
 std::vector<double> Projection::series(const scenario::Series& s, int replication) const {
+  if (s.constant_prices) {
+    scenario::Series current = s;
+    current.constant_prices = false;
+    std::vector<double> out = series(current, replication);
+    const std::size_t Y = years.size(), r = static_cast<std::size_t>(replication);
+    for (std::size_t t = 0; t < Y; ++t) out[t] /= price_index[r * Y + t];
+    return out;
+  }
   if (replication < 0 || replication >= replications)
     throw std::out_of_range("replication " + std::to_string(replication) + " of " +
                             std::to_string(replications));

@@ -209,9 +209,9 @@ const std::map<std::string, std::vector<std::string>>& tables() {
         "approval_to_supply_ratio", "plot_ratio_cap", "partial_grants"}},
       {"target[]",
        {"id", "text", "source", "programme", "metric", "select", "kind", "op", "threshold", "unit",
-        "year", "base_year", "denominator", "needs"}},
-      {"target[].denominator", {"metric", "select"}},
-      {"actual[]", {"metric", "select", "year", "value", "unit", "source"}},
+        "year", "base_year", "denominator", "needs", "prices"}},
+      {"target[].denominator", {"metric", "select", "prices"}},
+      {"actual[]", {"metric", "select", "year", "value", "unit", "source", "prices"}},
   };
   return t;
 }

@@ -448,6 +448,22 @@ class Reader {
 
   // Whether [firms] enabled is true (the districts/ and region/<statistic> metrics need it).
   void set_firm_model(bool on) { firm_model_ = on; }
+  bool firm_model() const { return firm_model_; }
+  // Whether a target's metric or denominator names a firm-model statistic.
+  bool uses_firm_model(const toml::table* t) const {
+    auto names_statistic = [](const toml::table* x) {
+      const toml::node* m = x ? x->get("metric") : nullptr;
+      const auto* v = m ? m->as_string() : nullptr;
+      if (!v) return false;
+      const std::string metric = v->get();
+      const auto& io = metric_names();
+      if (std::find(io.begin(), io.end(), metric) != io.end()) return false;
+      const bool grouped = metric.rfind("districts/", 0) == 0 || metric.rfind("region/", 0) == 0;
+      return grouped && abm::find_statistic(metric.substr(metric.find('/') + 1)) >= 0;
+    };
+    const toml::node* den = t->get("denominator");
+    return names_statistic(t) || names_statistic(den ? den->as_table() : nullptr);
+  }
 
   // A Series: metric and select of a target, denominator or actual. `evaluated` = false for
   // targets with `needs`: their metric is checked, but not that the firm model is on.
@@ -486,6 +502,18 @@ class Reader {
       return std::nullopt;
     }
     s.metric = *metric;
+    if (auto prices = string(t, "prices", prefix)) {
+      if (*prices == "constant") {
+        s.constant_prices = true;
+        if (statistic && abm::info(static_cast<abm::Stat>(abm::find_statistic(rest))).kind !=
+                             abm::StatInfo::Kind::money)
+          error(at(*t->get("prices")), dotted(prefix, "prices"),
+                "\"constant\" prices apply to money statistics only; '" + rest + "' is not money");
+      } else if (*prices != "current") {
+        error(at(*t->get("prices")), dotted(prefix, "prices"),
+              "expected \"current\" or \"constant\", got \"" + *prices + "\"");
+      }
+    }
     const toml::node* sel = t->get("select");
     if (region) {
       if (sel) {
@@ -1205,6 +1233,10 @@ Parsed parse(const std::string& path, const std::vector<Override>& overrides, Si
         at.push_back(r.at(*e->get("id")));
       }
       if (auto v = r.string(e, "needs", p)) t.needs = *v;
+      // A firm-model target in a run without the firm model is listed as not evaluated (so that
+      // `--set firms.enabled=false` runs the same file), not an error.
+      if (t.needs.empty() && r.uses_firm_model(e) && !r.firm_model())
+        t.needs = "the firm model ([firms] enabled = true)";
       const bool evaluated = t.needs.empty();
       if (auto v = r.string(e, "text", p)) t.text = *v;
       if (auto v = r.string(e, "source", p)) t.source = *v;

@@ -34,8 +34,10 @@ def test_summary_names_every_target(baseline):
     _, stdout = baseline
     assert "T17" in stdout and "N361-2025-output-2030" in stdout and "N246-automobile" in stdout
     assert "P(reached)" in stdout and "first year" in stdout
-    # targets the IO model cannot judge are listed with what they need, never dropped
-    assert "Not evaluated" in stdout and "not evaluated: needs firm model" in stdout
+    # targets the model cannot judge are listed with what they need, never dropped
+    assert "Not evaluated" in stdout and "not evaluated: needs a block size" in stdout
+    # the firm model's targets are judged
+    assert "T21" in stdout and "T42" in stdout and "T47" in stdout
     assert "T49" in stdout and "Z415X-revenue-2025" in stdout
 
 
@@ -91,8 +93,13 @@ def test_clusters_and_region_are_sums_of_sectors(baseline):
     industrial = [f"{i:02d}" for i in range(2, 27)]
     ind_out = sectors["output"].sel(sector=industrial).sum("sector").values
     np.testing.assert_allclose(region["industrial_output"].values, ind_out, rtol=1e-12)
-    np.testing.assert_allclose(region["industrial_output_above_scale"].values, ind_out * 0.839047,
-                               rtol=1e-12)
+    # With the firm model, 规上 output is the output of the firms that are above scale: the sum
+    # over districts, within the firms' total (the sectors' industrial output).
+    districts = open_group(path, "districts")
+    np.testing.assert_allclose(region["industrial_output_above_scale"].values,
+                               districts["output_above_scale"].sum("district").values, rtol=1e-9)
+    np.testing.assert_allclose(districts["output"].sum("district").values, ind_out, rtol=1e-9)
+    assert np.all(region["industrial_output_above_scale"].values < ind_out)
     ind_inv = sectors["investment"].sel(sector=industrial).sum("sector").values
     np.testing.assert_allclose(region["industrial_investment"].values, ind_inv, rtol=1e-12)
     # capacity is never exceeded where it is set
@@ -135,9 +142,49 @@ def test_target_statistics_recomputed(baseline):
         hit = years[(years > 2021) & (out.values[r] >= 33000)]
         assert (np.isnan(first[r]) and hit.size == 0) or first[r] == hit[0]
     ne = t["not_evaluated"].values
-    assert "T21" in ne and "T49" in ne
+    assert "T24" in ne and "T49" in ne and "T21" not in ne
     reason = t["not_evaluated_reason"].sel(not_evaluated="T49").item()
-    assert reason.startswith("needs firm model")
+    assert reason.startswith("needs a year")
+
+
+def test_firm_model_off_is_the_input_output_projection(tmp_path):
+    out = tmp_path / "io.h5"
+    run("run", NINGBO / "baseline.toml", "-o", out, "-n", "8", "--set", "firms.enabled=false",
+        "--set", "households.closure=exogenous")
+    sectors = open_group(out, "sectors")
+    region = open_group(out, "region")
+    industrial = [f"{i:02d}" for i in range(2, 27)]
+    ind_out = sectors["output"].sel(sector=industrial).sum("sector").values
+    # without firms, 规上 output is the base-year share of industrial output
+    np.testing.assert_allclose(region["industrial_output_above_scale"].values, ind_out * 0.839047,
+                               rtol=1e-12)
+    root = xr.open_dataset(out, engine="h5netcdf")
+    assert int(root.attrs["firm_model"]) == 0
+    with pytest.raises(OSError):
+        open_group(out, "districts")
+
+
+def test_district_statistics_add_up_and_conserve_firms(baseline):
+    path, _ = baseline
+    d = open_group(path, "districts")
+    region = open_group(path, "region")
+    assert d["firms"].dims == ("point", "replication", "year", "district")
+    assert set(d["district"].values) >= {"zhenhai", "beilun", "haishu", "cixi"}
+    for var in ["firms", "firms_above_scale", "firms_entered", "firms_exited", "land_in_use",
+                "land_available", "output_above_scale", "tax_above_scale"]:
+        np.testing.assert_allclose(d[var].sum("district").values, region[var].values, rtol=1e-9,
+                                   err_msg=var)
+    # ratios are recomputed from their sums, not summed
+    np.testing.assert_allclose(region["tax_per_mu_above_scale"].values,
+                               region["tax_above_scale"].values / region["land_above_scale"].values,
+                               rtol=1e-12)
+    # entered - exited = change in the number of firms, every district and year
+    firms = d["firms"].values
+    np.testing.assert_array_equal(np.diff(firms, axis=2),
+                                  (d["firms_entered"] - d["firms_exited"]).values[:, :, 1:, :])
+    # the base year is the synthesised population: no flows, the calibrated 规上 count
+    assert float(region["firms_entered"].sel(year=2021).max()) == 0
+    assert abs(float(region["firms_above_scale"].sel(year=2021).mean()) - 8350) < 84
 
 
 def test_thread_count_does_not_change_results(tmp_path):

@@ -148,6 +148,9 @@ struct ExogenousInvestment {
 struct Series {
   std::string metric;
   std::vector<std::string> select;
+  // prices = "constant": money values divided by the year's price index (base-year prices), for
+  // targets stated in comparable prices (可比价, e.g. 增加值增长); default "current".
+  bool constant_prices = false;
 };
 
 // A stated target (MODEL.md §4). Thresholds of growth/share/change kinds are in percent.
