@@ -526,6 +526,11 @@ void record(const Model& M, const Slices& s, int r, std::size_t t, double P, con
               out.district_statistics.begin() + static_cast<long>(((r * s.Y + t) * D) * S));
     std::copy(st.region.begin(), st.region.end(),
               out.region_statistics.begin() + static_cast<long>((r * s.Y + t) * S));
+    const std::size_t os = s.sector(r, t);
+    for (Index j = 0; j < M.n; ++j) {
+      out.sector_land_in_use[os + static_cast<std::size_t>(j)] = fm->sector_land()[j];
+      out.sector_firms[os + static_cast<std::size_t>(j)] = fm->sector_firms()[j];
+    }
     if (s.nc > 0) {
       const Eigen::Map<const VectorXd> land(fm->sector_land().data(), M.n),
           firms(fm->sector_firms().data(), M.n);
@@ -882,13 +887,22 @@ std::vector<double> Projection::series(const scenario::Series& s, int replicatio
   }
   if (group == "sectors") {
     const std::vector<std::pair<const char*, const std::vector<double>*>> vars = {
-        {"output", &sector_output},         {"value_added", &sector_value_added},
-        {"employment", &sector_employment}, {"investment", &sector_investment},
-        {"capacity", &sector_capacity},     {"imports", &sector_imports}};
+        {"output", &sector_output},           {"value_added", &sector_value_added},
+        {"employment", &sector_employment},   {"investment", &sector_investment},
+        {"capacity", &sector_capacity},       {"imports", &sector_imports},
+        {"land_in_use", &sector_land_in_use}, {"firms", &sector_firms}};
     const std::vector<double>* data = nullptr;
     for (const auto& [name, d] : vars)
       if (variable == name) data = d;
-    if (!data) throw unknown("output, value_added, employment, investment, capacity or imports");
+    if (!data)
+      throw unknown(
+          "output, value_added, employment, investment, capacity or imports, or with the firm "
+          "model land_in_use or firms");
+    if (data == &sector_land_in_use || data == &sector_firms) {
+      needs_firm_model();
+      check_size(*data, static_cast<std::size_t>(replications) * Y * sectors.size(),
+                 data == &sector_firms ? "sector_firms" : "sector_land_in_use");
+    }
     const std::vector<std::size_t> members = select_codes(s, sectors, "sector");
     const std::size_t n = sectors.size();
     for (std::size_t t = 0; t < Y; ++t) out[t] = sum_selected(*data, (r * Y + t) * n, members);
@@ -986,6 +1000,8 @@ Projection project(const scenario::LoadedScenario& loaded, const RunOptions& opt
     out.district_statistics.assign(R * Y * out.districts.size() * abm::kStatCount, kNaN);
     out.region_statistics.assign(R * Y * abm::kStatCount, kNaN);
     out.cluster_land_in_use.assign(R * Y * nc, kNaN);
+    out.sector_land_in_use.assign(R * Y * n, kNaN);
+    out.sector_firms.assign(R * Y * n, kNaN);
     out.cluster_firms.assign(R * Y * nc, kNaN);
   }
   for (auto* a : {&out.gdp, &out.industrial_output, &out.industrial_value_added,

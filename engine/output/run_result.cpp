@@ -113,6 +113,11 @@ void write_sectors(ResultFile& file, const RunOutputs& run) {
            "imports and inflows: intermediate imports of the sector plus demand for its "
            "product above its capacity",
            {}});
+  if (p.firm_model) {
+    g.write("land_in_use", dims, p.sector_land_in_use,
+            {"mu", "industrial land in use by the sector's active firms", {}});
+    g.write("firms", dims, p.sector_firms, {"firms", "active firms of the sector", {}});
+  }
   g.set_attribute("note", std::string(kReplicationYearNote));
 }
 

@@ -38,8 +38,18 @@ const std::vector<std::string>& metric_names() {
                                                  "sectors/employment",
                                                  "sectors/investment",
                                                  "sectors/capacity",
-                                                 "sectors/imports"};
+                                                 "sectors/imports",
+                                                 "clusters/land_in_use",
+                                                 "clusters/firms",
+                                                 "sectors/land_in_use",
+                                                 "sectors/firms"};
   return names;
+}
+
+// Metrics of metric_names() that only the firm model fills.
+bool firm_model_metric(const std::string& metric) {
+  return metric == "clusters/land_in_use" || metric == "clusters/firms" ||
+         metric == "sectors/land_in_use" || metric == "sectors/firms";
 }
 
 // The firm model's statistics (abm/statistics.hpp): "districts/<name>" and "region/<name>".
@@ -456,6 +466,7 @@ class Reader {
       const auto* v = m ? m->as_string() : nullptr;
       if (!v) return false;
       const std::string metric = v->get();
+      if (firm_model_metric(metric)) return true;
       const auto& io = metric_names();
       if (std::find(io.begin(), io.end(), metric) != io.end()) return false;
       const bool grouped = metric.rfind("districts/", 0) == 0 || metric.rfind("region/", 0) == 0;

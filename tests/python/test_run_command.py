@@ -182,6 +182,11 @@ def test_district_statistics_add_up_and_conserve_firms(baseline):
     firms = d["firms"].values
     np.testing.assert_array_equal(np.diff(firms, axis=2),
                                   (d["firms_entered"] - d["firms_exited"]).values[:, :, 1:, :])
+    # sectors: every active firm counted once; their land is the land in use less what projects
+    # still waiting for the rest of their land hold
+    sectors = open_group(path, "sectors")
+    np.testing.assert_allclose(sectors["firms"].sum("sector").values, region["firms"].values)
+    assert np.all(sectors["land_in_use"].sum("sector").values <= region["land_in_use"].values + 1e-6)
     # the base year is the synthesised population: no flows, the calibrated 规上 count
     assert float(region["firms_entered"].sel(year=2021).max()) == 0
     assert abs(float(region["firms_above_scale"].sel(year=2021).mean()) - 8350) < 84

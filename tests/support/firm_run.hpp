@@ -136,6 +136,10 @@ inline SampleRun sample_run(bool firm_model) {
         p.cluster_land_in_use.push_back(sample_cluster_land(r, t, c));
         p.cluster_firms.push_back(sample_cluster_firms(r, t, c));
       }
+      for (std::size_t j = 0; j < p.sectors.size(); ++j) {
+        p.sector_land_in_use.push_back(100.0 * static_cast<double>(j + 1) + static_cast<double>(t));
+        p.sector_firms.push_back(static_cast<double>(10 * (j + 1) + r));
+      }
     }
   return run;
 }

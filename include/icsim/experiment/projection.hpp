@@ -52,6 +52,8 @@ struct Projection {
   // (replication, year, cluster): land in use (mu) and active firms, from the firms' sectors
   // with the concordance weights.
   std::vector<double> cluster_land_in_use, cluster_firms;
+  // (replication, year, sector): land in use (mu) and active firms of the sector.
+  std::vector<double> sector_land_in_use, sector_firms;
 
   // Modelling choices the data forced (e.g. GFCF entries clipped at 0), one sentence each.
   std::vector<std::string> notes;
