@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <cstdlib>
 #include <numeric>
 
 #include "icsim/abm/districts.hpp"
@@ -238,21 +237,4 @@ TEST(FirmProjection, AHigherDSurchargeNeverLowersExits) {
   EXPECT_GE(sum_stat(b, Stat::firms_exited), sum_stat(a, Stat::firms_exited));
   EXPECT_GE(sum_stat(c, Stat::firms_exited), sum_stat(b, Stat::firms_exited));
   EXPECT_GT(sum_stat(c, Stat::firms_exited), sum_stat(a, Stat::firms_exited));
-}
-
-TEST(FirmProjection, RunsAndPrints) {
-  auto L = ningbo(std::getenv("ICSIM_REPS") ? std::atoi(std::getenv("ICSIM_REPS")) : 2);
-  const Projection p = project(L, {.threads = 2});
-  ASSERT_TRUE(p.firm_model);
-  for (std::size_t t = 0; t < p.years.size(); ++t) {
-    std::printf(
-        "%d firms %.0f above %.0f entered %.0f exited %.0f crossed %.0f rect %.0f  io %.1f above "
-        "%.1f inv %.1f land %.0f avail %.0f tpm %.5f started %.0f\n",
-        p.years[t], stat(p, 0, t, Stat::firms), stat(p, 0, t, Stat::firms_above_scale),
-        stat(p, 0, t, Stat::firms_entered), stat(p, 0, t, Stat::firms_exited),
-        stat(p, 0, t, Stat::firms_crossed_above_scale), stat(p, 0, t, Stat::firms_rectified),
-        p.industrial_output[t], p.industrial_output_above_scale[t], p.industrial_investment[t],
-        stat(p, 0, t, Stat::land_in_use), stat(p, 0, t, Stat::land_available),
-        stat(p, 0, t, Stat::tax_per_mu_above_scale), stat(p, 0, t, Stat::projects_started));
-  }
 }

@@ -33,7 +33,7 @@ print(base.name, "vs", variant.name, "-", base.attrs["replications"], "replicati
     ("code", """cols = ["text", "threshold", "unit", "year", "value_median", "probability",
         "probability_low", "probability_high", "first_year_reached_median"]
 ir.targets_table(base)[cols]"""),
-    ("md", "Targets the input-output model cannot judge yet are listed, not dropped:"),
+    ("md", "Targets the model cannot judge yet are listed, with what they need, not dropped:"),
     ("code", "ir.not_evaluated(base)"),
     ("md", "## Side by side: how the variant changes each probability"),
     ("code", """cmp = ir.compare(base, variant, labels=("baseline", "variant"))
@@ -51,6 +51,15 @@ ir.fan_chart(base, None, variable="industrial_output_above_scale", group="region
              target="N361-2025-output-2027", ax=ax, label="baseline", color="C0")
 ir.fan_chart(variant, None, variable="industrial_output_above_scale", group="region", ax=ax,
              label="variant", color="C3");"""),
+    ("md", "## Firms and land by district (the firm model)"),
+    ("code", """ir.compare_districts(base, variant, year=last, variable="firms_above_scale",
+                     labels=("baseline", "variant"))"""),
+    ("code", """fig, ax = plt.subplots(figsize=(8, 4.5))
+ir.fan_chart(base, "zhenhai", "districts/tax_per_mu_above_scale", ax=ax, label="baseline",
+             color="C0")
+ir.fan_chart(variant, "zhenhai", "districts/tax_per_mu_above_scale", ax=ax, label="variant",
+             color="C3")
+ax.set_title("Zhenhai: 规上 tax per mu (亿元/亩)");"""),
     ("md", "## Checks a reader can rerun: the file is self-consistent"),
     ("code", """import numpy as np
 t = base.targets
