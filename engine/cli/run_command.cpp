@@ -31,19 +31,6 @@ const char* kExamples = R"(Examples:
   icsim run scenarios/ningbo/backtest_2017.toml       (projection vs reported 2018-2021 figures)
 )";
 
-// Units as a reader of the table expects them.
-std::string short_unit(const std::string& unit) {
-  if (unit == "CNY 100 million") return "亿元";
-  if (unit == "percent") return "%";
-  return unit;
-}
-
-std::string number(double v) {
-  if (!std::isfinite(v)) return "-";
-  const double a = std::fabs(v);
-  return fixed(v, a >= 1000 ? 0 : a >= 100 ? 1 : a >= 1 ? 2 : 3);
-}
-
 std::string target_label(const scenario::Target& t) {
   std::string text = t.text.empty() ? t.series.metric : t.text;
   return t.id + " " + truncate_display(text, 26);

@@ -83,4 +83,16 @@ std::string fixed(double value, int decimals) {
   return buf;
 }
 
+std::string number(double v) {
+  if (!std::isfinite(v)) return "-";
+  const double a = std::fabs(v);
+  return fixed(v, a >= 1000 ? 0 : a >= 100 ? 1 : a >= 1 ? 2 : 3);
+}
+
+std::string short_unit(const std::string& unit) {
+  if (unit == "CNY 100 million") return "亿元";
+  if (unit == "percent") return "%";
+  return unit;
+}
+
 }  // namespace icsim::cli

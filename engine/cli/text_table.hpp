@@ -22,6 +22,11 @@ class TextTable {
   std::vector<std::vector<std::string>> rows_;
 };
 
-std::string fixed(double value, int decimals);
+std::string fixed(double value, int decimals);  // "-" for NaN
+// A value with the decimals its size needs: 0 from 1000, 1 from 100, 2 from 1, else 3; "-" when
+// not finite.
+std::string number(double value);
+// Units as a reader of the tables expects them ("CNY 100 million" -> 亿元, "percent" -> %).
+std::string short_unit(const std::string& unit);
 
 }  // namespace icsim::cli

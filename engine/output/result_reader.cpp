@@ -1,0 +1,249 @@
+// Reading result files back with the HDF5 C API (see include/icsim/output/result_reader.hpp).
+#include "icsim/output/result_reader.hpp"
+
+#include <hdf5.h>
+#include <hdf5_hl.h>
+
+#include <filesystem>
+#include <utility>
+
+#include "icsim/common/error.hpp"
+
+namespace icsim::output {
+namespace {
+
+// HDF5's automatic error printing off for the lifetime of the object (restored afterwards).
+class QuietErrors {
+ public:
+  QuietErrors() {
+    H5Eget_auto2(H5E_DEFAULT, &func_, &data_);
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  }
+  ~QuietErrors() { H5Eset_auto2(H5E_DEFAULT, func_, data_); }
+  QuietErrors(const QuietErrors&) = delete;
+  QuietErrors& operator=(const QuietErrors&) = delete;
+
+ private:
+  H5E_auto2_t func_ = nullptr;
+  void* data_ = nullptr;
+};
+
+// The innermost description on HDF5's error stack (clears it).
+std::string hdf5_error_text() {
+  std::string last;
+  H5Ewalk2(
+      H5E_DEFAULT, H5E_WALK_DOWNWARD,
+      [](unsigned, const H5E_error2_t* error, void* data) -> herr_t {
+        if (error->desc != nullptr && *error->desc != '\0')
+          *static_cast<std::string*>(data) = error->desc;
+        return 0;
+      },
+      &last);
+  H5Eclear2(H5E_DEFAULT);
+  return last.empty() ? "unknown HDF5 error" : last;
+}
+
+class Id {
+ public:
+  Id(hid_t id, herr_t (*close)(hid_t)) noexcept : id_(id), close_(close) {}
+  Id(Id&& other) noexcept : id_(std::exchange(other.id_, H5I_INVALID_HID)), close_(other.close_) {}
+  Id(const Id&) = delete;
+  Id& operator=(const Id&) = delete;
+  ~Id() {
+    if (id_ >= 0) close_(id_);
+  }
+  operator hid_t() const noexcept { return id_; }  // NOLINT: used wherever HDF5 wants a hid_t
+
+ private:
+  hid_t id_;
+  herr_t (*close_)(hid_t);
+};
+
+std::string object_name(const std::string& object) {
+  return object.empty() || object == "/" ? "the root" : "/" + object;
+}
+
+// A variable-length UTF-8 C string type for reading.
+Id utf8_string_type() {
+  Id type(H5Tcopy(H5T_C_S1), H5Tclose);
+  H5Tset_size(type, H5T_VARIABLE);
+  H5Tset_cset(type, H5T_CSET_UTF8);
+  return type;
+}
+
+}  // namespace
+
+struct ResultReader::Impl {
+  std::string path;
+  hid_t file = H5I_INVALID_HID;
+  ~Impl() {
+    if (file >= 0) H5Fclose(file);
+  }
+
+  [[noreturn]] void fail(const std::string& what) const { throw InputError(path + ": " + what); }
+
+  Id open_object(const std::string& object) const {
+    const std::string name = object.empty() ? "/" : object;
+    if (name != "/" && H5LTpath_valid(file, name.c_str(), 1) <= 0) {
+      H5Eclear2(H5E_DEFAULT);
+      fail("no " + object_name(object) + " in the file");
+    }
+    Id id(H5Oopen(file, name.c_str(), H5P_DEFAULT), H5Oclose);
+    if (id < 0) fail("cannot open " + object_name(object) + ": " + hdf5_error_text());
+    return id;
+  }
+
+  Id open_dataset(const std::string& dataset) const {
+    Id object = open_object(dataset);
+    if (H5Iget_type(object) != H5I_DATASET) fail(object_name(dataset) + " is not a dataset");
+    Id id(H5Dopen2(file, dataset.c_str(), H5P_DEFAULT), H5Dclose);
+    if (id < 0) fail("cannot open " + object_name(dataset) + ": " + hdf5_error_text());
+    return id;
+  }
+
+  Id open_attribute(const std::string& object, const std::string& name) const {
+    Id owner = open_object(object);
+    if (H5Aexists(owner, name.c_str()) <= 0)
+      fail("no attribute '" + name + "' on " + object_name(object));
+    Id attr(H5Aopen(owner, name.c_str(), H5P_DEFAULT), H5Aclose);
+    if (attr < 0) fail("cannot read attribute '" + name + "': " + hdf5_error_text());
+    return attr;
+  }
+
+  template <class T>
+  T numeric_attribute(const std::string& object, const std::string& name, hid_t memory) const {
+    Id attr = open_attribute(object, name);
+    Id type(H5Aget_type(attr), H5Tclose);
+    Id space(H5Aget_space(attr), H5Sclose);
+    const H5T_class_t cls = H5Tget_class(type);
+    if ((cls != H5T_INTEGER && cls != H5T_FLOAT) || H5Sget_simple_extent_npoints(space) != 1)
+      fail("attribute '" + name + "' of " + object_name(object) + " is not a number");
+    T value{};
+    if (H5Aread(attr, memory, &value) < 0)
+      fail("cannot read attribute '" + name + "': " + hdf5_error_text());
+    return value;
+  }
+};
+
+ResultReader::ResultReader(const std::string& path) : impl_(std::make_unique<Impl>()) {
+  impl_->path = path;
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) impl_->fail("no such file");
+  if (std::filesystem::is_directory(path, ec)) impl_->fail("is a folder, not a result file");
+  QuietErrors quiet;
+  if (H5Fis_hdf5(path.c_str()) <= 0) {
+    H5Eclear2(H5E_DEFAULT);
+    impl_->fail("not an HDF5 file (cannot read it as a result file)");
+  }
+  impl_->file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (impl_->file < 0) impl_->fail("cannot open the result file: " + hdf5_error_text());
+}
+
+ResultReader::~ResultReader() = default;
+ResultReader::ResultReader(ResultReader&&) noexcept = default;
+ResultReader& ResultReader::operator=(ResultReader&&) noexcept = default;
+
+const std::string& ResultReader::path() const { return impl_->path; }
+
+bool ResultReader::has(const std::string& object) const {
+  QuietErrors quiet;
+  const bool found = H5LTpath_valid(impl_->file, object.c_str(), 1) > 0;
+  H5Eclear2(H5E_DEFAULT);
+  return found;
+}
+
+bool ResultReader::has_attribute(const std::string& object, const std::string& name) const {
+  QuietErrors quiet;
+  if (object != "/" && !object.empty() && !has(object)) return false;
+  Id owner(H5Oopen(impl_->file, object.empty() ? "/" : object.c_str(), H5P_DEFAULT), H5Oclose);
+  const bool found = owner >= 0 && H5Aexists(owner, name.c_str()) > 0;
+  H5Eclear2(H5E_DEFAULT);
+  return found;
+}
+
+std::string ResultReader::text_attribute(const std::string& object, const std::string& name) const {
+  QuietErrors quiet;
+  Id attr = impl_->open_attribute(object, name);
+  Id type(H5Aget_type(attr), H5Tclose);
+  Id space(H5Aget_space(attr), H5Sclose);
+  if (H5Tget_class(type) != H5T_STRING || H5Sget_simple_extent_npoints(space) != 1)
+    impl_->fail("attribute '" + name + "' of " + object_name(object) + " is not a text");
+  std::string out;
+  if (H5Tis_variable_str(type) > 0) {
+    Id memory = utf8_string_type();
+    char* text = nullptr;
+    if (H5Aread(attr, memory, &text) < 0)
+      impl_->fail("cannot read attribute '" + name + "': " + hdf5_error_text());
+    out = text != nullptr ? text : "";
+    H5free_memory(text);
+  } else {
+    std::string buffer(H5Tget_size(type), '\0');
+    if (H5Aread(attr, type, buffer.data()) < 0)
+      impl_->fail("cannot read attribute '" + name + "': " + hdf5_error_text());
+    out = buffer.c_str();
+  }
+  return out;
+}
+
+double ResultReader::number_attribute(const std::string& object, const std::string& name) const {
+  QuietErrors quiet;
+  return impl_->numeric_attribute<double>(object, name, H5T_NATIVE_DOUBLE);
+}
+
+std::int64_t ResultReader::integer_attribute(const std::string& object,
+                                             const std::string& name) const {
+  QuietErrors quiet;
+  return impl_->numeric_attribute<std::int64_t>(object, name, H5T_NATIVE_INT64);
+}
+
+std::vector<std::size_t> ResultReader::shape(const std::string& dataset) const {
+  QuietErrors quiet;
+  Id d = impl_->open_dataset(dataset);
+  Id space(H5Dget_space(d), H5Sclose);
+  const int rank = H5Sget_simple_extent_ndims(space);
+  if (rank < 0) impl_->fail("cannot read the shape of /" + dataset + ": " + hdf5_error_text());
+  std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
+  H5Sget_simple_extent_dims(space, dims.data(), nullptr);
+  return std::vector<std::size_t>(dims.begin(), dims.end());
+}
+
+std::vector<double> ResultReader::numbers(const std::string& dataset) const {
+  QuietErrors quiet;
+  Id d = impl_->open_dataset(dataset);
+  Id type(H5Dget_type(d), H5Tclose);
+  const H5T_class_t cls = H5Tget_class(type);
+  if (cls != H5T_INTEGER && cls != H5T_FLOAT) impl_->fail("/" + dataset + " is not numeric");
+  Id space(H5Dget_space(d), H5Sclose);
+  const hssize_t count = H5Sget_simple_extent_npoints(space);
+  std::vector<double> values(static_cast<std::size_t>(count < 0 ? 0 : count));
+  if (!values.empty() &&
+      H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) < 0)
+    impl_->fail("cannot read /" + dataset + ": " + hdf5_error_text());
+  return values;
+}
+
+std::vector<std::string> ResultReader::strings(const std::string& dataset) const {
+  QuietErrors quiet;
+  Id d = impl_->open_dataset(dataset);
+  Id type(H5Dget_type(d), H5Tclose);
+  if (H5Tget_class(type) != H5T_STRING || H5Tis_variable_str(type) <= 0)
+    impl_->fail("/" + dataset + " is not a variable-length string variable");
+  Id space(H5Dget_space(d), H5Sclose);
+  const hssize_t count = H5Sget_simple_extent_npoints(space);
+  std::vector<char*> raw(static_cast<std::size_t>(count < 0 ? 0 : count), nullptr);
+  std::vector<std::string> out;
+  if (raw.empty()) return out;
+  Id memory = utf8_string_type();
+  if (H5Dread(d, memory, H5S_ALL, H5S_ALL, H5P_DEFAULT, raw.data()) < 0)
+    impl_->fail("cannot read /" + dataset + ": " + hdf5_error_text());
+  out.reserve(raw.size());
+  for (char* s : raw) out.emplace_back(s != nullptr ? s : "");
+#if H5_VERSION_GE(1, 12, 0)
+  H5Treclaim(memory, space, H5P_DEFAULT, raw.data());
+#else
+  H5Dvlen_reclaim(memory, space, H5P_DEFAULT, raw.data());
+#endif
+  return out;
+}
+
+}  // namespace icsim::output
