@@ -392,13 +392,23 @@ void FirmModel::end_year(int year, double price_index, std::span<const double> o
     st.at(d, Stat::land_granted) = s.granted[d];
     st.at(d, Stat::land_released) = released[d];
   }
-  // Investment outside the firm model's decisions, located like its sector's output.
-  for (std::size_t k = 0; k < other_investment.size() && k < s.n_sectors; ++k) {
-    if (other_investment[k] == 0) continue;
+  // Industrial investment outside the firm model's decisions, located like its sector's output.
+  for (auto k : s.base->industrial) {
+    if (k >= other_investment.size() || other_investment[k] == 0) continue;
     for (std::size_t d = 0; d < D; ++d)
       st.at(d, Stat::investment) += other_investment[k] * s.base->districts[d].sector_share[k] * P;
   }
   st.finish();
+}
+
+void FirmModel::locate_base_year_investment(std::span<const double> investment) {
+  State& s = *s_;
+  for (auto k : s.base->industrial) {
+    if (k >= investment.size() || investment[k] == 0) continue;
+    for (std::size_t d = 0; d < s.n_districts; ++d)
+      s.stats.at(d, Stat::investment) += investment[k] * s.base->districts[d].sector_share[k];
+  }
+  s.stats.finish();
 }
 
 std::span<const double> FirmModel::sector_value_added() const { return s_->sector_va; }

@@ -683,8 +683,11 @@ void run_replication(const Model& M, const Slices& s, std::uint64_t replication,
   VectorXd extra = VectorXd::Ones(n);
   double J = 1, OG = 1;
   VectorXd K = M.K0, leak = VectorXd::Zero(n);
-  record(M, s, r, 0, 1.0, M.x0, sc.investment.industrial_base * M.share, K, leak,
-         firms ? &*firms : nullptr);
+  const VectorXd base_investment = sc.investment.industrial_base * M.share;
+  if (firms)
+    firms->locate_base_year_investment(
+        std::span<const double>(base_investment.data(), static_cast<std::size_t>(n)));
+  record(M, s, r, 0, 1.0, M.x0, base_investment, K, leak, firms ? &*firms : nullptr);
   double labour_income = M.labour0;  // last year's, for the Type II closure
   for (int t = 1; t < Y; ++t) {
     const double c = common[t];

@@ -174,6 +174,9 @@ def test_district_statistics_add_up_and_conserve_firms(baseline):
                 "land_available", "output_above_scale", "tax_above_scale"]:
         np.testing.assert_allclose(d[var].sum("district").values, region[var].values, rtol=1e-9,
                                    err_msg=var)
+    # industrial investment is located in the districts: all of it
+    np.testing.assert_allclose(d["investment"].sum("district").values,
+                               region["industrial_investment"].values, rtol=1e-9)
     # ratios are recomputed from their sums, not summed
     np.testing.assert_allclose(region["tax_per_mu_above_scale"].values,
                                region["tax_above_scale"].values / region["land_above_scale"].values,

@@ -216,6 +216,10 @@ class FirmModel {
   // the sectors' district shares for the investment statistic.
   void end_year(int year, double price_index, std::span<const double> other_investment);
 
+  // Locates the base year's industrial investment (by investing sector) in the districts for the
+  // base year's statistics, as end_year does for later years' investment outside the firms.
+  void locate_base_year_investment(std::span<const double> investment);
+
   // Per sector: Σ firm value added and employment of the year (real), after produce().
   std::span<const double> sector_value_added() const;
   std::span<const double> sector_employment() const;
