@@ -5,4 +5,5 @@ int io_command(int argc, char** argv);
 int validate_command(int argc, char** argv);  // validate_command.cpp
 int run_command(int argc, char** argv);
 int compare_command(int argc, char** argv);  // compare_command.cpp
+int merge_command(int argc, char** argv);    // merge_command.cpp
 }  // namespace icsim::cli

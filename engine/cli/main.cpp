@@ -1,6 +1,6 @@
 // icsim: the command-line entry point. Each subcommand lives in its own file (io_command.cpp,
-// run_command.cpp, validate_command.cpp, compare_command.cpp); this file only dispatches and
-// turns errors into exit codes.
+// run_command.cpp, validate_command.cpp, compare_command.cpp, merge_command.cpp); this file
+// only dispatches and turns errors into exit codes.
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -16,6 +16,8 @@ void usage(std::ostream& out) {
       << "Commands:\n"
       << "  run SCENARIO     project a scenario over its Monte Carlo replications and judge its\n"
       << "                   targets (probability, first year); see 'icsim run --help'\n"
+      << "  merge SHARDS     join the shard files of 'icsim run --shard I/N' into one result\n"
+      << "                   file (-o OUT.h5); see 'icsim merge --help'\n"
       << "  compare A B      two result files side by side: targets (probabilities, medians) and\n"
       << "                   cluster output; see 'icsim compare --help'\n"
       << "  io TABLE_DIR     input-output analysis of a table: multipliers (Type I/II, "
@@ -46,6 +48,7 @@ int main(int argc, char** argv) {
     }
     if (command == "io") return icsim::cli::io_command(argc - 1, argv + 1);
     if (command == "run") return icsim::cli::run_command(argc - 1, argv + 1);
+    if (command == "merge") return icsim::cli::merge_command(argc - 1, argv + 1);
     if (command == "compare") return icsim::cli::compare_command(argc - 1, argv + 1);
     if (command == "validate") return icsim::cli::validate_command(argc - 1, argv + 1);
     std::cerr << "icsim: unknown command '" << command << "'\n\n";

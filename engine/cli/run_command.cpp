@@ -1,11 +1,15 @@
 // `icsim run SCENARIO`: validate the scenario, project it over its Monte Carlo replications,
 // judge every stated target, write the result file and print a verdict table.
+#include <algorithm>
 #include <boost/program_options.hpp>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <sstream>
+#include <tuple>
+#include <utility>
 
 #include "cli/commands.hpp"
 #include "cli/progress.hpp"
@@ -29,7 +33,48 @@ const char* kExamples = R"(Examples:
   icsim run scenarios/ningbo/baseline.toml --set growth.final_demand.exports=0.0 \
             --set programme.shuangbai.investment=1140 -o what_if.h5
   icsim run scenarios/ningbo/backtest_2017.toml       (projection vs reported 2018-2021 figures)
+  icsim run scenarios/ningbo/baseline.toml --shard 2/4 -o shard_2.h5   (then: icsim merge)
+  sbatch --array=1-4 --wrap 'icsim run baseline.toml --shard auto -o shard_$SLURM_ARRAY_TASK_ID.h5'
 )";
+
+// Shard i (1-based) of n: "I/N", or "auto" for the Slurm array task (SLURM_ARRAY_TASK_ID minus
+// SLURM_ARRAY_TASK_MIN plus 1, of SLURM_ARRAY_TASK_COUNT).
+std::pair<int, int> parse_shard(const std::string& text) {
+  auto to_int = [](const std::string& v, const std::string& what) {
+    std::size_t used = 0;
+    int out = 0;
+    try {
+      out = std::stoi(v, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used == 0 || used != v.size())
+      throw InputError("--shard: " + what + " '" + v + "' is not a whole number");
+    return out;
+  };
+  int i = 0, n = 0;
+  if (text == "auto") {
+    const char* id = std::getenv("SLURM_ARRAY_TASK_ID");
+    const char* count = std::getenv("SLURM_ARRAY_TASK_COUNT");
+    if (id == nullptr || count == nullptr)
+      throw InputError(
+          "--shard auto: SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT are not both set (run "
+          "it in a Slurm array job, or give --shard I/N)");
+    const char* min = std::getenv("SLURM_ARRAY_TASK_MIN");
+    i = to_int(id, "SLURM_ARRAY_TASK_ID") - (min ? to_int(min, "SLURM_ARRAY_TASK_MIN") : 1) + 1;
+    n = to_int(count, "SLURM_ARRAY_TASK_COUNT");
+  } else {
+    const auto slash = text.find('/');
+    if (slash == std::string::npos)
+      throw InputError("--shard: expected I/N (e.g. 2/4) or auto, got '" + text + "'");
+    i = to_int(text.substr(0, slash), "I");
+    n = to_int(text.substr(slash + 1), "N");
+  }
+  if (n < 1 || i < 1 || i > n)
+    throw InputError("--shard " + text + ": the shard must be 1 to N with N >= 1 (got " +
+                     std::to_string(i) + " of " + std::to_string(n) + ")");
+  return {i, n};
+}
 
 std::string target_label(const scenario::Target& t) {
   std::string text = t.text.empty() ? t.series.metric : t.text;
@@ -92,6 +137,7 @@ int run_command(int argc, char** argv) {
   long long seed = -1;
   int threads = 0;
   std::vector<std::string> sets;
+  std::string shard_text;
   bool quiet = false, progress_always = false;
 
   po::options_description visible(
@@ -112,7 +158,12 @@ int run_command(int argc, char** argv) {
       "override a scenario key, e.g. --set investment.growth=0.08 (repeatable; "
       "docs/scenario-reference.md)")("progress", po::bool_switch(&progress_always),
                                      "show progress even when stderr is not a terminal")(
-      "quiet,q", po::bool_switch(&quiet), "print nothing but errors");
+      "quiet,q", po::bool_switch(&quiet), "print nothing but errors")(
+      "shard", po::value(&shard_text),
+      "I/N: run only slice I (1-based) of N contiguous, balanced blocks of replications, each "
+      "with the numbers it has in a full run; 'auto' takes I and N from a Slurm array job "
+      "(SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN + 1 of SLURM_ARRAY_TASK_COUNT; only when "
+      "asked). Join the shard files with 'icsim merge'");
   po::options_description hidden;
   hidden.add_options()("scenario", po::value(&scenario_path));
   po::options_description all;
@@ -147,15 +198,35 @@ int run_command(int argc, char** argv) {
   std::unique_ptr<output::ResultFile> file;
   if (!out_path.empty()) file = std::make_unique<output::ResultFile>(out_path);
 
-  if (!quiet)
+  experiment::RunOptions options;
+  int shard = 0, shard_count = 0;
+  if (!shard_text.empty()) {
+    std::tie(shard, shard_count) = parse_shard(shard_text);
+    if (shard_count > s.replications)
+      throw InputError("--shard " + shard_text + ": " + std::to_string(shard_count) +
+                       " shards for " + std::to_string(s.replications) +
+                       " replications (at most one shard per replication)");
+    const int base = s.replications / shard_count, extra = s.replications % shard_count;
+    options.first_replication = (shard - 1) * base + std::min(shard - 1, extra);
+    options.replication_count = base + (shard - 1 < extra ? 1 : 0);
+  }
+  const int held = shard > 0 ? options.replication_count : s.replications;
+
+  if (!quiet) {
     std::cout << "Scenario '" << s.name << "': " << s.region.name << " " << s.base_year << "-"
               << s.horizon << ", " << s.replications << " replications, seed " << s.seed << ", "
               << used_threads << " thread" << (used_threads == 1 ? "" : "s") << "\n";
+    if (shard > 0)
+      std::cout << "Shard " << shard << "/" << shard_count << ": replications "
+                << options.first_replication << "-"
+                << options.first_replication + options.replication_count - 1 << " ("
+                << options.replication_count
+                << "); probabilities and medians below are over this shard only\n";
+  }
 
   Progress progress("replications", quiet             ? Progress::Mode::never
                                     : progress_always ? Progress::Mode::always
                                                       : Progress::Mode::automatic);
-  experiment::RunOptions options;
   options.threads = used_threads;
   options.progress = [&](int done, int total) { progress.update(done, total); };
   const experiment::Projection projection = experiment::project(loaded, options);
@@ -165,7 +236,10 @@ int run_command(int argc, char** argv) {
   const auto actuals = experiment::compare_actuals(s.actuals, projection);
 
   if (file) {
-    output::write_run(*file, {&loaded, &projection, &report, &actuals, used_threads});
+    output::RunOutputs run{&loaded, &projection, &report, &actuals, used_threads};
+    run.shard = shard;
+    run.shard_count = shard_count;
+    output::write_run(*file, run);
     file->commit();
   }
   const double seconds =
@@ -173,7 +247,7 @@ int run_command(int argc, char** argv) {
   if (!quiet) {
     print_summary(std::cout, loaded, report, actuals);
     std::cout << "\n"
-              << s.replications << " replications in " << human_duration(seconds) << "; "
+              << held << " replications in " << human_duration(seconds) << "; "
               << (file ? "results in " + out_path : std::string("no result file (use -o FILE)"))
               << "\n";
   }

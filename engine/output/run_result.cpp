@@ -34,7 +34,8 @@ std::vector<std::int64_t> to_int64(const std::vector<int>& v) {
 void add_run_dimensions(Group& g, const experiment::Projection& p) {
   g.add_dimension("point", std::vector<std::int64_t>{0}, "sweep point (a single point for a run)");
   std::vector<std::int64_t> reps(static_cast<std::size_t>(p.replications));
-  for (std::size_t r = 0; r < reps.size(); ++r) reps[r] = static_cast<std::int64_t>(r);
+  for (std::size_t r = 0; r < reps.size(); ++r)
+    reps[r] = static_cast<std::int64_t>(p.first_replication) + static_cast<std::int64_t>(r);
   g.add_dimension("replication", reps, "Monte Carlo replication");
   g.add_dimension("year", to_int64(p.years), "calendar year (the first is the base year)", "year");
 }
@@ -205,6 +206,16 @@ void write_region(ResultFile& file, const RunOutputs& run) {
   g.set_attribute("note", std::string(kReplicationYearNote));
 }
 
+// What the summaries of a shard file are taken over.
+std::string shard_summary_note(const RunOutputs& run) {
+  const auto& p = *run.projection;
+  return "shard " + std::to_string(run.shard) + "/" + std::to_string(run.shard_count) +
+         ": probabilities, intervals, medians and percentiles are over this shard's " +
+         std::to_string(p.replications) + " replications (" + std::to_string(p.first_replication) +
+         "-" + std::to_string(p.first_replication + p.replications - 1) +
+         ") only; icsim merge recomputes them over all replications";
+}
+
 std::string op_text(scenario::Target::Op op) {
   return op == scenario::Target::Op::at_least ? ">=" : "<=";
 }
@@ -243,7 +254,8 @@ void write_targets(ResultFile& file, const RunOutputs& run) {
   const auto reps = static_cast<std::size_t>(p.replications);
   g.add_dimension("point", std::vector<std::int64_t>{0}, "sweep point (a single point for a run)");
   std::vector<std::int64_t> rep_coords(reps);
-  for (std::size_t r = 0; r < reps; ++r) rep_coords[r] = static_cast<std::int64_t>(r);
+  for (std::size_t r = 0; r < reps; ++r)
+    rep_coords[r] = static_cast<std::int64_t>(p.first_replication) + static_cast<std::int64_t>(r);
   g.add_dimension("replication", rep_coords, "Monte Carlo replication");
 
   std::vector<std::string> ids, texts, sources, metrics, ops, kinds, units, programmes;
@@ -322,6 +334,7 @@ void write_targets(ResultFile& file, const RunOutputs& run) {
     ne_sources.push_back(t->source);
     ne_reasons.push_back(reason);
   }
+  if (run.shard > 0) g.set_attribute("summary_over", shard_summary_note(run));
   g.add_dimension("not_evaluated", ne_ids, "targets listed but not evaluated");
   g.write_strings("not_evaluated_text", "not_evaluated", ne_texts, {"", "the target", {}});
   g.write_strings("not_evaluated_source", "not_evaluated", ne_sources, {"", "its source", {}});
@@ -357,6 +370,7 @@ void write_backtest(ResultFile& file, const RunOutputs& run) {
   g.write("p05", {"figure"}, p05, {"", "projection 5th percentile", {}});
   g.write("p95", {"figure"}, p95, {"", "projection 95th percentile", {}});
   g.write("error_percent", {"figure"}, error, {"percent", "(median - actual) / actual * 100", {}});
+  if (run.shard > 0) g.set_attribute("summary_over", shard_summary_note(run));
 }
 
 }  // namespace
@@ -376,8 +390,14 @@ void write_provenance(ResultFile& file, const Provenance& p) {
 
 void write_run(ResultFile& file, const RunOutputs& run) {
   const auto& s = run.loaded->scenario;
-  write_provenance(file, {s.name, s.seed, run.projection->replications, run.threads, 1,
+  write_provenance(file, {s.name, s.seed, run.projection->replications, run.threads, run.processes,
                           run.loaded->table.meta.money_unit});
+  if (run.shard > 0) {
+    file.set_attribute("shard", std::int64_t{run.shard});
+    file.set_attribute("shard_count", std::int64_t{run.shard_count});
+    file.set_attribute("shard_first_replication", std::int64_t{run.projection->first_replication});
+    file.set_attribute("shard_replications", std::int64_t{run.projection->replications});
+  }
   file.set_attribute("base_year", std::int64_t{s.base_year});
   file.set_attribute("horizon", std::int64_t{s.horizon});
   file.set_attribute("scenario_file", s.file);

@@ -34,6 +34,13 @@ struct RunOutputs {
   const experiment::TargetReport* targets = nullptr;
   const std::vector<experiment::ActualComparison>* actuals = nullptr;  // may be empty
   int threads = 1;
+  int processes = 1;  // processes whose replications the file holds (icsim merge: the shards)
+  // A shard of a run (icsim run --shard i/N): shard i (1-based) of shard_count; 0 = not a shard.
+  // The file then holds replications projection->first_replication .. + replications - 1 (the
+  // replication coordinate holds these global numbers), records the slice in root attributes
+  // shard, shard_count, shard_first_replication and shard_replications, and says in an
+  // attribute `summary_over` of /targets (and /backtest) that its summaries are the slice's.
+  int shard = 0, shard_count = 0;
 };
 // Writes everything of a run into `file` (not committed: the caller commits).
 void write_run(ResultFile& file, const RunOutputs& run);

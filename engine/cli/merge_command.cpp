@@ -1,0 +1,62 @@
+// `icsim merge SHARD.h5... -o OUT.h5`: joins the shard files of one run (icsim run --shard I/N)
+// into the file a single process would have written (output/merge_runs.hpp).
+#include <boost/program_options.hpp>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli/commands.hpp"
+#include "icsim/common/error.hpp"
+#include "icsim/output/merge_runs.hpp"
+
+namespace po = boost::program_options;
+
+namespace icsim::cli {
+
+int merge_command(int argc, char** argv) {
+  std::vector<std::string> inputs;
+  std::string out_path;
+  bool quiet = false;
+  po::options_description visible(
+      "Usage: icsim merge SHARD.h5... -o OUT.h5\n\n"
+      "Joins the result files of 'icsim run --shard I/N' into one result file, identical to\n"
+      "what a single 'icsim run' of the scenario writes (only created_utc, threads and\n"
+      "processes differ): per-replication arrays in replication order, target probabilities,\n"
+      "Wilson intervals and medians recomputed over all replications. The shards must come\n"
+      "from the same resolved scenario and seed and cover every replication exactly once.\n"
+      "The scenario's data (table, concordances) must still be where the scenario names it.\n\n"
+      "Options");
+  visible.add_options()("help,h", "this help")("out,o", po::value(&out_path),
+                                               "the merged HDF5 result file (written atomically)")(
+      "quiet,q", po::bool_switch(&quiet), "print nothing but errors");
+  po::options_description hidden;
+  hidden.add_options()("shards", po::value(&inputs)->composing());
+  po::options_description all;
+  all.add(visible).add(hidden);
+  po::positional_options_description positional;
+  positional.add("shards", -1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw InputError(std::string(e.what()) + " (see 'icsim merge --help')");
+  }
+  if (vm.count("help")) {
+    std::cout << visible << "\nExample:\n"
+              << "  for i in 1 2 3; do icsim run baseline.toml --shard $i/3 -o shard_$i.h5; done\n"
+              << "  icsim merge shard_*.h5 -o baseline.h5\n";
+    return 0;
+  }
+  if (inputs.empty()) throw InputError("no shard files given (see 'icsim merge --help')");
+  if (out_path.empty())
+    throw InputError("no output file given: -o OUT.h5 (see 'icsim merge --help')");
+  const output::MergeSummary summary = output::merge_runs(inputs, out_path);
+  if (!quiet)
+    std::cout << "Merged " << summary.shards << " shard" << (summary.shards == 1 ? "" : "s")
+              << " of '" << summary.scenario_name << "' (" << summary.replications
+              << " replications) into " << out_path << "\n";
+  return 0;
+}
+
+}  // namespace icsim::cli
