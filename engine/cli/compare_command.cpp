@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/options.hpp"
 #include "cli/text_table.hpp"
 #include "icsim/common/error.hpp"
 #include "icsim/experiment/targets.hpp"
@@ -460,21 +461,9 @@ int compare_command(int argc, char** argv) {
   // clang-format on
   po::options_description hidden;
   hidden.add_options()("file", po::value(&files)->composing());
-  po::options_description all;
-  all.add(desc).add(hidden);
-  po::positional_options_description pos;
-  pos.add("file", -1);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw InputError(std::string(e.what()) + " (see 'icsim compare --help')");
-  }
-  if (vm.count("help")) {
-    std::cout << desc << "\n" << kCompareExamples;
+  if (parse_command_line(argc, argv, desc, hidden, "file", -1, "compare", kCompareExamples, vm))
     return 0;
-  }
   if (files.size() != 2)
     throw InputError("expected two result files, got " + std::to_string(files.size()) +
                      " (see 'icsim compare --help')");

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "cli/commands.hpp"
+#include "cli/options.hpp"
 #include "cli/text_table.hpp"
 #include "icsim/common/error.hpp"
 #include "icsim/common/threads.hpp"
@@ -119,21 +120,8 @@ int io_command(int argc, char** argv) {
   // clang-format on
   po::options_description hidden;
   hidden.add_options()("table", po::value(&o.table_dir));
-  po::options_description all;
-  all.add(desc).add(hidden);
-  po::positional_options_description pos;
-  pos.add("table", 1);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw InputError(std::string(e.what()) + " (see 'icsim io --help')");
-  }
-  if (vm.count("help")) {
-    std::cout << desc << "\n" << kExamples;
-    return 0;
-  }
+  if (parse_command_line(argc, argv, desc, hidden, "table", 1, "io", kExamples, vm)) return 0;
   if (o.table_dir.empty()) throw InputError("missing TABLE_DIR (see 'icsim io --help')");
   if (!o.regionalise.empty() && o.regional_sizes.empty())
     throw InputError("--regionalise needs --regional-sizes FILE");

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/options.hpp"
 #include "icsim/common/error.hpp"
 #include "icsim/output/merge_runs.hpp"
 
@@ -31,23 +32,14 @@ int merge_command(int argc, char** argv) {
       "quiet,q", po::bool_switch(&quiet), "print nothing but errors");
   po::options_description hidden;
   hidden.add_options()("shards", po::value(&inputs)->composing());
-  po::options_description all;
-  all.add(visible).add(hidden);
-  po::positional_options_description positional;
-  positional.add("shards", -1);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw InputError(std::string(e.what()) + " (see 'icsim merge --help')");
-  }
-  if (vm.count("help")) {
-    std::cout << visible << "\nExample:\n"
-              << "  for i in 1 2 3; do icsim run baseline.toml --shard $i/3 -o shard_$i.h5; done\n"
-              << "  icsim merge shard_*.h5 -o baseline.h5\n";
+  if (parse_command_line(
+          argc, argv, visible, hidden, "shards", -1, "merge",
+          std::string("Example:\n") +
+              "  for i in 1 2 3; do icsim run baseline.toml --shard $i/3 -o shard_$i.h5; done\n" +
+              "  icsim merge shard_*.h5 -o baseline.h5\n",
+          vm))
     return 0;
-  }
   if (inputs.empty()) throw InputError("no shard files given (see 'icsim merge --help')");
   if (out_path.empty())
     throw InputError("no output file given: -o OUT.h5 (see 'icsim merge --help')");

@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "cli/commands.hpp"
+#include "cli/options.hpp"
 #include "cli/progress.hpp"
 #include "cli/text_table.hpp"
 #include "icsim/common/error.hpp"
@@ -166,21 +167,9 @@ int run_command(int argc, char** argv) {
       "asked). Join the shard files with 'icsim merge'");
   po::options_description hidden;
   hidden.add_options()("scenario", po::value(&scenario_path));
-  po::options_description all;
-  all.add(visible).add(hidden);
-  po::positional_options_description positional;
-  positional.add("scenario", 1);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw InputError(std::string(e.what()) + " (see 'icsim run --help')");
-  }
-  if (vm.count("help")) {
-    std::cout << visible << "\n" << kExamples;
+  if (parse_command_line(argc, argv, visible, hidden, "scenario", 1, "run", kExamples, vm))
     return 0;
-  }
   if (scenario_path.empty()) throw InputError("no scenario file given (see 'icsim run --help')");
 
   std::vector<scenario::Override> overrides;

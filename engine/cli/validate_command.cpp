@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/options.hpp"
 #include "icsim/common/error.hpp"
 #include "icsim/scenario/load.hpp"
 
@@ -44,21 +45,9 @@ int validate_command(int argc, char** argv) {
   // clang-format on
   po::options_description hidden;
   hidden.add_options()("file", po::value(&files)->composing());
-  po::options_description all;
-  all.add(desc).add(hidden);
-  po::positional_options_description pos;
-  pos.add("file", -1);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw InputError(std::string(e.what()) + " (see 'icsim validate --help')");
-  }
-  if (vm.count("help")) {
-    std::cout << desc << "\n" << kValidateExamples;
+  if (parse_command_line(argc, argv, desc, hidden, "file", -1, "validate", kValidateExamples, vm))
     return 0;
-  }
   if (files.empty()) throw InputError("missing FILE (see 'icsim validate --help')");
   std::vector<scenario::Override> overrides;
   for (const auto& s : sets) overrides.push_back(scenario::parse_override(s));
