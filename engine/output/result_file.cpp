@@ -22,6 +22,7 @@
 #include <system_error>
 #include <type_traits>
 
+#include "hdf5_quiet.hpp"
 #include "icsim/common/error.hpp"
 
 namespace icsim::output {
@@ -43,21 +44,6 @@ const std::set<std::string, std::less<>> kReservedAttributes = {
 
 // Turns HDF5's automatic error-stack printing off while an operation runs (restoring whatever
 // was set before), so failures surface only as exceptions.
-class QuietErrors {
- public:
-  QuietErrors() {
-    H5Eget_auto2(H5E_DEFAULT, &func_, &data_);
-    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-  }
-  ~QuietErrors() { H5Eset_auto2(H5E_DEFAULT, func_, data_); }
-  QuietErrors(const QuietErrors&) = delete;
-  QuietErrors& operator=(const QuietErrors&) = delete;
-
- private:
-  H5E_auto2_t func_ = nullptr;
-  void* data_ = nullptr;
-};
-
 // The current HDF5 error stack as one line: the API call's complaint, then the innermost cause
 // (which carries errno text such as "Permission denied"). Clears the stack.
 std::string hdf5_error_text() {

@@ -7,27 +7,13 @@
 #include <filesystem>
 #include <utility>
 
+#include "hdf5_quiet.hpp"
 #include "icsim/common/error.hpp"
 
 namespace icsim::output {
 namespace {
 
 // HDF5's automatic error printing off for the lifetime of the object (restored afterwards).
-class QuietErrors {
- public:
-  QuietErrors() {
-    H5Eget_auto2(H5E_DEFAULT, &func_, &data_);
-    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-  }
-  ~QuietErrors() { H5Eset_auto2(H5E_DEFAULT, func_, data_); }
-  QuietErrors(const QuietErrors&) = delete;
-  QuietErrors& operator=(const QuietErrors&) = delete;
-
- private:
-  H5E_auto2_t func_ = nullptr;
-  void* data_ = nullptr;
-};
-
 // The innermost description on HDF5's error stack (clears it).
 std::string hdf5_error_text() {
   std::string last;
