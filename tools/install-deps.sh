@@ -11,6 +11,9 @@ packages=(
   libtomlplusplus-dev libcsv-dev librandom123-dev libboost-dev
   libomp-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev
+  openmpi-bin libopenmpi-dev
+  slurm-wlm munge
+  chromium fonts-noto-cjk
   python3 python3-numpy python3-scipy python3-pandas python3-h5py python3-xarray
   python3-h5netcdf python3-matplotlib python3-pytest jupyter-nbconvert python3-ipykernel
 )
