@@ -4,6 +4,7 @@ namespace icsim::cli {
 int io_command(int argc, char** argv);
 int validate_command(int argc, char** argv);  // validate_command.cpp
 int run_command(int argc, char** argv);
+int sweep_command(int argc, char** argv);  // sweep_command.cpp
 int compare_command(int argc, char** argv);  // compare_command.cpp
 int merge_command(int argc, char** argv);    // merge_command.cpp
 }  // namespace icsim::cli

@@ -1,12 +1,13 @@
 // icsim: the command-line entry point. Each subcommand lives in its own file (io_command.cpp,
-// run_command.cpp, validate_command.cpp, compare_command.cpp, merge_command.cpp); this file
-// only dispatches and turns errors into exit codes.
+// run_command.cpp, sweep_command.cpp, validate_command.cpp, compare_command.cpp,
+// merge_command.cpp); this file only dispatches and turns errors into exit codes.
 #include <cstring>
 #include <iostream>
 #include <string>
 
 #include "cli/commands.hpp"
 #include "icsim/common/error.hpp"
+#include "icsim/common/processes.hpp"
 #include "icsim/common/version.hpp"
 
 namespace {
@@ -16,7 +17,9 @@ void usage(std::ostream& out) {
       << "Commands:\n"
       << "  run SCENARIO     project a scenario over its Monte Carlo replications and judge its\n"
       << "                   targets (probability, first year); see 'icsim run --help'\n"
-      << "  merge SHARDS     join the shard files of 'icsim run --shard I/N' into one result\n"
+      << "  sweep SCENARIO   run every point of the scenario's [sweep] (grid, list, Latin\n"
+      << "                   hypercube) with common random numbers; see 'icsim sweep --help'\n"
+      << "  merge SHARDS     join the shard files of 'icsim run|sweep --shard I/N' into one result\n"
       << "                   file (-o OUT.h5); see 'icsim merge --help'\n"
       << "  compare A B      two result files side by side: targets (probabilities, medians) and\n"
       << "                   cluster output; see 'icsim compare --help'\n"
@@ -29,14 +32,24 @@ void usage(std::ostream& out) {
       << "  -h, --help       this help\n"
       << "  --version        version and the commit it was built from\n";
 }
-}  // namespace
 
-int main(int argc, char** argv) {
-  if (argc < 2) {
-    usage(std::cerr);
-    return 2;
+// Prints the error; under MPI a failing rank names itself and ends every rank, which would
+// otherwise wait for it forever.
+int fail(const std::string& command, const char* kind, const char* what, int status) {
+  icsim::Processes* world = nullptr;
+  try {
+    world = &icsim::Processes::world();
+  } catch (const std::exception&) {  // the error being reported may be MPI's own
   }
-  const std::string command = argv[1];
+  const bool ranks = world != nullptr && world->size() > 1;
+  std::cerr << "icsim " << command;
+  if (ranks) std::cerr << " (rank " << world->rank() << ")";
+  std::cerr << ": " << kind << what << "\n";
+  if (ranks) world->abort(status);
+  return status;
+}
+
+int run_command_line(const std::string& command, int argc, char** argv) {
   try {
     if (command == "-h" || command == "--help" || command == "help") {
       usage(std::cout);
@@ -48,6 +61,7 @@ int main(int argc, char** argv) {
     }
     if (command == "io") return icsim::cli::io_command(argc - 1, argv + 1);
     if (command == "run") return icsim::cli::run_command(argc - 1, argv + 1);
+    if (command == "sweep") return icsim::cli::sweep_command(argc - 1, argv + 1);
     if (command == "merge") return icsim::cli::merge_command(argc - 1, argv + 1);
     if (command == "compare") return icsim::cli::compare_command(argc - 1, argv + 1);
     if (command == "validate") return icsim::cli::validate_command(argc - 1, argv + 1);
@@ -55,13 +69,25 @@ int main(int argc, char** argv) {
     usage(std::cerr);
     return 2;
   } catch (const icsim::InputError& e) {
-    std::cerr << "icsim " << command << ": error: " << e.what() << "\n";
-    return 2;
+    return fail(command, "error: ", e.what(), 2);
   } catch (const icsim::ModelError& e) {
-    std::cerr << "icsim " << command << ": error: " << e.what() << "\n";
-    return 3;
+    return fail(command, "error: ", e.what(), 3);
+  } catch (const icsim::Interrupted& e) {
+    return fail(command, "interrupted: ", e.what(), 130);
   } catch (const std::exception& e) {
-    std::cerr << "icsim " << command << ": internal error: " << e.what() << "\n";
-    return 1;
+    return fail(command, "internal error: ", e.what(), 1);
   }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    usage(std::cerr);
+    return 2;
+  }
+  const std::string command = argv[1];
+  const int status = run_command_line(command, argc, argv);
+  icsim::Processes::finalize();
+  return status;
 }

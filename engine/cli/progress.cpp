@@ -30,7 +30,7 @@ Progress::Progress(std::string what, Mode mode) : what_(std::move(what)) {
   start_ = last_ = std::chrono::steady_clock::now();
 }
 
-void Progress::update(long done, long total) {
+void Progress::update(long done, long total, const std::string& detail) {
   if (!enabled_) return;
   const auto now = std::chrono::steady_clock::now();
   if (!started_) {
@@ -48,9 +48,10 @@ void Progress::update(long done, long total) {
   const double elapsed = std::chrono::duration<double>(now - start_).count();
   const double rate = elapsed > 0 ? static_cast<double>(done - done_at_start_) / elapsed : 0;
   const double left = rate > 0 ? static_cast<double>(total - done) / rate : NAN;
-  char line[160];
-  std::snprintf(line, sizeof line, "%s %ld/%ld  %.0f/s  about %s left", what_.c_str(), done, total,
-                rate, human_duration(left).c_str());
+  char line[400];
+  std::snprintf(line, sizeof line, "%s %ld/%ld  %.0f/s  about %s left%s%s", what_.c_str(), done,
+                total, rate, human_duration(left).c_str(), detail.empty() ? "" : "  ",
+                detail.c_str());
   if (terminal_)
     std::fprintf(stderr, "\r%s\033[K", line);
   else

@@ -12,8 +12,10 @@ class Progress {
  public:
   enum class Mode { automatic, always, never };
   Progress(std::string what, Mode mode);
-  void update(long done, long total);  // cheap when called often: redraws at most 10 times/s
-  void finish();                       // clears the line on a terminal
+  // Cheap when called often: redraws at most 10 times/s. `detail` follows the numbers (e.g. each
+  // MPI rank's share).
+  void update(long done, long total, const std::string& detail = {});
+  void finish();  // clears the line on a terminal
 
  private:
   std::string what_;

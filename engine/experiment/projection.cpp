@@ -1021,7 +1021,7 @@ Projection project(const scenario::LoadedScenario& loaded, const RunOptions& opt
     BlasThreadsGuard single_threaded_blas(1);
 #pragma omp parallel for schedule(dynamic) num_threads(threads)
     for (int r = 0; r < count; ++r) {
-      if (failed.load()) continue;
+      if (failed.load() || (options.stop != nullptr && options.stop->load())) continue;
       try {
         run_replication(M, slices, static_cast<std::uint64_t>(options.first_replication) + r, r);
         const int finished = ++done;
@@ -1034,6 +1034,9 @@ Projection project(const scenario::LoadedScenario& loaded, const RunOptions& opt
     }
   }
   if (error) std::rethrow_exception(error);
+  if (done.load() < count)
+    throw Interrupted("stopped after " + std::to_string(done.load()) + " of " +
+                      std::to_string(count) + " replications");
   if (options.progress) options.progress(count, count);
   return out;
 }

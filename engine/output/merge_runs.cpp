@@ -14,9 +14,11 @@
 
 #include "icsim/abm/statistics.hpp"
 #include "icsim/common/error.hpp"
+#include "icsim/experiment/ensemble.hpp"
 #include "icsim/experiment/targets.hpp"
 #include "icsim/output/run_result.hpp"
 #include "icsim/scenario/load.hpp"
+#include "icsim/scenario/sweep.hpp"
 
 namespace icsim::output {
 namespace {
@@ -33,14 +35,14 @@ std::vector<int> to_int(const std::vector<double>& v) {
 // A firm-model statistic stored one variable per statistic over (replication, year, inner),
 // interleaved back into (replication, year, inner, statistic).
 std::vector<double> read_statistics(const ResultReader& file, const std::string& group,
-                                    std::size_t outer, std::size_t inner) {
+                                    std::size_t outer, std::size_t inner, std::size_t slot) {
   const std::size_t K = abm::kStatCount;
   std::vector<double> out(outer * inner * K, 0.0);
   for (const auto& s : abm::statistics_info()) {
     const std::string name = group + "/" + std::string(s.name);
     if (!file.has(name))
       throw InputError(file.path() + ": no /" + name + " (written by an older icsim?)");
-    const std::vector<double> v = file.numbers(name);
+    const std::vector<double> v = file.numbers_slice(name, slot);
     if (v.size() != outer * inner)
       throw InputError(file.path() + ": /" + name + " has " + std::to_string(v.size()) +
                        " values, expected " + std::to_string(outer * inner));
@@ -111,7 +113,7 @@ struct Shard {
 
 }  // namespace
 
-experiment::Projection read_projection(const ResultReader& file) {
+experiment::Projection read_projection(const ResultReader& file, std::size_t slot) {
   for (const char* group : {"sectors", "region", "targets"})
     if (!file.has(group))
       throw InputError(file.path() + ": no /" + std::string(group) +
@@ -123,63 +125,111 @@ experiment::Projection read_projection(const ResultReader& file) {
   p.first_replication = reps.empty() ? 0 : static_cast<int>(reps.front());
   p.sectors = file.strings("sectors/sector");
   p.sector_names = file.strings("sectors/sector_name");
-  p.sector_output = file.numbers("sectors/output");
-  p.sector_value_added = file.numbers("sectors/value_added");
-  p.sector_employment = file.numbers("sectors/employment");
-  p.sector_investment = file.numbers("sectors/investment");
-  p.sector_capacity = file.numbers("sectors/capacity");
-  p.sector_imports = file.numbers("sectors/imports");
+  p.sector_output = file.numbers_slice("sectors/output", slot);
+  p.sector_value_added = file.numbers_slice("sectors/value_added", slot);
+  p.sector_employment = file.numbers_slice("sectors/employment", slot);
+  p.sector_investment = file.numbers_slice("sectors/investment", slot);
+  p.sector_capacity = file.numbers_slice("sectors/capacity", slot);
+  p.sector_imports = file.numbers_slice("sectors/imports", slot);
   if (file.has("clusters")) {
     p.clusters = file.strings("clusters/cluster");
     p.cluster_system = file.strings("clusters/system");
     p.cluster_names = file.strings("clusters/cluster_name");
-    p.cluster_output = file.numbers("clusters/output");
-    p.cluster_value_added = file.numbers("clusters/value_added");
-    p.cluster_investment = file.numbers("clusters/investment");
-    p.cluster_output_above_scale = file.numbers("clusters/output_above_scale");
+    p.cluster_output = file.numbers_slice("clusters/output", slot);
+    p.cluster_value_added = file.numbers_slice("clusters/value_added", slot);
+    p.cluster_investment = file.numbers_slice("clusters/investment", slot);
+    p.cluster_output_above_scale = file.numbers_slice("clusters/output_above_scale", slot);
   }
-  p.gdp = file.numbers("region/gdp");
-  p.industrial_output = file.numbers("region/industrial_output");
-  p.industrial_value_added = file.numbers("region/industrial_value_added");
-  p.industrial_output_above_scale = file.numbers("region/industrial_output_above_scale");
-  p.industrial_value_added_above_scale = file.numbers("region/industrial_value_added_above_scale");
-  p.industrial_investment = file.numbers("region/industrial_investment");
-  p.price_index = file.numbers("region/price_index");
+  p.gdp = file.numbers_slice("region/gdp", slot);
+  p.industrial_output = file.numbers_slice("region/industrial_output", slot);
+  p.industrial_value_added = file.numbers_slice("region/industrial_value_added", slot);
+  p.industrial_output_above_scale =
+      file.numbers_slice("region/industrial_output_above_scale", slot);
+  p.industrial_value_added_above_scale =
+      file.numbers_slice("region/industrial_value_added_above_scale", slot);
+  p.industrial_investment = file.numbers_slice("region/industrial_investment", slot);
+  p.price_index = file.numbers_slice("region/price_index", slot);
   p.firm_model =
       file.has_attribute("/", "firm_model") && file.integer_attribute("/", "firm_model") != 0;
   if (p.firm_model) {
     p.districts = file.strings("districts/district");
     p.district_names = file.strings("districts/district_name");
     const std::size_t outer = reps.size() * p.years.size();
-    p.district_statistics = read_statistics(file, "districts", outer, p.districts.size());
-    p.region_statistics = read_statistics(file, "region", outer, 1);
-    p.sector_land_in_use = file.numbers("sectors/land_in_use");
-    p.sector_firms = file.numbers("sectors/firms");
+    p.district_statistics = read_statistics(file, "districts", outer, p.districts.size(), slot);
+    p.region_statistics = read_statistics(file, "region", outer, 1, slot);
+    p.sector_land_in_use = file.numbers_slice("sectors/land_in_use", slot);
+    p.sector_firms = file.numbers_slice("sectors/firms", slot);
     if (file.has("clusters")) {
-      p.cluster_land_in_use = file.numbers("clusters/land_in_use");
-      p.cluster_firms = file.numbers("clusters/firms");
+      p.cluster_land_in_use = file.numbers_slice("clusters/land_in_use", slot);
+      p.cluster_firms = file.numbers_slice("clusters/firms", slot);
     }
   }
   return p;
 }
 
+void append_replications(experiment::Projection& into, experiment::Projection&& block,
+                         const std::string& where) {
+  if (into.replications == 0 && into.years.empty()) {
+    into = std::move(block);
+    return;
+  }
+  if (block.years != into.years || block.sectors != into.sectors ||
+      block.clusters != into.clusters || block.districts != into.districts ||
+      block.firm_model != into.firm_model)
+    throw InputError(where +
+                     ": years, sectors, clusters or districts differ from the other "
+                     "blocks of the run");
+  if (block.first_replication != into.first_replication + into.replications)
+    throw InputError(where + ": replications start at " + std::to_string(block.first_replication) +
+                     ", expected " + std::to_string(into.first_replication + into.replications));
+  into.replications += block.replications;
+  for (auto member : {&experiment::Projection::sector_output,
+                      &experiment::Projection::sector_value_added,
+                      &experiment::Projection::sector_employment,
+                      &experiment::Projection::sector_investment,
+                      &experiment::Projection::sector_capacity,
+                      &experiment::Projection::sector_imports,
+                      &experiment::Projection::cluster_output,
+                      &experiment::Projection::cluster_value_added,
+                      &experiment::Projection::cluster_investment,
+                      &experiment::Projection::cluster_output_above_scale,
+                      &experiment::Projection::gdp,
+                      &experiment::Projection::industrial_output,
+                      &experiment::Projection::industrial_value_added,
+                      &experiment::Projection::industrial_output_above_scale,
+                      &experiment::Projection::industrial_value_added_above_scale,
+                      &experiment::Projection::industrial_investment,
+                      &experiment::Projection::price_index,
+                      &experiment::Projection::district_statistics,
+                      &experiment::Projection::region_statistics,
+                      &experiment::Projection::cluster_land_in_use,
+                      &experiment::Projection::cluster_firms,
+                      &experiment::Projection::sector_land_in_use,
+                      &experiment::Projection::sector_firms})
+    append(into.*member, block.*member);
+}
+
 MergeSummary merge_runs(const std::vector<std::string>& shard_paths, const std::string& out_path) {
   if (shard_paths.empty()) throw InputError("no shard files given");
-  // Same resolved scenario and seed everywhere.
+  // Same resolved scenario, seed and sweep points everywhere.
   std::vector<Shard> shards;
   std::string scenario_text, scenario_file;
   std::int64_t seed = 0;
+  std::vector<double> point_numbers;
   int threads = 1;
   for (const auto& path : shard_paths) {
     ResultReader file(path);
     if (!file.has("scenario") || !file.has("region/replication"))
-      throw InputError(path + ": not a result file of icsim run (no /scenario or /region)");
+      throw InputError(path +
+                       ": not a result file of icsim run or sweep (no /scenario or /region)");
     const std::vector<std::string> text = file.strings("scenario");
     const std::string this_text = text.empty() ? std::string() : text.front();
     const std::int64_t this_seed = file.integer_attribute("/", "seed");
+    const std::vector<double> these_points = file.numbers("region/point");
     if (shards.empty()) {
       scenario_text = this_text;
       seed = this_seed;
+      point_numbers = these_points;
       scenario_file = file.text_attribute("/", "scenario_file");
     } else if (this_text != scenario_text) {
       throw InputError(path + ": its resolved scenario differs from that of " +
@@ -189,6 +239,10 @@ MergeSummary merge_runs(const std::vector<std::string>& shard_paths, const std::
     } else if (this_seed != seed) {
       throw InputError(path + ": seed " + std::to_string(this_seed) + " differs from seed " +
                        std::to_string(seed) + " of " + shards.front().path);
+    } else if (these_points != point_numbers) {
+      throw InputError(path + ": holds " + std::to_string(these_points.size()) + " sweep points, " +
+                       shards.front().path + " " + std::to_string(point_numbers.size()) +
+                       " (shards of one sweep hold every point)");
     }
     if (file.has_attribute("/", "threads"))
       threads = std::max(threads, static_cast<int>(file.integer_attribute("/", "threads")));
@@ -200,14 +254,29 @@ MergeSummary merge_runs(const std::vector<std::string>& shard_paths, const std::
     shards.push_back(std::move(shard));
   }
 
-  // The scenario, reloaded from its resolved text (for its targets, figures and table).
-  scenario::LoadedScenario loaded = [&] {
+  // The scenario (and a sweep's points), reloaded from the resolved text for its targets,
+  // figures and table.
+  scenario::LoadedScenario base;
+  std::optional<scenario::SweepPlan> plan;
+  std::vector<scenario::LoadedScenario> swept;
+  {
     TemporaryScenario temporary(scenario_file, scenario_text, shard_paths.front());
-    return scenario::load_scenario(temporary.path());
-  }();
-  loaded.scenario.file = scenario_file;
-  loaded.scenario.resolved_toml = scenario_text;
-  const long total = loaded.scenario.replications;
+    base = scenario::load_scenario(temporary.path());
+    plan = scenario::read_sweep_plan(temporary.path(), {}, base.scenario.seed);
+    if (plan) swept = experiment::load_points(temporary.path(), {}, *plan);
+  }
+  base.scenario.file = scenario_file;
+  base.scenario.resolved_toml = scenario_text;
+  for (auto& point : swept) point.scenario.file = scenario_file;
+  std::vector<const scenario::LoadedScenario*> points;
+  if (plan)
+    for (const auto& point : swept) points.push_back(&point);
+  else
+    points.push_back(&base);
+  if (point_numbers.size() != points.size())
+    throw InputError(shard_paths.front() + ": holds " + std::to_string(point_numbers.size()) +
+                     " points, its scenario's [sweep] gives " + std::to_string(points.size()));
+  const long total = base.scenario.replications;
 
   // Every replication exactly once.
   std::vector<std::vector<std::string>> holders(static_cast<std::size_t>(total));
@@ -244,94 +313,63 @@ MergeSummary merge_runs(const std::vector<std::string>& shard_paths, const std::
     message.pop_back();
     throw InputError(message);
   }
-
-  // Per-replication arrays concatenated in replication order.
   std::sort(shards.begin(), shards.end(), [](const Shard& a, const Shard& b) {
     const long fa = a.replications.empty() ? -1 : a.replications.front();
     const long fb = b.replications.empty() ? -1 : b.replications.front();
     return fa < fb;
   });
-  experiment::Projection merged;
-  bool first = true;
-  for (const auto& s : shards) {
-    if (s.replications.empty()) continue;
-    ResultReader file(s.path);
-    experiment::Projection p = read_projection(file);
-    if (first) {
-      merged = std::move(p);
-      merged.first_replication = 0;
-      first = false;
-      continue;
-    }
-    if (p.years != merged.years || p.sectors != merged.sectors || p.clusters != merged.clusters ||
-        p.districts != merged.districts || p.firm_model != merged.firm_model)
-      throw InputError(s.path + ": years, sectors, clusters or districts differ from " +
-                       shards.front().path);
-    merged.replications += p.replications;
-    for (auto member : {&experiment::Projection::sector_output,
-                        &experiment::Projection::sector_value_added,
-                        &experiment::Projection::sector_employment,
-                        &experiment::Projection::sector_investment,
-                        &experiment::Projection::sector_capacity,
-                        &experiment::Projection::sector_imports,
-                        &experiment::Projection::cluster_output,
-                        &experiment::Projection::cluster_value_added,
-                        &experiment::Projection::cluster_investment,
-                        &experiment::Projection::cluster_output_above_scale,
-                        &experiment::Projection::gdp,
-                        &experiment::Projection::industrial_output,
-                        &experiment::Projection::industrial_value_added,
-                        &experiment::Projection::industrial_output_above_scale,
-                        &experiment::Projection::industrial_value_added_above_scale,
-                        &experiment::Projection::industrial_investment,
-                        &experiment::Projection::price_index,
-                        &experiment::Projection::district_statistics,
-                        &experiment::Projection::region_statistics,
-                        &experiment::Projection::cluster_land_in_use,
-                        &experiment::Projection::cluster_firms,
-                        &experiment::Projection::sector_land_in_use,
-                        &experiment::Projection::sector_firms})
-      append(merged.*member, p.*member);
-  }
-
-  const experiment::TargetReport report =
-      experiment::evaluate_targets(loaded.scenario.targets, merged);
-  const auto actuals = experiment::compare_actuals(loaded.scenario.actuals, merged);
-  // The shards' own per-replication verdicts must be what the merged evaluation gives: a shard
-  // written by an icsim that evaluates targets differently is refused.
-  for (const auto& s : shards) {
-    if (s.replications.empty()) continue;
-    ResultReader file(s.path);
-    const std::vector<std::string> ids =
-        file.has("targets/target") ? file.strings("targets/target") : std::vector<std::string>{};
-    bool same = ids.size() == report.evaluated.size();
-    for (std::size_t k = 0; same && k < ids.size(); ++k)
-      same = ids[k] == report.evaluated[k].target->id;
-    if (same && !ids.empty()) {
-      const std::vector<double> value = file.numbers("targets/value");
-      const std::vector<double> reached = file.numbers("targets/reached");
-      const std::size_t K = ids.size();
-      same = value.size() == s.replications.size() * K && reached.size() == value.size();
-      for (std::size_t i = 0; same && i < s.replications.size(); ++i)
-        for (std::size_t k = 0; same && k < K; ++k) {
-          const auto r = static_cast<std::size_t>(s.replications[i]);
-          const double a = value[i * K + k], b = report.evaluated[k].value[r];
-          same = (a == b || (std::isnan(a) && std::isnan(b))) &&
-                 reached[i * K + k] == report.evaluated[k].reached[r];
-        }
-    }
-    if (!same)
-      throw InputError(s.path +
-                       ": its targets or per-replication target values differ from those "
-                       "evaluated on its arrays (written by another version of icsim?)");
-  }
 
   ResultFile out(out_path);
-  RunOutputs run{&loaded, &merged, &report, &actuals, threads};
-  run.processes = static_cast<int>(shards.size());
-  write_run(out, run);
+  std::vector<std::int64_t> numbers(point_numbers.begin(), point_numbers.end());
+  for (std::size_t slot = 0; slot < points.size(); ++slot) {
+    // Per-replication arrays of the point concatenated in replication order.
+    experiment::Projection merged;
+    for (const auto& s : shards) {
+      if (s.replications.empty()) continue;
+      ResultReader file(s.path);
+      append_replications(merged, read_projection(file, slot), s.path);
+    }
+    const experiment::TargetReport report =
+        experiment::evaluate_targets(points[slot]->scenario.targets, merged);
+    const auto actuals = experiment::compare_actuals(points[slot]->scenario.actuals, merged);
+    // The shards' own per-replication verdicts must be what the merged evaluation gives: a
+    // shard written by an icsim that evaluates targets differently is refused.
+    for (const auto& s : shards) {
+      if (s.replications.empty()) continue;
+      ResultReader file(s.path);
+      const std::vector<std::string> ids =
+          file.has("targets/target") ? file.strings("targets/target") : std::vector<std::string>{};
+      bool same = ids.size() == report.evaluated.size();
+      for (std::size_t k = 0; same && k < ids.size(); ++k)
+        same = ids[k] == report.evaluated[k].target->id;
+      if (same && !ids.empty()) {
+        const std::vector<double> value = file.numbers_slice("targets/value", slot);
+        const std::vector<double> reached = file.numbers_slice("targets/reached", slot);
+        const std::size_t K = ids.size();
+        same = value.size() == s.replications.size() * K && reached.size() == value.size();
+        for (std::size_t i = 0; same && i < s.replications.size(); ++i)
+          for (std::size_t k = 0; same && k < K; ++k) {
+            const auto r = static_cast<std::size_t>(s.replications[i]);
+            const double a = value[i * K + k], b = report.evaluated[k].value[r];
+            same = (a == b || (std::isnan(a) && std::isnan(b))) &&
+                   reached[i * K + k] == report.evaluated[k].reached[r];
+          }
+      }
+      if (!same)
+        throw InputError(s.path +
+                         ": its targets or per-replication target values differ from those "
+                         "evaluated on its arrays (written by another version of icsim?)");
+    }
+    RunOutputs run{points[slot], &merged, &report, &actuals, threads};
+    run.processes = static_cast<int>(shards.size());
+    run.point_numbers = numbers;
+    run.point = slot;
+    run.scenario_text = scenario_text;
+    write_run(out, run);
+  }
+  if (plan) write_sweep(out, *plan);
   out.commit();
-  return {loaded.scenario.name, total, static_cast<int>(shards.size())};
+  return {base.scenario.name, total, static_cast<int>(shards.size())};
 }
 
 }  // namespace icsim::output

@@ -277,7 +277,8 @@ bool deflate_available() {
 // Creates a dataset of `shape` (scalar when empty), attribute creation order tracked; arrays of
 // more than kCompressAbove elements chunked, shuffled and deflated when `compressible`.
 Id create_dataset(const FileState& f, hid_t loc, const std::string& where, const std::string& name,
-                  hid_t file_type, const std::vector<hsize_t>& shape, bool compressible) {
+                  hid_t file_type, const std::vector<hsize_t>& shape, bool compressible,
+                  bool slice_chunks = false) {
   const std::string what = "cannot create " + where;
   Id space(f.check(shape.empty()
                        ? H5Screate(H5S_SCALAR)
@@ -289,7 +290,9 @@ Id create_dataset(const FileState& f, hid_t loc, const std::string& where, const
   std::size_t count = 1;
   for (hsize_t extent : shape) count *= static_cast<std::size_t>(extent);
   if (compressible && !shape.empty() && count > kCompressAbove) {
-    const std::vector<hsize_t> chunk = chunk_shape(shape, H5Tget_size(file_type));
+    std::vector<hsize_t> chunk = shape;
+    if (slice_chunks) chunk[0] = 1;
+    chunk = chunk_shape(chunk, H5Tget_size(file_type));
     f.check(H5Pset_chunk(dcpl, static_cast<int>(chunk.size()), chunk.data()), what);
     if (deflate_available()) {
       f.check(H5Pset_shuffle(dcpl), what);
@@ -435,6 +438,49 @@ struct Group::Impl {
     attach(group, dataset, variable, dims);
     put_info(dataset, variable, info);
   }
+
+  // Slice `index` of the first dimension. The first call creates the variable over all of
+  // `dims` (chunks one slice thick, so that a slice is written and read whole); later calls
+  // with the same name fill further slices.
+  template <class T>
+  void write_slice(const std::string& variable, const std::vector<std::string>& dims,
+                   std::size_t index, const std::vector<T>& values, const VariableInfo& info,
+                   hid_t file_type, hid_t memory_type) {
+    QuietErrors quiet;
+    FileState& f = file();
+    f.require_open();
+    if (dims.empty()) f.bad_argument(where(variable) + ": a slice needs at least one dimension");
+    const std::size_t slices = f.dimensions[name].count(dims[0]) ? f.dimensions[name][dims[0]] : 0;
+    const std::vector<hsize_t> shape =
+        shape_of(variable, dims, values.size() * std::max<std::size_t>(slices, 1), info);
+    if (index >= shape[0])
+      f.bad_argument(where(variable) + ": slice " + std::to_string(index) + " of dimension '" +
+                     dims[0] + "' of length " + std::to_string(shape[0]));
+    Id group = open_group(f, name);
+    const std::string what = "cannot write " + where(variable);
+    const htri_t exists = f.check(H5Lexists(group, variable.c_str(), H5P_DEFAULT), what);
+    Id dataset = exists > 0
+                     ? Id(f.check(H5Dopen2(group, variable.c_str(), H5P_DEFAULT), what), H5Dclose)
+                     : create_dataset(f, group, where(variable), variable, file_type, shape, true,
+                                      /*slice_chunks=*/true);
+    if (exists <= 0) {
+      attach(group, dataset, variable, dims);
+      put_info(dataset, variable, info);
+    }
+    if (values.empty()) return;
+    std::vector<hsize_t> start(shape.size(), 0), count = shape;
+    start[0] = index;
+    count[0] = 1;
+    Id file_space(f.check(H5Dget_space(dataset), what), H5Sclose);
+    f.check(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start.data(), nullptr, count.data(),
+                                nullptr),
+            what);
+    Id memory_space(
+        f.check(H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr), what),
+        H5Sclose);
+    f.check(H5Dwrite(dataset, memory_type, memory_space, file_space, H5P_DEFAULT, values.data()),
+            what);
+  }
 };
 
 void Group::add_dimension(const std::string& name, const std::vector<std::string>& coordinates,
@@ -479,6 +525,18 @@ void Group::write(const std::string& name, const std::vector<std::string>& dims,
   impl_->write_numeric(name, dims, values, info, H5T_STD_I8LE, H5T_NATIVE_INT8);
 }
 
+void Group::write_slice(const std::string& name, const std::vector<std::string>& dims,
+                        std::size_t index, const std::vector<double>& values,
+                        const VariableInfo& info) {
+  Impl::of(impl_);
+  impl_->write_slice(name, dims, index, values, info, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE);
+}
+void Group::write_slice(const std::string& name, const std::vector<std::string>& dims,
+                        std::size_t index, const std::vector<std::int8_t>& values,
+                        const VariableInfo& info) {
+  Impl::of(impl_);
+  impl_->write_slice(name, dims, index, values, info, H5T_STD_I8LE, H5T_NATIVE_INT8);
+}
 void Group::write_strings(const std::string& name, const std::string& dim,
                           const std::vector<std::string>& values, const VariableInfo& info) {
   Impl::of(impl_);

@@ -208,6 +208,35 @@ std::vector<double> ResultReader::numbers(const std::string& dataset) const {
   return values;
 }
 
+std::vector<double> ResultReader::numbers_slice(const std::string& dataset,
+                                                std::size_t index) const {
+  QuietErrors quiet;
+  Id d = impl_->open_dataset(dataset);
+  Id type(H5Dget_type(d), H5Tclose);
+  const H5T_class_t cls = H5Tget_class(type);
+  if (cls != H5T_INTEGER && cls != H5T_FLOAT) impl_->fail("/" + dataset + " is not numeric");
+  Id space(H5Dget_space(d), H5Sclose);
+  const int rank = H5Sget_simple_extent_ndims(space);
+  if (rank < 1) impl_->fail("/" + dataset + " is a scalar, it has no slices");
+  std::vector<hsize_t> shape(static_cast<std::size_t>(rank));
+  H5Sget_simple_extent_dims(space, shape.data(), nullptr);
+  if (index >= shape[0])
+    impl_->fail("/" + dataset + " has " + std::to_string(shape[0]) + " slices, asked for slice " +
+                std::to_string(index));
+  std::vector<hsize_t> start(shape.size(), 0), count = shape;
+  start[0] = index;
+  count[0] = 1;
+  std::size_t n = 1;
+  for (std::size_t i = 1; i < count.size(); ++i) n *= static_cast<std::size_t>(count[i]);
+  std::vector<double> values(n);
+  if (n == 0) return values;
+  H5Sselect_hyperslab(space, H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr);
+  Id memory(H5Screate_simple(rank, count.data(), nullptr), H5Sclose);
+  if (H5Dread(d, H5T_NATIVE_DOUBLE, memory, space, H5P_DEFAULT, values.data()) < 0)
+    impl_->fail("cannot read /" + dataset + ": " + hdf5_error_text());
+  return values;
+}
+
 std::vector<std::string> ResultReader::strings(const std::string& dataset) const {
   QuietErrors quiet;
   Id d = impl_->open_dataset(dataset);

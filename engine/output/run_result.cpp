@@ -30,9 +30,11 @@ std::vector<std::int64_t> to_int64(const std::vector<int>& v) {
   return std::vector<std::int64_t>(v.begin(), v.end());
 }
 
-// The dimensions shared by the projection groups: point (1), replication, year.
-void add_run_dimensions(Group& g, const experiment::Projection& p) {
-  g.add_dimension("point", std::vector<std::int64_t>{0}, "sweep point (a single point for a run)");
+// The dimensions shared by the projection groups: point (the sweep's point numbers; one point for
+// a plain run), replication, year.
+void add_run_dimensions(Group& g, const RunOutputs& run) {
+  const auto& p = *run.projection;
+  g.add_dimension("point", run.point_numbers, "sweep point (a single point for a run)");
   std::vector<std::int64_t> reps(static_cast<std::size_t>(p.replications));
   for (std::size_t r = 0; r < reps.size(); ++r)
     reps[r] = static_cast<std::int64_t>(p.first_replication) + static_cast<std::int64_t>(r);
@@ -97,29 +99,32 @@ void write_sectors(ResultFile& file, const RunOutputs& run) {
   const auto& p = *run.projection;
   const std::string money = run.loaded->table.meta.money_unit;
   Group g = file.group("sectors");
-  add_run_dimensions(g, p);
-  g.add_dimension("sector", p.sectors, "sector code of the input-output table");
-  g.write_strings("sector_name", "sector", p.sector_names, {"", "sector name", {}});
-  const std::vector<std::string> dims = {"point", "replication", "year", "sector"};
-  g.write("output", dims, p.sector_output, {money, "gross output", {}});
-  g.write("value_added", dims, p.sector_value_added, {money, "value added", {}});
-  g.write("employment", dims, p.sector_employment, {"persons", "employment", {}});
-  g.write(
-      "investment", dims, p.sector_investment,
-      {money, "fixed-asset investment by investing sector (industrial trend + programmes)", {}});
-  g.write("capacity", dims, p.sector_capacity,
-          {money, "output capacity (NaN where the sector is not capacity-constrained)", {}});
-  g.write("imports", dims, p.sector_imports,
-          {money,
-           "imports and inflows: intermediate imports of the sector plus demand for its "
-           "product above its capacity",
-           {}});
-  if (p.firm_model) {
-    g.write("land_in_use", dims, p.sector_land_in_use,
-            {"mu", "industrial land in use by the sector's active firms", {}});
-    g.write("firms", dims, p.sector_firms, {"firms", "active firms of the sector", {}});
+  if (run.point == 0) {
+    add_run_dimensions(g, run);
+    g.add_dimension("sector", p.sectors, "sector code of the input-output table");
+    g.write_strings("sector_name", "sector", p.sector_names, {"", "sector name", {}});
+    g.set_attribute("note", std::string(kReplicationYearNote));
   }
-  g.set_attribute("note", std::string(kReplicationYearNote));
+  const std::vector<std::string> dims = {"point", "replication", "year", "sector"};
+  g.write_slice("output", dims, run.point, p.sector_output, {money, "gross output", {}});
+  g.write_slice("value_added", dims, run.point, p.sector_value_added, {money, "value added", {}});
+  g.write_slice("employment", dims, run.point, p.sector_employment, {"persons", "employment", {}});
+  g.write_slice(
+      "investment", dims, run.point, p.sector_investment,
+      {money, "fixed-asset investment by investing sector (industrial trend + programmes)", {}});
+  g.write_slice("capacity", dims, run.point, p.sector_capacity,
+                {money, "output capacity (NaN where the sector is not capacity-constrained)", {}});
+  g.write_slice("imports", dims, run.point, p.sector_imports,
+                {money,
+                 "imports and inflows: intermediate imports of the sector plus demand for its "
+                 "product above its capacity",
+                 {}});
+  if (p.firm_model) {
+    g.write_slice("land_in_use", dims, run.point, p.sector_land_in_use,
+                  {"mu", "industrial land in use by the sector's active firms", {}});
+    g.write_slice("firms", dims, run.point, p.sector_firms,
+                  {"firms", "active firms of the sector", {}});
+  }
 }
 
 void write_clusters(ResultFile& file, const RunOutputs& run) {
@@ -127,23 +132,28 @@ void write_clusters(ResultFile& file, const RunOutputs& run) {
   if (p.clusters.empty()) return;
   const std::string money = run.loaded->table.meta.money_unit;
   Group g = file.group("clusters");
-  add_run_dimensions(g, p);
-  g.add_dimension("cluster", p.clusters, "cluster as SYSTEM/CODE");
-  g.write_strings("system", "cluster", p.cluster_system, {"", "cluster system (programme)", {}});
-  g.write_strings("cluster_name", "cluster", p.cluster_names, {"", "cluster name", {}});
-  const std::vector<std::string> dims = {"point", "replication", "year", "cluster"};
-  g.write("output", dims, p.cluster_output, {money, "gross output (concordance-weighted)", {}});
-  g.write("value_added", dims, p.cluster_value_added, {money, "value added", {}});
-  g.write("investment", dims, p.cluster_investment, {money, "fixed-asset investment", {}});
-  g.write("output_above_scale", dims, p.cluster_output_above_scale,
-          {money, "gross output of above-scale (规上) firms", {}});
-  if (p.firm_model) {
-    g.write("land_in_use", dims, p.cluster_land_in_use,
-            {"mu", "industrial land in use by the cluster's firms (concordance-weighted)", {}});
-    g.write("firms", dims, p.cluster_firms,
-            {"firms", "active firms of the cluster (concordance-weighted)", {}});
+  if (run.point == 0) {
+    add_run_dimensions(g, run);
+    g.add_dimension("cluster", p.clusters, "cluster as SYSTEM/CODE");
+    g.write_strings("system", "cluster", p.cluster_system, {"", "cluster system (programme)", {}});
+    g.write_strings("cluster_name", "cluster", p.cluster_names, {"", "cluster name", {}});
+    g.set_attribute("note", std::string(kReplicationYearNote));
   }
-  g.set_attribute("note", std::string(kReplicationYearNote));
+  const std::vector<std::string> dims = {"point", "replication", "year", "cluster"};
+  g.write_slice("output", dims, run.point, p.cluster_output,
+                {money, "gross output (concordance-weighted)", {}});
+  g.write_slice("value_added", dims, run.point, p.cluster_value_added, {money, "value added", {}});
+  g.write_slice("investment", dims, run.point, p.cluster_investment,
+                {money, "fixed-asset investment", {}});
+  g.write_slice("output_above_scale", dims, run.point, p.cluster_output_above_scale,
+                {money, "gross output of above-scale (规上) firms", {}});
+  if (p.firm_model) {
+    g.write_slice(
+        "land_in_use", dims, run.point, p.cluster_land_in_use,
+        {"mu", "industrial land in use by the cluster's firms (concordance-weighted)", {}});
+    g.write_slice("firms", dims, run.point, p.cluster_firms,
+                  {"firms", "active firms of the cluster (concordance-weighted)", {}});
+  }
 }
 
 // The firm model's statistics by district: one variable per statistic of abm/statistics.hpp.
@@ -151,37 +161,46 @@ void write_districts(ResultFile& file, const RunOutputs& run) {
   const auto& p = *run.projection;
   if (!p.firm_model) return;
   Group g = file.group("districts");
-  add_run_dimensions(g, p);
-  g.add_dimension("district", p.districts, "district code");
-  g.write_strings("district_name", "district", p.district_names, {"", "district name", {}});
+  if (run.point == 0) {
+    add_run_dimensions(g, run);
+    g.add_dimension("district", p.districts, "district code");
+    g.write_strings("district_name", "district", p.district_names, {"", "district name", {}});
+    g.set_attribute("note", std::string(kFirmModelNote));
+  }
   const std::vector<std::string> dims = {"point", "replication", "year", "district"};
   const std::size_t outer = static_cast<std::size_t>(p.replications) * p.years.size();
   for (const auto& s : abm::statistics_info())
-    g.write(std::string(s.name), dims,
-            statistic_values(p.district_statistics, outer, p.districts.size(),
-                             static_cast<std::size_t>(s.stat), "district_statistics"),
-            statistic_variable(s, false));
-  g.set_attribute("note", std::string(kFirmModelNote));
+    g.write_slice(std::string(s.name), dims, run.point,
+                  statistic_values(p.district_statistics, outer, p.districts.size(),
+                                   static_cast<std::size_t>(s.stat), "district_statistics"),
+                  statistic_variable(s, false));
 }
 
 void write_region(ResultFile& file, const RunOutputs& run) {
   const auto& p = *run.projection;
   const std::string money = run.loaded->table.meta.money_unit;
   Group g = file.group("region");
-  add_run_dimensions(g, p);
+  if (run.point == 0) {
+    add_run_dimensions(g, run);
+    g.set_attribute("region", run.loaded->scenario.region.name);
+    g.set_attribute("note", std::string(kReplicationYearNote));
+  }
   const std::vector<std::string> dims = {"point", "replication", "year"};
-  g.write("gdp", dims, p.gdp, {money, "gross domestic product (sum of value added)", {}});
-  g.write("industrial_output", dims, p.industrial_output,
-          {money, "gross output of industry (all firms)", {}});
-  g.write("industrial_value_added", dims, p.industrial_value_added,
-          {money, "value added of industry (all firms, 全部工业增加值)", {}});
-  g.write("industrial_output_above_scale", dims, p.industrial_output_above_scale,
-          {money, "gross output of above-scale industry (规上工业总产值)", {}});
-  g.write("industrial_value_added_above_scale", dims, p.industrial_value_added_above_scale,
-          {money, "value added of above-scale industry (规上工业增加值)", {}});
-  g.write("industrial_investment", dims, p.industrial_investment,
-          {money, "industrial fixed-asset investment (工业投资)", {}});
-  g.write("price_index", dims, p.price_index, {"1", "price index (base year = 1)", {}});
+  g.write_slice("gdp", dims, run.point, p.gdp,
+                {money, "gross domestic product (sum of value added)", {}});
+  g.write_slice("industrial_output", dims, run.point, p.industrial_output,
+                {money, "gross output of industry (all firms)", {}});
+  g.write_slice("industrial_value_added", dims, run.point, p.industrial_value_added,
+                {money, "value added of industry (all firms, 全部工业增加值)", {}});
+  g.write_slice("industrial_output_above_scale", dims, run.point, p.industrial_output_above_scale,
+                {money, "gross output of above-scale industry (规上工业总产值)", {}});
+  g.write_slice("industrial_value_added_above_scale", dims, run.point,
+                p.industrial_value_added_above_scale,
+                {money, "value added of above-scale industry (规上工业增加值)", {}});
+  g.write_slice("industrial_investment", dims, run.point, p.industrial_investment,
+                {money, "industrial fixed-asset investment (工业投资)", {}});
+  g.write_slice("price_index", dims, run.point, p.price_index,
+                {"1", "price index (base year = 1)", {}});
   if (p.firm_model) {
     // The firm model's statistics summed over districts (ratios of the sums); a statistic whose
     // name an input-output variable above already uses is not written twice.
@@ -196,14 +215,12 @@ void write_region(ResultFile& file, const RunOutputs& run) {
     for (const auto& s : abm::statistics_info()) {
       const std::string name(s.name);
       if (std::find(written.begin(), written.end(), name) != written.end()) continue;
-      g.write(name, dims,
-              statistic_values(p.region_statistics, outer, 1, static_cast<std::size_t>(s.stat),
-                               "region_statistics"),
-              statistic_variable(s, true));
+      g.write_slice(name, dims, run.point,
+                    statistic_values(p.region_statistics, outer, 1,
+                                     static_cast<std::size_t>(s.stat), "region_statistics"),
+                    statistic_variable(s, true));
     }
   }
-  g.set_attribute("region", run.loaded->scenario.region.name);
-  g.set_attribute("note", std::string(kReplicationYearNote));
 }
 
 // What the summaries of a shard file are taken over.
@@ -246,18 +263,16 @@ std::string series_text(const scenario::Series& s) {
   return out;
 }
 
-void write_targets(ResultFile& file, const RunOutputs& run) {
+// The targets' description and the not-evaluated list once (point 0); verdicts per point.
+void write_target_list(Group& g, const RunOutputs& run) {
   const auto& p = *run.projection;
   const auto& report = *run.targets;
-  Group g = file.group("targets");
-  const std::size_t k = report.evaluated.size();
   const auto reps = static_cast<std::size_t>(p.replications);
-  g.add_dimension("point", std::vector<std::int64_t>{0}, "sweep point (a single point for a run)");
+  g.add_dimension("point", run.point_numbers, "sweep point (a single point for a run)");
   std::vector<std::int64_t> rep_coords(reps);
   for (std::size_t r = 0; r < reps; ++r)
     rep_coords[r] = static_cast<std::int64_t>(p.first_replication) + static_cast<std::int64_t>(r);
   g.add_dimension("replication", rep_coords, "Monte Carlo replication");
-
   std::vector<std::string> ids, texts, sources, metrics, ops, kinds, units, programmes;
   std::vector<double> thresholds, years, base_years;
   for (const auto& o : report.evaluated) {
@@ -291,41 +306,6 @@ void write_targets(ResultFile& file, const RunOutputs& run) {
   g.write("base_year", {"target"}, base_years,
           {"year", "base year of growth targets (NaN: the year before)", {}});
 
-  std::vector<std::int8_t> reached(reps * k);
-  std::vector<double> value(reps * k), first(reps * k);
-  for (std::size_t r = 0; r < reps; ++r)
-    for (std::size_t i = 0; i < k; ++i) {
-      const auto& o = report.evaluated[i];
-      reached[r * k + i] = static_cast<std::int8_t>(o.reached[r]);
-      value[r * k + i] = o.value[r];
-      first[r * k + i] = o.first_year[r] > 0 ? o.first_year[r] : kNaN;
-    }
-  g.write("reached", {"point", "replication", "target"}, reached,
-          {"1", "1 if the target is reached in the replication", {}});
-  g.write("value", {"point", "replication", "target"}, value,
-          {"", "the target's quantity in its year (its unit)", {}});
-  g.write("first_year_reached", {"point", "replication", "target"}, first,
-          {"year", "first year the target's condition holds (NaN: never within the horizon)", {}});
-  std::vector<double> prob, low, high, fy_median, v_median, v05, v95;
-  for (const auto& o : report.evaluated) {
-    prob.push_back(o.probability);
-    low.push_back(o.interval.low);
-    high.push_back(o.interval.high);
-    fy_median.push_back(o.first_year_median ? *o.first_year_median : kNaN);
-    v_median.push_back(o.value_median);
-    v05.push_back(o.value_p05);
-    v95.push_back(o.value_p95);
-  }
-  const std::vector<std::string> pt = {"point", "target"};
-  g.write("probability", pt, prob, {"1", "share of replications reaching the target", {}});
-  g.write("probability_low", pt, low, {"1", "95 % Wilson interval, lower bound", {}});
-  g.write("probability_high", pt, high, {"1", "95 % Wilson interval, upper bound", {}});
-  g.write("first_year_reached_median", pt, fy_median,
-          {"year", "median first year reached, over replications that reach it", {}});
-  g.write("value_median", pt, v_median, {"", "median of value", {}});
-  g.write("value_p05", pt, v05, {"", "5th percentile of value", {}});
-  g.write("value_p95", pt, v95, {"", "95th percentile of value", {}});
-
   // Targets the model cannot speak to yet are listed, never dropped.
   std::vector<std::string> ne_ids, ne_texts, ne_sources, ne_reasons;
   for (const auto& [t, reason] : report.not_evaluated) {
@@ -340,6 +320,58 @@ void write_targets(ResultFile& file, const RunOutputs& run) {
   g.write_strings("not_evaluated_source", "not_evaluated", ne_sources, {"", "its source", {}});
   g.write_strings("not_evaluated_reason", "not_evaluated", ne_reasons,
                   {"", "why it is not evaluated", {}});
+}
+
+void write_targets(ResultFile& file, const RunOutputs& run) {
+  const auto& p = *run.projection;
+  const auto& report = *run.targets;
+  Group g = file.group("targets");
+  const std::size_t k = report.evaluated.size();
+  const auto reps = static_cast<std::size_t>(p.replications);
+  if (run.point == 0)
+    write_target_list(g, run);
+  else if (g.dimension_size("target") != k)
+    throw std::invalid_argument("write_run: point " + std::to_string(run.point) + " evaluates " +
+                                std::to_string(k) + " targets, point 0 " +
+                                std::to_string(g.dimension_size("target")));
+  std::vector<std::int8_t> reached(reps * k);
+  std::vector<double> value(reps * k), first(reps * k);
+  for (std::size_t r = 0; r < reps; ++r)
+    for (std::size_t i = 0; i < k; ++i) {
+      const auto& o = report.evaluated[i];
+      reached[r * k + i] = static_cast<std::int8_t>(o.reached[r]);
+      value[r * k + i] = o.value[r];
+      first[r * k + i] = o.first_year[r] > 0 ? o.first_year[r] : kNaN;
+    }
+  g.write_slice("reached", {"point", "replication", "target"}, run.point, reached,
+                {"1", "1 if the target is reached in the replication", {}});
+  g.write_slice("value", {"point", "replication", "target"}, run.point, value,
+                {"", "the target's quantity in its year (its unit)", {}});
+  g.write_slice(
+      "first_year_reached", {"point", "replication", "target"}, run.point, first,
+      {"year", "first year the target's condition holds (NaN: never within the horizon)", {}});
+  std::vector<double> prob, low, high, fy_median, v_median, v05, v95;
+  for (const auto& o : report.evaluated) {
+    prob.push_back(o.probability);
+    low.push_back(o.interval.low);
+    high.push_back(o.interval.high);
+    fy_median.push_back(o.first_year_median ? *o.first_year_median : kNaN);
+    v_median.push_back(o.value_median);
+    v05.push_back(o.value_p05);
+    v95.push_back(o.value_p95);
+  }
+  const std::vector<std::string> pt = {"point", "target"};
+  g.write_slice("probability", pt, run.point, prob,
+                {"1", "share of replications reaching the target", {}});
+  g.write_slice("probability_low", pt, run.point, low,
+                {"1", "95 % Wilson interval, lower bound", {}});
+  g.write_slice("probability_high", pt, run.point, high,
+                {"1", "95 % Wilson interval, upper bound", {}});
+  g.write_slice("first_year_reached_median", pt, run.point, fy_median,
+                {"year", "median first year reached, over replications that reach it", {}});
+  g.write_slice("value_median", pt, run.point, v_median, {"", "median of value", {}});
+  g.write_slice("value_p05", pt, run.point, v05, {"", "5th percentile of value", {}});
+  g.write_slice("value_p95", pt, run.point, v95, {"", "95th percentile of value", {}});
 }
 
 void write_backtest(ResultFile& file, const RunOutputs& run) {
@@ -390,28 +422,59 @@ void write_provenance(ResultFile& file, const Provenance& p) {
 
 void write_run(ResultFile& file, const RunOutputs& run) {
   const auto& s = run.loaded->scenario;
-  write_provenance(file, {s.name, s.seed, run.projection->replications, run.threads, run.processes,
-                          run.loaded->table.meta.money_unit});
-  if (run.shard > 0) {
-    file.set_attribute("shard", std::int64_t{run.shard});
-    file.set_attribute("shard_count", std::int64_t{run.shard_count});
-    file.set_attribute("shard_first_replication", std::int64_t{run.projection->first_replication});
-    file.set_attribute("shard_replications", std::int64_t{run.projection->replications});
+  if (run.point >= run.point_numbers.size())
+    throw std::invalid_argument("write_run: point slot " + std::to_string(run.point) + " of " +
+                                std::to_string(run.point_numbers.size()));
+  if (run.point == 0) {
+    write_provenance(file, {s.name, s.seed, run.projection->replications, run.threads,
+                            run.processes, run.loaded->table.meta.money_unit});
+    if (run.shard > 0) {
+      file.set_attribute("shard", std::int64_t{run.shard});
+      file.set_attribute("shard_count", std::int64_t{run.shard_count});
+      file.set_attribute("shard_first_replication",
+                         std::int64_t{run.projection->first_replication});
+      file.set_attribute("shard_replications", std::int64_t{run.projection->replications});
+    }
+    file.set_attribute("base_year", std::int64_t{s.base_year});
+    file.set_attribute("horizon", std::int64_t{s.horizon});
+    file.set_attribute("scenario_file", s.file);
+    file.set_attribute("table_name", run.loaded->table.meta.name);
+    file.set_attribute("table_source", run.loaded->table.meta.source);
+    file.set_attribute("firm_model", std::int64_t{run.projection->firm_model ? 1 : 0});
+    file.set_attribute("points", static_cast<std::int64_t>(run.point_numbers.size()));
+    file.write_text("scenario", run.scenario_text.empty() ? s.resolved_toml : run.scenario_text,
+                    "the resolved scenario (after extends and --set) as TOML");
   }
-  file.set_attribute("base_year", std::int64_t{s.base_year});
-  file.set_attribute("horizon", std::int64_t{s.horizon});
-  file.set_attribute("scenario_file", s.file);
-  file.set_attribute("table_name", run.loaded->table.meta.name);
-  file.set_attribute("table_source", run.loaded->table.meta.source);
-  file.set_attribute("firm_model", std::int64_t{run.projection->firm_model ? 1 : 0});
-  file.write_text("scenario", s.resolved_toml,
-                  "the resolved scenario (after extends and --set) as TOML");
   write_sectors(file, run);
   write_clusters(file, run);
   write_region(file, run);
   write_districts(file, run);
   write_targets(file, run);
-  write_backtest(file, run);
+  // Reported figures are compared for a plain run; a sweep's points are what-ifs.
+  if (run.point_numbers.size() == 1) write_backtest(file, run);
+}
+
+void write_sweep(ResultFile& file, const scenario::SweepPlan& plan) {
+  Group g = file.group("sweep");
+  std::vector<std::int64_t> numbers(plan.points.size());
+  for (std::size_t i = 0; i < numbers.size(); ++i) numbers[i] = static_cast<std::int64_t>(i);
+  g.add_dimension("point", numbers, "sweep point");
+  g.add_dimension("parameter", plan.keys, "scenario key swept (docs/scenario-reference.md)");
+  std::vector<double> values;
+  std::vector<std::string> labels;
+  for (const auto& p : plan.points) {
+    values.insert(values.end(), p.values.begin(), p.values.end());
+    labels.push_back(p.label);
+  }
+  g.write("parameter_value", {"point", "parameter"}, values,
+          {"", "value of the scenario key at the point (the key's own unit)", {}});
+  g.write_strings("point_label", "point", labels, {"", "the point's overrides, key=value", {}});
+  g.set_attribute("method", plan.method);
+  if (plan.method == "latin_hypercube")
+    g.set_attribute("design_seed", static_cast<std::int64_t>(plan.seed));
+  g.set_attribute("note", std::string("every point runs with the scenario's seed: replication r "
+                                      "draws the same random numbers at every point (common "
+                                      "random numbers)"));
 }
 
 }  // namespace icsim::output

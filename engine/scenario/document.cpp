@@ -120,7 +120,7 @@ const std::map<std::string, std::vector<std::string>>& tables() {
       {"",
        {"extends", "scenario", "table", "clusters", "region", "growth", "prices", "capacity",
         "investment", "programme", "exogenous_investment", "households", "firms", "mujun", "land",
-        "target", "actual"}},
+        "target", "actual", "sweep"}},
       {"scenario", {"name", "description", "base_year", "horizon", "seed", "replications"}},
       {"table", {"path", "regionalise"}},
       {"table.regionalise", {"sizes", "method", "delta", "region"}},
@@ -226,7 +226,9 @@ const std::vector<std::string>* table_keys(const std::string& pattern) {
 bool is_free_key_table(const std::string& pattern) {
   return pattern == "clusters" || pattern == "growth.final_demand" ||
          pattern == "programme[].split" || pattern == "firms.land_supply_by_district" ||
-         pattern == "firms.industrial_share_by_district";
+         pattern == "firms.industrial_share_by_district" ||
+         // read by experiment/sweep.cpp, which checks its own keys
+         pattern == "sweep";
 }
 
 bool is_array_of_tables(const std::string& pattern) {

@@ -20,6 +20,13 @@ class ModelError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The run was asked to stop (Ctrl-C, or the scheduler's SIGTERM) before it finished. Nothing
+// half-written is left: the result file is not created; finished parts of a resumable run stay.
+class Interrupted : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 // "FILE:LINE: message" (LINE omitted when 0); the common shape of every located message.
 std::string located(const std::string& file, long line, const std::string& message);
 

@@ -11,6 +11,7 @@
 //     held at capacity and the excess is imported (mixed exogenous/endogenous solution).
 // Completed projects add capacity and, at ramped-up utilisation, sales outside the region.
 // Money values are in current prices (price index from the scenario; 1 in the base year).
+#include <atomic>
 #include <functional>
 #include <string>
 #include <vector>
@@ -75,6 +76,9 @@ struct RunOptions {
   // can be split across processes.
   int first_replication = 0;
   int replication_count = -1;
+  // When set and true (Ctrl-C, SIGTERM), replications not yet started are skipped and project()
+  // throws icsim::Interrupted once those in flight have finished.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 // Runs every replication of the scenario (OpenMP over replications, BLAS single-threaded inside).

@@ -25,6 +25,8 @@ enum class Purpose : std::uint32_t {
   firm_evaluation = 18,
   project_arrival = 19,
   land_market = 20,
+  // Experiment design (Latin hypercube sweep points), drawn once per sweep, not per replication.
+  sweep_design = 24,
 };
 
 // One uniform in (0, 1) addressed by (seed, replication, purpose, step, entity, draw), with no

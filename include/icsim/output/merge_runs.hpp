@@ -1,6 +1,6 @@
 #pragma once
-// `icsim merge`: shards of one run (icsim run --shard i/N) joined into the file a single process
-// would have written. The shards' per-replication arrays are read back into one
+// `icsim merge`: shards of one run or sweep (icsim run|sweep --shard i/N) joined into the file a
+// single process would have written. The shards' per-replication arrays are read back into one
 // experiment::Projection in replication order; targets and backtest figures are evaluated on it
 // with the same functions `icsim run` uses, and the result is written by output::write_run, so
 // the merged file equals a single-process run except for provenance (created_utc, threads,
@@ -18,8 +18,14 @@
 
 namespace icsim::output {
 
-// The per-replication arrays of a result file written by write_run (no target verdicts).
-experiment::Projection read_projection(const ResultReader& file);
+// The per-replication arrays of one point (slot `slot` of the point dimension) of a result file
+// written by write_run (no target verdicts).
+experiment::Projection read_projection(const ResultReader& file, std::size_t slot = 0);
+
+// Appends `block`, whose replications follow those of `into`, to `into` (moved in when `into` is
+// empty). InputError naming `where` if the two do not fit together.
+void append_replications(experiment::Projection& into, experiment::Projection&& block,
+                         const std::string& where);
 
 struct MergeSummary {
   std::string scenario_name;

@@ -51,6 +51,15 @@ class Group {
              const std::vector<double>& values, const VariableInfo& info);
   void write(const std::string& name, const std::vector<std::string>& dims,
              const std::vector<std::int8_t>& values, const VariableInfo& info);
+  // Slice `index` of the first dimension of a variable over `dims`: `values` holds one slice
+  // (the product of the other dimensions' lengths). The first call for a name creates the
+  // variable (chunked one slice thick, compressed when large); later calls fill other slices,
+  // with the same dims and info. Slices never written read as 0. How sweep points are written
+  // one at a time.
+  void write_slice(const std::string& name, const std::vector<std::string>& dims, std::size_t index,
+                   const std::vector<double>& values, const VariableInfo& info);
+  void write_slice(const std::string& name, const std::vector<std::string>& dims, std::size_t index,
+                   const std::vector<std::int8_t>& values, const VariableInfo& info);
   // A UTF-8 string variable over one dimension (e.g. sector_name).
   void write_strings(const std::string& name, const std::string& dim,
                      const std::vector<std::string>& values, const VariableInfo& info);

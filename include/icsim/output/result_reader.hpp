@@ -37,6 +37,8 @@ class ResultReader {
   // A numeric dataset converted to double; a string dataset of variable-length strings.
   std::vector<double> numbers(const std::string& dataset) const;
   std::vector<std::string> strings(const std::string& dataset) const;
+  // Slice `index` of the first dimension (e.g. one sweep point) of a numeric dataset.
+  std::vector<double> numbers_slice(const std::string& dataset, std::size_t index) const;
 
  private:
   struct Impl;

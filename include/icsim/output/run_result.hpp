@@ -14,6 +14,7 @@
 #include "icsim/experiment/targets.hpp"
 #include "icsim/output/result_file.hpp"
 #include "icsim/scenario/load.hpp"
+#include "icsim/scenario/sweep.hpp"
 
 namespace icsim::output {
 
@@ -41,8 +42,21 @@ struct RunOutputs {
   // shard, shard_count, shard_first_replication and shard_replications, and says in an
   // attribute `summary_over` of /targets (and /backtest) that its summaries are the slice's.
   int shard = 0, shard_count = 0;
+  // Sweep points: the file holds point_numbers.size() points (their coordinates: the sweep's
+  // point numbers; {0} for a plain run), and this call writes slot `point` of them. The call
+  // for slot 0 writes everything that is not per point as well, so slot 0 goes first; later
+  // calls must evaluate the same targets. /backtest is written only for a single point.
+  std::vector<std::int64_t> point_numbers{0};
+  std::size_t point = 0;
+  // The root `scenario` text; empty = loaded->scenario.resolved_toml (a sweep stores its base
+  // scenario, whose [sweep] section gives every point).
+  std::string scenario_text;
 };
 // Writes everything of a run into `file` (not committed: the caller commits).
 void write_run(ResultFile& file, const RunOutputs& run);
+
+// The /sweep group of RESULTS.md: parameter_value (point, parameter), the scenario keys as the
+// `parameter` coordinate, point_label (point), and the design's method (and seed).
+void write_sweep(ResultFile& file, const scenario::SweepPlan& plan);
 
 }  // namespace icsim::output

@@ -1,0 +1,47 @@
+#pragma once
+// What `icsim run` and `icsim sweep` share: their options, how the work is split (shards, MPI
+// ranks, resumable parts in OUT.h5.parts/), the progress display and a clean stop on Ctrl-C or
+// the scheduler's SIGTERM.
+#include <boost/program_options.hpp>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "icsim/experiment/ensemble.hpp"
+#include "icsim/scenario/load.hpp"
+
+namespace icsim::cli {
+
+struct EnsembleArguments {
+  std::string scenario_path, out_path;
+  long replications = 0;
+  long long seed = -1;
+  int threads = 0;
+  std::vector<std::string> sets;
+  std::string shard_text;
+  bool quiet = false, progress_always = false, resumable = false;
+  int block = 50;
+};
+
+// Adds -o, -n, --seed, -t, --set, --progress, -q, --shard, --resumable and --block.
+void add_ensemble_options(boost::program_options::options_description& visible,
+                          EnsembleArguments& arguments);
+// --set overrides, then -n and --seed.
+std::vector<scenario::Override> scenario_overrides(const EnsembleArguments& arguments,
+                                                   const boost::program_options::variables_map& vm);
+// Shard i (1-based) of n from "I/N", or "auto" for a Slurm array task.
+std::pair<int, int> parse_shard(const std::string& text);
+
+struct EnsembleRun {
+  experiment::EnsembleResult result;
+  double seconds = 0;
+  int threads = 1;
+  std::string parts_dir;  // where finished parts were kept ("" = none)
+};
+
+// Runs the ensemble with the arguments' threads, shard, parts and progress; prints the one-line
+// header (`what` names the work, e.g. "5 points x 200 replications") on rank 0 unless quiet.
+EnsembleRun execute(const EnsembleArguments& arguments, const experiment::EnsembleSpec& spec,
+                    const std::string& what);
+
+}  // namespace icsim::cli

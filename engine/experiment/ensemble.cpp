@@ -1,0 +1,237 @@
+// Running an ensemble in work units (include/icsim/experiment/ensemble.hpp).
+#include "icsim/experiment/ensemble.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <numeric>
+
+#include "icsim/common/error.hpp"
+#include "icsim/common/processes.hpp"
+#include "icsim/output/merge_runs.hpp"
+#include "icsim/output/result_file.hpp"
+#include "icsim/output/result_reader.hpp"
+#include "icsim/output/run_result.hpp"
+
+namespace fs = std::filesystem;
+
+namespace icsim::experiment {
+namespace {
+
+struct Unit {
+  std::size_t point = 0;  // slot in the point list
+  int first = 0, count = 0;
+};
+
+std::string part_path(const std::string& dir, const Unit& u) {
+  char name[96];
+  std::snprintf(name, sizeof name, "point-%05zu_rep-%07d-%07d.h5", u.point, u.first,
+                u.first + u.count - 1);
+  return (fs::path(dir) / name).string();
+}
+
+// A part already on disk must come from this very point (same resolved scenario and seed) and
+// hold the unit's replications: a parts folder left by another run is refused, not mixed in.
+void check_part(const std::string& path, const scenario::LoadedScenario& point, const Unit& u) {
+  const output::ResultReader file(path);
+  const std::vector<std::string> text =
+      file.has("scenario") ? file.strings("scenario") : std::vector<std::string>{};
+  const std::vector<double> reps =
+      file.has("region/replication") ? file.numbers("region/replication") : std::vector<double>{};
+  const bool same =
+      !text.empty() && text.front() == point.scenario.resolved_toml &&
+      file.integer_attribute("/", "seed") == static_cast<std::int64_t>(point.scenario.seed) &&
+      reps.size() == static_cast<std::size_t>(u.count) && !reps.empty() &&
+      static_cast<int>(reps.front()) == u.first;
+  if (!same)
+    throw InputError(path +
+                     ": a finished part of another scenario, seed or sweep (left by an "
+                     "earlier run with the same output name?); remove the folder " +
+                     fs::path(path).parent_path().string() + " to start afresh");
+}
+
+void check_same_targets(const TargetReport& first, const TargetReport& report, std::size_t point,
+                        const std::string& label) {
+  bool same = first.evaluated.size() == report.evaluated.size();
+  for (std::size_t k = 0; same && k < report.evaluated.size(); ++k)
+    same = first.evaluated[k].target->id == report.evaluated[k].target->id;
+  if (!same)
+    throw InputError("sweep point " + std::to_string(point) + " (" + label + ") evaluates " +
+                     std::to_string(report.evaluated.size()) + " targets, point 0 " +
+                     std::to_string(first.evaluated.size()) +
+                     ": a sweep's points must judge the same targets (a swept key such as "
+                     "firms.enabled changes which targets can be evaluated)");
+}
+
+}  // namespace
+
+std::vector<scenario::LoadedScenario> load_points(const std::string& path,
+                                                  const std::vector<scenario::Override>& overrides,
+                                                  const scenario::SweepPlan& plan) {
+  std::vector<scenario::LoadedScenario> out;
+  out.reserve(plan.points.size());
+  for (std::size_t i = 0; i < plan.points.size(); ++i) {
+    std::vector<scenario::Override> all = overrides;
+    all.insert(all.end(), plan.points[i].overrides.begin(), plan.points[i].overrides.end());
+    try {
+      out.push_back(scenario::load_scenario(path, all));
+    } catch (const InputError& e) {
+      throw InputError("sweep point " + std::to_string(i) + " (" + plan.points[i].label +
+                       ") is not a valid scenario:\n" + e.what());
+    }
+  }
+  return out;
+}
+
+EnsembleResult run_ensemble(const EnsembleSpec& spec, const EnsembleOptions& options,
+                            const std::string& out_path) {
+  std::vector<const scenario::LoadedScenario*> points =
+      spec.plan ? spec.points : std::vector<const scenario::LoadedScenario*>{spec.base};
+  if (points.empty()) throw InputError("the sweep has no points");
+  const std::size_t P = points.size();
+  const int total_reps = spec.base->scenario.replications;
+  for (const auto* p : points)
+    if (p->scenario.replications != total_reps || p->scenario.seed != spec.base->scenario.seed)
+      throw InputError(
+          "a sweep cannot change scenario.replications or scenario.seed: every point runs the "
+          "same replications with the same seed (common random numbers)");
+  const int first = options.first_replication;
+  const int count = options.replication_count < 0 ? total_reps - first : options.replication_count;
+  std::vector<std::string> labels(P);
+  if (spec.plan)
+    for (std::size_t i = 0; i < P; ++i) labels[i] = spec.plan->points[i].label;
+
+  Processes& world = Processes::world();
+  const bool use_parts = !options.parts_dir.empty();
+  if (world.size() > 1 && !use_parts)
+    throw InputError(
+        "several MPI ranks need a result file (-o OUT.h5): the ranks hand their "
+        "work to rank 0 through OUT.h5.parts/");
+  if (use_parts && out_path.empty())
+    throw InputError("resumable runs need a result file (-o OUT.h5)");
+
+  EnsembleResult result;
+  result.processes = world.size();
+  result.replications_held = count;
+  result.root = world.root();
+  const long total_work = static_cast<long>(P) * count;
+
+  std::vector<std::int64_t> point_numbers(P);
+  std::iota(point_numbers.begin(), point_numbers.end(), std::int64_t{0});
+  const std::string& base_text = spec.base->scenario.resolved_toml;
+
+  // The file is opened before the work, so that an unwritable path fails at once.
+  std::unique_ptr<output::ResultFile> file;
+  if (!out_path.empty() && world.root()) file = std::make_unique<output::ResultFile>(out_path);
+
+  auto write_point = [&](std::size_t i, const Projection& projection) {
+    TargetReport report = evaluate_targets(points[i]->scenario.targets, projection);
+    if (i > 0) check_same_targets(result.targets.front(), report, i, labels[i]);
+    if (P == 1) result.actuals = compare_actuals(points[i]->scenario.actuals, projection);
+    if (file) {
+      output::RunOutputs run{points[i], &projection, &report, &result.actuals,
+                             options.threads > 0 ? options.threads : 1};
+      run.processes = world.size();
+      run.shard = options.shard;
+      run.shard_count = options.shard_count;
+      run.point_numbers = point_numbers;
+      run.point = i;
+      run.scenario_text = base_text;
+      output::write_run(*file, run);
+    }
+    result.targets.push_back(std::move(report));
+  };
+  auto finish_file = [&] {
+    if (!file) return;
+    if (spec.plan) output::write_sweep(*file, *spec.plan);
+    file->commit();
+  };
+
+  long done_before = 0;  // replications this process finished in earlier units
+  auto run_unit = [&](const Unit& u) {
+    RunOptions ro;
+    ro.threads = options.threads;
+    ro.first_replication = u.first;
+    ro.replication_count = u.count;
+    ro.stop = options.stop;
+    ro.progress = [&](int finished, int) {
+      const long mine = done_before + finished;
+      if (world.mpi()) world.publish_done(mine);
+      if (world.root() && options.progress) {
+        const std::vector<long> counts =
+            world.mpi() ? world.done_counts() : std::vector<long>{mine};
+        options.progress(std::accumulate(counts.begin(), counts.end(), 0L), total_work, counts);
+      }
+    };
+    Projection p = project(*points[u.point], ro);
+    done_before += u.count;
+    return p;
+  };
+
+  if (!use_parts) {
+    result.units = static_cast<long>(P);
+    for (std::size_t i = 0; i < P; ++i) write_point(i, run_unit({i, first, count}));
+    finish_file();
+    return result;
+  }
+
+  // Units: blocks of `block` replications of each point, point by point.
+  const int block = std::max(1, options.block);
+  std::vector<Unit> units;
+  for (std::size_t i = 0; i < P; ++i)
+    for (int b = first; b < first + count; b += block)
+      units.push_back({i, b, std::min(block, first + count - b)});
+  result.units = static_cast<long>(units.size());
+  std::error_code ec;
+  fs::create_directories(options.parts_dir, ec);
+  if (!fs::is_directory(options.parts_dir))
+    throw InputError(options.parts_dir + ": cannot create the folder for finished parts (" +
+                     ec.message() + ")");
+
+  world.start_work();
+  long resumed = 0;
+  for (long next = world.next_unit(); next < static_cast<long>(units.size());
+       next = world.next_unit()) {
+    const Unit& u = units[static_cast<std::size_t>(next)];
+    const std::string path = part_path(options.parts_dir, u);
+    if (fs::exists(path)) {
+      check_part(path, *points[u.point], u);
+      ++resumed;
+      done_before += u.count;
+      if (world.mpi()) world.publish_done(done_before);
+      continue;
+    }
+    if (options.stop != nullptr && options.stop->load())
+      throw Interrupted("stopped; finished parts are kept in " + options.parts_dir);
+    const Projection projection = run_unit(u);
+    const TargetReport report = evaluate_targets(points[u.point]->scenario.targets, projection);
+    const std::vector<ActualComparison> none;
+    output::ResultFile part(path);
+    output::RunOutputs run{points[u.point], &projection, &report, &none, options.threads};
+    run.point_numbers = {static_cast<std::int64_t>(u.point)};
+    output::write_run(part, run);
+    part.commit();
+  }
+  if (world.mpi()) world.publish_done(done_before);
+  result.units_resumed = resumed;
+  world.barrier();
+  if (!world.root()) return result;
+
+  // Rank 0: every point's parts back in replication order, judged over all replications.
+  for (std::size_t i = 0; i < P; ++i) {
+    Projection point;
+    for (const Unit& u : units) {
+      if (u.point != i) continue;
+      const std::string path = part_path(options.parts_dir, u);
+      const output::ResultReader part(path);
+      output::append_replications(point, output::read_projection(part, 0), path);
+    }
+    write_point(i, point);
+  }
+  finish_file();
+  fs::remove_all(options.parts_dir, ec);
+  return result;
+}
+
+}  // namespace icsim::experiment
