@@ -1,6 +1,7 @@
 // icsim: the command-line entry point. Each subcommand lives in its own file (io_command.cpp,
 // run_command.cpp, sweep_command.cpp, validate_command.cpp, compare_command.cpp,
-// merge_command.cpp); this file only dispatches and turns errors into exit codes.
+// merge_command.cpp, report_command.cpp); this file only dispatches and turns errors into exit
+// codes.
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -23,6 +24,8 @@ void usage(std::ostream& out) {
       << "                   file (-o OUT.h5); see 'icsim merge --help'\n"
       << "  compare A B      two result files side by side: targets (probabilities, medians) and\n"
       << "                   cluster output; see 'icsim compare --help'\n"
+      << "  report RESULT    an HTML page with charts about a result file (-o DIR): targets,\n"
+      << "                   clusters, sweep, seek; see 'icsim report --help'\n"
       << "  io TABLE_DIR     input-output analysis of a table: multipliers (Type I/II, "
          "investment),\n"
       << "                   linkages, extraction, regionalisation; see 'icsim io --help'\n"
@@ -65,6 +68,7 @@ int run_command_line(const std::string& command, int argc, char** argv) {
     if (command == "merge") return icsim::cli::merge_command(argc - 1, argv + 1);
     if (command == "compare") return icsim::cli::compare_command(argc - 1, argv + 1);
     if (command == "validate") return icsim::cli::validate_command(argc - 1, argv + 1);
+    if (command == "report") return icsim::cli::report_command(argc - 1, argv + 1);
     std::cerr << "icsim: unknown command '" << command << "'\n\n";
     usage(std::cerr);
     return 2;

@@ -39,12 +39,14 @@ void Progress::update(long done, long total, const std::string& detail) {
     start_ = last_ = now;
     if (done < total) return;
   }
+  if (drawn_ && done == last_done_) return;  // e.g. the final count reported twice
   const double since_last = std::chrono::duration<double>(now - last_).count();
   // A terminal is redrawn up to 10 times a second; a log file gets a line every 5 seconds.
   const double interval = terminal_ ? 0.1 : 5.0;
   if (done < total && drawn_ && since_last < interval) return;
   if (done < total && !drawn_ && since_last < interval) return;
   last_ = now;
+  last_done_ = done;
   const double elapsed = std::chrono::duration<double>(now - start_).count();
   const double rate = elapsed > 0 ? static_cast<double>(done - done_at_start_) / elapsed : 0;
   const double left = rate > 0 ? static_cast<double>(total - done) / rate : NAN;

@@ -26,6 +26,7 @@ class Progress {
   // (loading, allocating the result arrays) does not inflate the time left.
   bool started_ = false;
   long done_at_start_ = 0;
+  long last_done_ = -1;  // the count last drawn
   std::chrono::steady_clock::time_point start_, last_;
 };
 

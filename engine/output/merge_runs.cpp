@@ -262,8 +262,14 @@ MergeSummary merge_runs(const std::vector<std::string>& shard_paths, const std::
   {
     TemporaryScenario temporary(scenario_file, scenario_text, shard_paths.front());
     base = scenario::load_scenario(temporary.path());
-    plan = scenario::read_sweep_plan(temporary.path(), {}, base.scenario.seed);
-    if (plan) swept = experiment::load_points(temporary.path(), {}, *plan);
+    // A sweep's files carry /sweep; `icsim run` of a file with a [sweep] section ran its base.
+    if (ResultReader(shard_paths.front()).has("sweep")) {
+      plan = scenario::read_sweep_plan(temporary.path(), {}, base.scenario.seed);
+      if (!plan)
+        throw InputError(shard_paths.front() +
+                         ": has a /sweep group but its stored scenario no [sweep] section");
+      swept = experiment::load_points(temporary.path(), {}, *plan);
+    }
   }
   base.scenario.file = scenario_file;
   base.scenario.resolved_toml = scenario_text;

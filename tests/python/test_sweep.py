@@ -122,6 +122,21 @@ def test_sweep_shards_merge_to_the_single_process_file(tmp_path):
     assert_same_file(single, merged)
 
 
+def test_run_of_a_sweep_file_is_its_base_scenario_and_merges_as_a_run(tmp_path):
+    sweep = sweep_file(tmp_path, GRID_2X2)
+    single = tmp_path / "single.h5"
+    run("run", sweep, *NO_FIRMS, "-n", 6, "-o", single, "-q")
+    with h5py.File(single, "r") as f:
+        assert f.attrs["points"] == 1 and "sweep" not in f
+    shards = []
+    for i in (1, 2):
+        shards.append(tmp_path / f"s{i}.h5")
+        run("run", sweep, *NO_FIRMS, "-n", 6, "--shard", f"{i}/2", "-o", shards[-1], "-q")
+    merged = tmp_path / "merged.h5"
+    run("merge", *shards, "-o", merged, "-q")
+    assert_same_file(single, merged)
+
+
 def mpi_env():
     env = dict(os.environ)
     env.update({"OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1",

@@ -34,7 +34,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-GROUPS = ("sectors", "clusters", "region", "targets", "backtest", "io", "districts", "sweep")
+GROUPS = ("sectors", "clusters", "region", "targets", "backtest", "io", "districts", "sweep",
+          "seek")
 
 
 @dataclass
@@ -87,8 +88,9 @@ def _as_result(r) -> Result:
     return r if isinstance(r, Result) else open_result(r)
 
 
-def targets_table(result) -> pd.DataFrame:
-    """One row per evaluated target: what it asks, and the run's verdict."""
+def targets_table(result, point: int = 0) -> pd.DataFrame:
+    """One row per evaluated target: what it asks, and the run's verdict (at sweep point
+    `point`; a plain run has only point 0)."""
     r = _as_result(result)
     t = r.targets
     df = pd.DataFrame(
@@ -100,13 +102,14 @@ def targets_table(result) -> pd.DataFrame:
             "threshold": t["threshold"].values,
             "unit": t["unit"].values,
             "year": t["year"].values.astype(int),
-            "value_median": t["value_median"].isel(point=0).values,
-            "value_p05": t["value_p05"].isel(point=0).values,
-            "value_p95": t["value_p95"].isel(point=0).values,
-            "probability": t["probability"].isel(point=0).values,
-            "probability_low": t["probability_low"].isel(point=0).values,
-            "probability_high": t["probability_high"].isel(point=0).values,
-            "first_year_reached_median": t["first_year_reached_median"].isel(point=0).values,
+            "value_median": t["value_median"].isel(point=point).values,
+            "value_p05": t["value_p05"].isel(point=point).values,
+            "value_p95": t["value_p95"].isel(point=point).values,
+            "probability": t["probability"].isel(point=point).values,
+            "probability_low": t["probability_low"].isel(point=point).values,
+            "probability_high": t["probability_high"].isel(point=point).values,
+            "first_year_reached_median":
+                t["first_year_reached_median"].isel(point=point).values,
         },
         index=pd.Index(t["target"].values, name="target"),
     )
@@ -202,14 +205,15 @@ def _selection(ds, dim: str, select):
     return [c for c in codes if c in chosen]
 
 
-def series(result, variable: str, group: str = "clusters", select=None) -> xr.DataArray:
+def series(result, variable: str, group: str = "clusters", select=None,
+           point: int = 0) -> xr.DataArray:
     """A projected series over (replication, year): one cluster / sector / district (select =
     its code), several summed (a list; "*" = all, "SYSTEM/*" = a cluster system), or a /region
     variable (select None). `variable` may name its group: "districts/firms_above_scale",
     "region/land_in_use". A ratio statistic of /districts (attribute kind = "ratio") over a
     selection is the ratio of the summed numerator and denominator (0 where that is 0), never a
     sum of ratios. With select None a /sectors, /clusters or /districts variable keeps its
-    dimension."""
+    dimension. `point` picks the sweep point (a plain run has only point 0)."""
     r = _as_result(result)
     group, variable = _split(variable, group)
     ds = getattr(r, group)
@@ -219,14 +223,14 @@ def series(result, variable: str, group: str = "clusters", select=None) -> xr.Da
     if variable not in ds:
         names = [v for v in ds.data_vars if ds[v].dtype.kind == "f"]
         raise KeyError(f"no variable '{variable}' in /{group}; expected one of {', '.join(names)}")
-    da = ds[variable].isel(point=0)
+    da = ds[variable].isel(point=point)
     dim = _DIMS.get(group)
     if dim is None or select is None:
         return da
     codes = _selection(ds, dim, select)
     if da.attrs.get("kind") == "ratio":
-        num = ds[da.attrs["numerator"]].isel(point=0).sel({dim: codes}).sum(dim)
-        den = ds[da.attrs["denominator"]].isel(point=0).sel({dim: codes}).sum(dim)
+        num = ds[da.attrs["numerator"]].isel(point=point).sel({dim: codes}).sum(dim)
+        den = ds[da.attrs["denominator"]].isel(point=point).sel({dim: codes}).sum(dim)
         out = xr.where(den > 0, num / den.where(den > 0), 0.0)
     else:
         out = da.sel({dim: codes}).sum(dim)
@@ -235,35 +239,91 @@ def series(result, variable: str, group: str = "clusters", select=None) -> xr.Da
     return out
 
 
+def parse_metric(metric: str):
+    """A target's `metric` as the file stores it ("clusters/output[246/automobile]",
+    "districts/firms[haishu,zhenhai]", "region/gdp") -> ("clusters/output", ["246/automobile"])
+    or ("region/gdp", None). Raises ValueError for anything else (e.g. the "A / B" of a share
+    target)."""
+    text = str(metric).strip()
+    select = None
+    if text.endswith("]") and "[" in text:
+        text, inside = text[:-1].split("[", 1)
+        select = [s.strip() for s in inside.split(",") if s.strip()]
+    if " " in text or text.count("/") != 1 or not all(text.split("/")):
+        raise ValueError(f"not a single series: '{metric}'")
+    return text, select
+
+
+def target_series(result, target: str, point: int = 0):
+    """The series over (replication, year) that a `level` target compares with its threshold
+    (its metric and select, at sweep point `point`), or None where there is no such series in
+    the file's units: targets of another kind (growth, cagr, share, change are percentages of
+    the series, not the series), metrics that cannot be parsed, and series whose value in the
+    target year differs from the target's /targets/value (e.g. a target in constant prices)."""
+    r = _as_result(result)
+    t = r.targets
+    ids = [str(x) for x in t["target"].values]
+    i = ids.index(target)
+    if str(t["kind"].values[i]) != "level":
+        return None
+    try:
+        variable, select = parse_metric(str(t["metric"].values[i]))
+        da = series(r, variable, select=select, point=point)
+    except (ValueError, KeyError):
+        return None
+    if da.dims != ("replication", "year"):
+        return None
+    year = int(t["year"].values[i])
+    if year not in set(int(y) for y in da["year"].values):
+        return None
+    got = da.sel(year=year).values
+    want = t["value"].isel(point=point).values[:, i]
+    if got.shape != want.shape or not np.allclose(got, want, rtol=1e-9, atol=1e-9,
+                                                  equal_nan=True):
+        return None
+    return da
+
+
 def fan_chart(result, select=None, variable="output", group="clusters", target=None, ax=None,
-              label=None, color="C0", bands=((0.05, 0.95), (0.25, 0.75))):
+              label=None, color="C0", bands=((0.05, 0.95), (0.25, 0.75)), point=0,
+              data=None, annotate=True):
     """Median and quantile bands of a series over the years (`select`, `variable` and `group`
-    as for series(), e.g. fan_chart(run, "zhenhai", "districts/firms_above_scale")); with
-    `target` (an id in the file's /targets), the threshold is drawn at its year with the
-    probability of reaching it. Returns the matplotlib Axes."""
+    as for series(), e.g. fan_chart(run, "zhenhai", "districts/firms_above_scale"); `data`, a
+    (replication, year) DataArray, is drawn instead when given); with `target` (an id in the
+    file's /targets), its threshold is drawn as a dashed line with a marker at its year and the
+    probability of reaching it (with its 95 % interval; annotate=False leaves that text out).
+    `point` picks the sweep point.
+    Returns the matplotlib Axes."""
     import matplotlib.pyplot as plt
 
     r = _as_result(result)
     group, variable = _split(variable, group)
-    da = series(r, variable, group, select)
+    da = data if data is not None else series(r, variable, group, select, point=point)
     years = da["year"].values
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 4))
-    for lo, hi in bands:
+    for (lo, hi), alpha in zip(bands, (0.15, 0.3, 0.45)):
         ax.fill_between(years, da.quantile(lo, "replication").values,
-                        da.quantile(hi, "replication").values, color=color, alpha=0.18,
-                        linewidth=0)
+                        da.quantile(hi, "replication").values, color=color, alpha=alpha,
+                        linewidth=0, label=f"{lo * 100:g}-{hi * 100:g} %")
     ax.plot(years, da.median("replication").values, color=color,
             label=label or f"{r.name} (median)")
     if target is not None:
         t = r.targets
-        i = list(t["target"].values).index(target)
+        i = [str(x) for x in t["target"].values].index(target)
         year = int(t["year"].values[i])
         threshold = float(t["threshold"].values[i])
-        p = float(t["probability"].isel(point=0).values[i])
-        ax.scatter([year], [threshold], marker="_", s=600, color="k", zorder=5)
-        ax.annotate(f"{target}: P = {p:.2f}", (year, threshold), textcoords="offset points",
-                    xytext=(-10, 8), ha="right")
+        p = float(t["probability"].isel(point=point).values[i])
+        lo = float(t["probability_low"].isel(point=point).values[i])
+        hi = float(t["probability_high"].isel(point=point).values[i])
+        op = str(t["operator"].values[i])
+        op = {">=": "≥", "<=": "≤"}.get(op, op)
+        ax.axhline(threshold, color="k", linestyle="--", linewidth=1,
+                   label=f"threshold {op} {threshold:g}")
+        ax.scatter([year], [threshold], marker="D", s=40, color="k", zorder=5)
+        if annotate:
+            ax.annotate(f"{target}: P = {p:.2f} [{lo:.2f}, {hi:.2f}]", (year, threshold),
+                        textcoords="offset points", xytext=(-10, 8), ha="right")
     title = select if isinstance(select, str) else (group if select is None else "selection")
     ax.set_title(f"{title}: {variable}")
     ax.set_xlabel("year")

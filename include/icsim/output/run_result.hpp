@@ -30,6 +30,16 @@ struct Provenance {
 void write_provenance(ResultFile& file, const Provenance& provenance);
 
 struct RunOutputs {
+  RunOutputs() = default;
+  RunOutputs(const scenario::LoadedScenario* loaded_, const experiment::Projection* projection_,
+             const experiment::TargetReport* targets_,
+             const std::vector<experiment::ActualComparison>* actuals_, int threads_)
+      : loaded(loaded_),
+        projection(projection_),
+        targets(targets_),
+        actuals(actuals_),
+        threads(threads_) {}
+
   const scenario::LoadedScenario* loaded = nullptr;
   const experiment::Projection* projection = nullptr;
   const experiment::TargetReport* targets = nullptr;

@@ -1,0 +1,919 @@
+"""`icsim report RESULT.h5 -o DIR`: a self-contained HTML page about one icsim result file.
+
+DIR/index.html (UTF-8, no network resources) with the charts as PNG files next to it:
+provenance, a fan chart (or, for percentage targets, the distribution of the judged value) per
+evaluated target against its threshold with the probability and its 95 % interval, a summary
+table, the targets not evaluated, cluster trajectories by system, and, where the file has them,
+the sweep (probability against each swept parameter) and the seek (answers and bisection
+steps) sections. Any group may be missing (a seek file has only /seek). docs/report.md.
+
+Run by `icsim report` (engine/cli/report_command.cpp) or directly:
+
+    /usr/bin/python3 tools/python/icsim_report.py baseline.h5 -o baseline-report/
+
+Exit status: 0 written, 2 bad input (missing file, not an icsim result, missing Python
+package), 1 internal error. The charts come first, then index.html.tmp, renamed to index.html
+at the end; a stale index.html is removed when the run starts, so a failed run never leaves a
+page that looks complete.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import math
+import os
+import re
+import sys
+import tempfile
+import textwrap
+import warnings
+from pathlib import Path
+
+PROG = "icsim report"
+INSTALL_HINT = ("install the Python packages with tools/install-deps.sh (Debian: apt-get install "
+                "python3-matplotlib python3-h5py python3-numpy python3-pandas python3-xarray "
+                "python3-h5netcdf fonts-noto-cjk)")
+CJK_FAMILY = "Noto Sans CJK SC"
+CJK_FILES = ("NotoSansCJK-Regular.ttc", "NotoSansCJKsc-Regular.otf", "NotoSansSC-Regular.otf")
+FONT_STACK = ('"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC", '
+              '"Microsoft YaHei", "WenQuanYi Micro Hei", "DejaVu Sans", sans-serif')
+DPI = 100
+
+
+class ReportError(Exception):
+    """Bad input: reported as 'icsim report: error: ...' with exit status 2."""
+
+
+def _warn(message: str) -> None:
+    print(f"{PROG}: warning: {message}", file=sys.stderr)
+
+
+# ---------------------------------------------------------------------------------------------
+# Fonts
+
+
+def _font_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "icsim" / "fonts"
+
+
+def _extract_sc_face(ttc: Path) -> Path | None:
+    """Matplotlib reads only the first face of a font collection (Noto Sans CJK JP in Debian's
+    NotoSansCJK-Regular.ttc); the SC face is copied out once with fontTools into the user's
+    cache (keyed by the collection's size and time), so that Chinese renders with the
+    simplified-Chinese glyph forms. None when fontTools is missing or nothing can be written."""
+    try:
+        from fontTools.ttLib import TTCollection
+    except ImportError:
+        return None
+    st = ttc.stat()
+    name = f"NotoSansCJK-SC-Regular-{st.st_size}-{int(st.st_mtime)}.otf"
+    for folder in (_font_cache_dir(), Path(tempfile.gettempdir()) / f"icsim-fonts-{os.getuid()}"):
+        target = folder / name
+        if target.exists():
+            return target
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            collection = TTCollection(str(ttc), lazy=True)
+            for font in collection.fonts:
+                if font["name"].getDebugName(1) == CJK_FAMILY:
+                    tmp = folder / f"{name}.tmp.{os.getpid()}"
+                    font.save(str(tmp))
+                    os.replace(tmp, target)
+                    return target
+            return None
+        except Exception:  # noqa: BLE001 - any failure: fall back to the collection itself
+            continue
+    return None
+
+
+def setup_fonts(matplotlib) -> str | None:
+    """Makes matplotlib draw Chinese with Noto Sans CJK SC (DejaVu Sans as the per-glyph
+    fallback). Returns the family used, or None (with a warning) when no CJK font is found."""
+    from matplotlib import font_manager as fm
+
+    family = None
+    for f in fm.fontManager.ttflist:
+        if f.name == CJK_FAMILY:
+            family = CJK_FAMILY
+            break
+    if family is None:
+        candidates = [Path(p) for p in fm.findSystemFonts() if Path(p).name in CJK_FILES]
+        candidates.sort(key=lambda p: CJK_FILES.index(p.name))
+        for path in candidates:
+            chosen = path
+            if path.suffix == ".ttc":
+                chosen = _extract_sc_face(path) or path
+            try:
+                fm.fontManager.addfont(str(chosen))
+                family = fm.FontProperties(fname=str(chosen)).get_name()
+                break
+            except Exception:  # noqa: BLE001
+                continue
+    if family is None:
+        _warn(f"the font {CJK_FAMILY} was not found (Debian package fonts-noto-cjk, installed "
+              "by tools/install-deps.sh): Chinese text in the charts will show as empty boxes")
+        return None
+    if family != CJK_FAMILY:
+        _warn(f"using {family} for Chinese text in the charts ({CJK_FAMILY} could not be "
+              "extracted from the font collection: python3-fonttools missing?)")
+    matplotlib.rcParams["font.family"] = "sans-serif"
+    matplotlib.rcParams["font.sans-serif"] = [family, "DejaVu Sans"]
+    matplotlib.rcParams["axes.unicode_minus"] = False
+    return family
+
+
+# ---------------------------------------------------------------------------------------------
+# Small helpers
+
+
+def _text(v) -> str:
+    if isinstance(v, bytes):
+        return v.decode("utf-8", "replace")
+    if hasattr(v, "item") and not isinstance(v, str):
+        try:
+            v = v.item()
+        except (ValueError, AttributeError):
+            pass
+        if isinstance(v, bytes):
+            return v.decode("utf-8", "replace")
+    return str(v)
+
+
+def esc(v) -> str:
+    return html.escape(_text(v))
+
+
+def fmt(v, digits: int = 3) -> str:
+    """A number for people: thousands separated, about `digits` significant figures."""
+    try:
+        x = float(v)
+    except (TypeError, ValueError):
+        return _text(v)
+    if math.isnan(x):
+        return "–"
+    if math.isinf(x):
+        return "∞" if x > 0 else "−∞"
+    if x == 0:
+        return "0"
+    if abs(x) >= 10 ** (digits - 1):
+        return f"{x:,.0f}"
+    decimals = max(0, digits - 1 - int(math.floor(math.log10(abs(x)))))
+    return f"{x:,.{decimals}f}"
+
+
+def fmt_p(p) -> str:
+    try:
+        x = float(p)
+    except (TypeError, ValueError):
+        return "–"
+    return "–" if math.isnan(x) else f"{x:.2f}"
+
+
+def safe_name(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", _text(text)).strip("._")[:60] or "x"
+
+
+def verdict(p: float) -> tuple[str, str]:
+    """Words and a CSS class for a probability (the page explains the bands)."""
+    if p is None or math.isnan(p):
+        return "–", "na"
+    if p >= 0.9:
+        return "very likely", "vl"
+    if p >= 0.66:
+        return "likely", "l"
+    if p > 0.33:
+        return "uncertain", "u"
+    if p > 0.1:
+        return "unlikely", "ul"
+    return "very unlikely", "vul"
+
+
+def layout(fig, left=0.8, right=0.25, top=0.75, bottom=0.55, hspace=0.0, wspace=0.0):
+    """Fixed margins in inches (tight_layout costs a third of the report's time); hspace and
+    wspace (inches) between panels."""
+    w, h = fig.get_size_inches()
+    rows, cols = 1, 1
+    axes = [a for a in fig.axes if a.get_subplotspec() is not None]
+    if axes:
+        rows, cols = axes[0].get_subplotspec().get_gridspec().get_geometry()
+    ax_h = (h - top - bottom - hspace * (rows - 1)) / rows
+    ax_w = (w - left - right - wspace * (cols - 1)) / cols
+    fig.subplots_adjust(left=left / w, right=1 - right / w, top=1 - top / h, bottom=bottom / h,
+                        hspace=hspace / max(ax_h, 0.1), wspace=wspace / max(ax_w, 0.1))
+
+
+def fmt_exact(v) -> str:
+    """A threshold or lever value as given: 30 -> "30", 33000 -> "33,000", 0.025 -> "0.025"."""
+    try:
+        x = float(v)
+    except (TypeError, ValueError):
+        return _text(v)
+    if math.isnan(x):
+        return "–"
+    if x.is_integer() and abs(x) < 1e15:
+        return f"{int(x):,}"
+    return f"{x:,.6g}"
+
+
+OPS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "="}
+
+
+def op_text(op) -> str:
+    return OPS.get(_text(op), _text(op))
+
+
+def wrap(text: str, width: int = 70) -> str:
+    return "\n".join(textwrap.wrap(_text(text), width=width, break_long_words=True)) or ""
+
+
+def year_text(y) -> str:
+    try:
+        x = float(y)
+    except (TypeError, ValueError):
+        return _text(y)
+    return "never" if math.isnan(x) else str(int(round(x)))
+
+
+# ---------------------------------------------------------------------------------------------
+# The report
+
+
+class Report:
+    def __init__(self, path: Path, out: Path, point: int | None, quiet: bool):
+        import h5py
+
+        self.path = path
+        self.out = out
+        self.quiet = quiet
+        self.charts: list[str] = []
+        self.sections: list[str] = []
+        self.warnings: list[str] = []
+        self.h5 = h5py.File(path, "r")
+        self.attrs = {k: _text(v) if isinstance(v, (bytes, str))
+                      else (v.item() if getattr(v, "size", 0) == 1 else v)
+                      for k, v in self.h5.attrs.items()}
+        import icsim_results as ir
+
+        self.ir = ir
+        self.run = ir.open_result(path)
+        self.points = self._points()
+        self.point = 0 if point is None else point
+        if not 0 <= self.point < max(self.points, 1):
+            raise ReportError(f"{path}: --point {self.point} is out of range: the file has "
+                              f"{self.points} point{'s' if self.points != 1 else ''} "
+                              f"(0..{self.points - 1})")
+
+    def close(self):
+        self.h5.close()
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def _points(self) -> int:
+        for g in ("targets", "clusters", "region", "sectors", "districts", "sweep"):
+            if g in self.h5 and "point" in self.h5[g]:
+                return int(self.h5[g]["point"].shape[0])
+        return 1
+
+    def strings(self, dataset) -> list[str]:
+        return [_text(x) for x in dataset[()].reshape(-1)]
+
+    @property
+    def is_sweep(self) -> bool:
+        return "sweep" in self.h5 and self.points > 1
+
+    def point_label(self, p: int) -> str:
+        sw = self.h5.get("sweep")
+        if sw is not None and "point_label" in sw:
+            labels = self.strings(sw["point_label"])
+            if p < len(labels):
+                return labels[p]
+        if sw is not None and "parameter_value" in sw and "parameter" in sw:
+            names = self.strings(sw["parameter"])
+            vals = sw["parameter_value"][()]
+            return ", ".join(f"{n}={fmt_exact(v)}" for n, v in zip(names, vals[p]))
+        return ""
+
+    def point_note(self) -> str:
+        if not self.is_sweep:
+            return ""
+        label = self.point_label(self.point)
+        return (f" Sweep point {self.point} of {self.points}" + (f" ({label})" if label else "")
+                + "; other points: 'icsim report --point N'.")
+
+    # -- charts ----------------------------------------------------------------------------
+
+    def save(self, fig, name: str) -> str:
+        import matplotlib.pyplot as plt
+
+        fname = f"{len(self.charts):03d}-{safe_name(name)}.png"
+        fig.savefig(self.out / fname, dpi=DPI)
+        plt.close(fig)
+        self.charts.append(fname)
+        return fname
+
+    def figure(self, alt: str, fname: str, caption: str) -> str:
+        return (f'<figure><img src="{html.escape(fname)}" alt="{esc(alt)}">'
+                f"<figcaption>{caption}</figcaption></figure>")
+
+    # -- sections --------------------------------------------------------------------------
+
+    def header(self) -> str:
+        a = self.attrs
+        name = a.get("scenario_name", self.path.stem)
+        rows = [
+            ("Scenario", name),
+            ("Scenario file", a.get("scenario_file", "–")),
+            ("Seed", a.get("seed", "–")),
+            ("Replications", a.get("replications", "–")),
+            ("Years", f"{a.get('base_year', '–')}–{a.get('horizon', '–')}"),
+            ("Input-output table", a.get("table_name", "–")),
+            ("Firm and land model", {1: "yes", 0: "no"}.get(a.get("firm_model"), "–")
+             if "firm_model" in a else "–"),
+            ("Created (UTC)", a.get("created_utc", "–")),
+            ("icsim version", f"{a.get('icsim_version', '–')}"
+             + (f" (commit {a['git_commit']})" if a.get("git_commit") else "")),
+            ("Result file", str(self.path)),
+        ]
+        if self.points > 1:
+            rows.insert(5, ("Sweep points", f"{self.points} (method "
+                            f"{_text(self.h5['sweep'].attrs.get('method', '–'))})"
+                            if "sweep" in self.h5 else str(self.points)))
+        if "seek" in self.h5:
+            rows.insert(5, ("Seek lever", _text(self.h5["seek"].attrs.get("lever", "–"))))
+        body = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in rows)
+        money = a.get("units_money", "CNY 100 million")
+        return (f"<header><h1>{esc(name)}</h1>"
+                f"<p class=lead>icsim projection report: how likely the plan's targets are "
+                f"reached, over {esc(a.get('replications', '?'))} Monte Carlo replications. "
+                f"Money in {esc(money)} (亿元), current prices unless a target says "
+                f"otherwise.</p><table class=meta>{body}</table></header>")
+
+    def targets_sections(self):
+        t = self.run.targets
+        if t is None:
+            return
+        n = int(t.sizes.get("target", 0))
+        ids = [str(x) for x in t["target"].values] if n else []
+        cards, rows = [], []
+        p = self.point
+        reps = int(t.sizes.get("replication", 0))
+        for i, tid in enumerate(ids):
+            text = str(t["text"].values[i])
+            kind = str(t["kind"].values[i]) if "kind" in t else "level"
+            unit = str(t["unit"].values[i]) if "unit" in t else ""
+            op = str(t["operator"].values[i])
+            thr = float(t["threshold"].values[i])
+            year = int(t["year"].values[i])
+            prob = float(t["probability"].values[p, i])
+            lo = float(t["probability_low"].values[p, i])
+            hi = float(t["probability_high"].values[p, i])
+            med = float(t["value_median"].values[p, i]) if "value_median" in t else math.nan
+            first = (float(t["first_year_reached_median"].values[p, i])
+                     if "first_year_reached_median" in t else math.nan)
+            words, cls = verdict(prob)
+            ptxt = f"P = {prob:.2f} [{lo:.2f}, {hi:.2f}]"
+            unit_txt = "%" if unit == "percent" else f" {unit}" if unit else ""
+            pct = "%" if unit == "percent" else ""
+            goal = f"{op_text(op)} {fmt_exact(thr)}{unit_txt} in {year}"
+            try:
+                fname, how = self.target_chart(i, tid, text, kind, unit, op, thr, year, prob,
+                                               lo, hi)
+            except Exception as e:  # noqa: BLE001 - one bad chart must not lose the page
+                self.warnings.append(f"target {tid}: no chart ({e})")
+                fname, how = None, ""
+            caption = (f"<b>{esc(tid)}</b> {esc(text)} — goal {esc(goal)}. "
+                       f"<b>{esc(ptxt)}</b> ({words}; 95 % Wilson interval over {reps} "
+                       f"replications). {how}{esc(self.point_note())}")
+            cards.append(self.figure(f"{tid}: {text}", fname, caption) if fname
+                         else f"<p>{caption}</p>")
+            rows.append(
+                f"<tr><td>{esc(tid)}</td><td>{esc(text)}</td><td class=src>"
+                f"{esc(t['source'].values[i]) if 'source' in t else ''}</td>"
+                f"<td class=num>{esc(op_text(op))} {esc(fmt_exact(thr))}{esc(unit_txt)}</td>"
+                f"<td class=num>{year}</td>"
+                f"<td class='num p {cls}'>{prob:.2f} [{lo:.2f}, {hi:.2f}]<br><small>{words}"
+                f"</small></td><td class=num>{esc(fmt(med))}{pct}</td>"
+                f"<td class=num>{year_text(first)}</td></tr>")
+        table = ("<table class=targets><thead><tr><th>id</th><th>target</th><th>source</th>"
+                 "<th>threshold</th><th>year</th><th>P [95 % interval]</th>"
+                 "<th>median value (unit of the threshold)</th><th>first year met (median)</th>"
+                 "</tr></thead>"
+                 f"<tbody>{''.join(rows)}</tbody></table>") if rows else \
+            "<p>The scenario has no targets the model could evaluate.</p>"
+        self.sections.append(
+            "<section id=summary><h2>Targets at a glance</h2>"
+            "<p>Each row: the target as the plan states it, the probability P that it is "
+            "reached (share of replications; 95 % Wilson interval in brackets), the median of "
+            "the judged value in the target year and the median first year the threshold is met, "
+            "over the replications that meet it in some year of the projection (<i>never</i>: "
+            "in none). Words: P ≥ 0.9 very "
+            "likely, ≥ 0.66 likely, 0.33–0.66 uncertain, ≤ 0.33 unlikely, ≤ 0.1 very "
+            "unlikely."
+            f"{esc(self.point_note())}</p>{table}</section>")
+        self.not_evaluated_section(t)
+        if cards:
+            self.sections.append(
+                "<section id=targets><h2>Each target against its threshold</h2>"
+                "<p>Fan charts: the line is the median over the replications, the dark band "
+                "holds the middle half (25–75 %), the light band 90 % of them (5–95 %); the "
+                "dashed line is the threshold, the diamond the target year. Targets stated as "
+                "percentages (growth, CAGR, share, change) are shown as the distribution of "
+                "the percentage itself.</p>" + "".join(cards) + "</section>")
+
+    def target_chart(self, i, tid, text, kind, unit, op, thr, year, prob, lo, hi):
+        import matplotlib.pyplot as plt
+        import numpy as np
+
+        t = self.run.targets
+        p = self.point
+        title = wrap(f"{tid}: {text}", 80) + f"\nP = {prob:.2f}  [95 %: {lo:.2f}, {hi:.2f}]"
+        da = self.ir.target_series(self.run, tid, point=p) if kind == "level" else None
+        fig, ax = plt.subplots(figsize=(8, 4.2))
+        if da is not None:
+            self.ir.fan_chart(self.run, target=tid, ax=ax, point=p, data=da,
+                              label="median", color="C0", annotate=False)
+            ax.set_ylabel(unit)
+            ax.set_title("")
+            ax.legend(loc="best", fontsize=8)
+            how = (f"Chart: projected {esc(t['metric'].values[i])} by year (level target).")
+        else:
+            values = t["value"].values[p, :, i].astype(float)
+            ok = values[np.isfinite(values)]
+            bins = int(min(30, max(6, len(ok) // 4))) if len(ok) else 6
+            if len(ok):
+                ax.hist(ok, bins=bins, color="C0", alpha=0.55, label="replications")
+                ax.plot(ok, np.zeros_like(ok), "|", color="C0", markersize=14)
+                ax.axvline(float(np.median(ok)), color="C0", linewidth=2, label="median")
+            ax.axvline(thr, color="k", linestyle="--", linewidth=1.2,
+                       label=f"threshold {op_text(op)} {fmt_exact(thr)}")
+            ax.set_xlabel(("percent" if unit == "percent" else unit) + f" in {year}")
+            ax.set_ylabel("replications")
+            ax.legend(loc="upper left")
+            nan_note = (f" {len(values) - len(ok)} replications have no value (NaN)."
+                        if len(ok) < len(values) else "")
+            if kind == "level":
+                how = ("Chart: distribution over the replications of the value judged in "
+                       f"{year} (the level series could not be matched with the judged "
+                       f"values, e.g. a target in constant prices).{nan_note}")
+            else:
+                base = (int(t["base_year"].values[i]) if "base_year" in t
+                        and np.isfinite(t["base_year"].values[i]) else None)
+                if base is None:  # the defaults of docs/scenario-reference.md
+                    base = (self.attrs.get("base_year", "the base year") if kind == "cagr"
+                            else year - 1)
+                what = {"growth": f"growth from {base} to {year}, percent",
+                        "cagr": f"average annual growth (CAGR) {base}–{year}, percent",
+                        "share": f"share in {year}, percent",
+                        "change": f"change from {base} to {year}, percent"}.get(kind, kind)
+                how = (f"Chart: distribution over the replications of the judged value, the "
+                       f"{esc(what)} of {esc(t['metric'].values[i])}, against the threshold. "
+                       f"A fan chart of the underlying series would not be comparable with a "
+                       f"percentage threshold.{nan_note}")
+        ax.set_title(title, fontsize=10, loc="left")
+        ax.grid(alpha=0.3)
+        layout(fig, top=0.25 + 0.2 * title.count("\n") + 0.2)
+        return self.save(fig, f"target-{tid}"), how
+
+    def not_evaluated_section(self, t):
+        n = int(t.sizes.get("not_evaluated", 0)) if "not_evaluated" in t.dims else 0
+        if n == 0:
+            body = "<p>None: every target of the scenario was evaluated.</p>"
+        else:
+            rows = "".join(
+                f"<tr><td>{esc(t['not_evaluated'].values[k])}</td>"
+                f"<td>{esc(t['not_evaluated_text'].values[k])}</td>"
+                f"<td class=src>{esc(t['not_evaluated_source'].values[k])}</td>"
+                f"<td>{esc(t['not_evaluated_reason'].values[k])}</td></tr>" for k in range(n))
+            body = ("<table class=notev><thead><tr><th>id</th><th>target</th><th>source</th>"
+                    f"<th>why not evaluated</th></tr></thead><tbody>{rows}</tbody></table>")
+        self.sections.append(
+            f"<section id=not-evaluated><h2>Targets not evaluated ({n})</h2>"
+            f"<p>Targets the plans state that this run cannot judge, with what it would "
+            f"need.</p>{body}</section>")
+
+    def clusters_section(self):
+        import matplotlib.pyplot as plt
+        from matplotlib.ticker import MaxNLocator
+
+        c = self.run.clusters
+        if c is None or "output" not in c or int(c.sizes.get("cluster", 0)) == 0:
+            return
+        codes = [str(x) for x in c["cluster"].values]
+        names = ([str(x) for x in c["cluster_name"].values] if "cluster_name" in c
+                 else codes)
+        systems = ([str(x) for x in c["system"].values] if "system" in c
+                   else [s.split("/", 1)[0] for s in codes])
+        unit = c["output"].attrs.get("units", self.attrs.get("units_money", ""))
+        order = list(dict.fromkeys(systems))
+        figs = []
+        for system in order:
+            members = [k for k, s in enumerate(systems) if s == system]
+            ncols = min(4, len(members))
+            nrows = math.ceil(len(members) / ncols)
+            fig, axes = plt.subplots(nrows, ncols, figsize=(3.2 * ncols, 2.3 * nrows + 0.8),
+                                     squeeze=False, sharex=True)
+            for ax, k in zip(axes.flat, members):
+                self.ir.fan_chart(self.run, codes[k], "clusters/output", ax=ax,
+                                  point=self.point, color="C2", label="median")
+                ax.set_title(f"{names[k]}\n{codes[k]}", fontsize=9)
+                ax.set_xlabel("")
+                ax.set_ylabel(unit if ax in axes[:, 0] else "", fontsize=8)
+                ax.tick_params(labelsize=7)
+                ax.yaxis.set_major_locator(MaxNLocator(5))
+                ax.grid(alpha=0.3)
+                leg = ax.get_legend()
+                if leg is not None:
+                    leg.remove()
+            for ax in list(axes.flat)[len(members):]:
+                ax.set_visible(False)
+            fig.suptitle(f"Programme {system}: cluster output ({unit})", fontsize=11)
+            flat = list(axes.flat)
+            for k in range(len(members), len(flat)):  # hidden bottom panel: label the one above
+                if k >= ncols:
+                    flat[k - ncols].xaxis.set_tick_params(labelbottom=True)
+            layout(fig, left=0.75, right=0.15, top=0.95, bottom=0.35, hspace=0.6, wspace=0.55)
+            fname = self.save(fig, f"clusters-{system}")
+            listed = "、".join(names[k] for k in members)
+            figs.append(self.figure(
+                f"cluster output, programme {system}", fname,
+                f"Programme <b>{esc(system)}</b>: gross output of each cluster "
+                f"({esc(listed)}) in {esc(unit)} (concordance-weighted); median line with "
+                f"the 25–75 % and 5–95 % bands over the replications.{esc(self.point_note())}"))
+        self.sections.append(
+            "<section id=clusters><h2>Cluster trajectories</h2><p>Projected output of every "
+            "cluster the scenario's programmes define, grouped by programme (system). Clusters "
+            "of different programmes overlap: they are different cuts of the same "
+            "sectors.</p>" + "".join(figs) + "</section>")
+
+    def sweep_section(self):
+        import matplotlib.pyplot as plt
+        import numpy as np
+
+        if not self.is_sweep:
+            return
+        sw = self.h5["sweep"]
+        names = self.strings(sw["parameter"]) if "parameter" in sw else []
+        values = (np.asarray(sw["parameter_value"][()], dtype=float).reshape(self.points, -1)
+                  if "parameter_value" in sw else np.zeros((self.points, 0)))
+        labels = [self.point_label(q) for q in range(self.points)]
+        method = _text(sw.attrs.get("method", "–"))
+        note = _text(sw.attrs.get("note", ""))
+        rows = "".join(
+            f"<tr><td class=num>{q}</td>" + "".join(
+                f"<td class=num>{esc(fmt_exact(values[q, k]))}</td>" for k in range(len(names)))
+            + f"<td>{esc(labels[q])}</td></tr>" for q in range(self.points))
+        table = ("<table class=points><thead><tr><th>point</th>"
+                 + "".join(f"<th>{esc(n)}</th>" for n in names)
+                 + f"<th>label</th></tr></thead><tbody>{rows}</tbody></table>")
+        figs = []
+        t = self.run.targets
+        n = int(t.sizes.get("target", 0)) if t is not None else 0
+        for i in range(n):
+            tid = str(t["target"].values[i])
+            text = str(t["text"].values[i])
+            prob = t["probability"].values[:, i]
+            lo = t["probability_low"].values[:, i]
+            hi = t["probability_high"].values[:, i]
+            k_all = max(1, len(names))
+            ncols = min(3, k_all)
+            nrows = math.ceil(k_all / ncols)
+            fig, axes = plt.subplots(nrows, ncols, figsize=(max(6.5, 3.6 * ncols),
+                                                            2.9 * nrows + 0.7), squeeze=False)
+            for k in range(k_all):
+                ax = axes.flat[k]
+                x = values[:, k] if names else np.arange(self.points, dtype=float)
+                order = np.argsort(x, kind="stable")
+                if len(names) == 1:
+                    ax.fill_between(x[order], lo[order], hi[order], color="C0", alpha=0.2,
+                                    linewidth=0, label="95 % Wilson interval")
+                    ax.plot(x[order], prob[order], "o-", color="C0", label="P")
+                else:
+                    self._sweep_panel(ax, names, values, k, prob, lo, hi)
+                ax.set_ylim(-0.03, 1.03)
+                ax.set_xlabel(names[k] if names else "point", fontsize=8)
+                ax.set_ylabel("P(reached)" if k % ncols == 0 else "")
+                ax.tick_params(labelsize=7)
+                ax.grid(alpha=0.3)
+            for ax in list(axes.flat)[k_all:]:
+                ax.set_visible(False)
+            head = wrap(f"{tid}: {text}", 90)
+            fig.suptitle(head, fontsize=10)
+            layout(fig, left=0.75, right=0.2, top=0.35 + 0.18 * (head.count("\n") + 1),
+                   bottom=0.55, hspace=0.8, wspace=0.6)
+            fname = self.save(fig, f"sweep-{tid}")
+            what = ("P against the swept parameter, with its 95 % Wilson interval (band)"
+                    if len(names) == 1 else
+                    "one panel per swept parameter: P at every point against that "
+                    "parameter's value (bars: 95 % Wilson interval); on a grid, points with the "
+                    "same values of the other parameters are joined (legend), otherwise the "
+                    "other parameters vary too and a panel shows a spread, not a curve")
+            figs.append(self.figure(f"sweep {tid}", fname,
+                                    f"<b>{esc(tid)}</b> {esc(text)}: {esc(what)}."))
+        self.sections.append(
+            f"<section id=sweep><h2>Sweep: {self.points} points</h2><p>The scenario was run at "
+            f"{self.points} points (method {esc(method)}) of {len(names)} parameter"
+            f"{'s' if len(names) != 1 else ''}: {esc(', '.join(names))}. The fan charts above "
+            f"show point {self.point} only." + (f" Note: {esc(note)}." if note else "")
+            + f"</p>{table}"
+            + ("".join(figs) if figs else "<p>No evaluated targets.</p>") + "</section>")
+
+    @staticmethod
+    def _sweep_panel(ax, names, values, k, prob, lo, hi):
+        """P against parameter k. Points that share the other parameters' values (a grid) are
+        joined, one coloured line per combination, offset a little sideways so that their
+        intervals do not hide each other; otherwise (a Latin hypercube) markers only."""
+        import numpy as np
+
+        x = values[:, k]
+        others = [j for j in range(len(names)) if j != k]
+        keys = [tuple(values[q, others]) for q in range(len(x))]
+        groups = list(dict.fromkeys(keys))
+        sizes = [keys.count(g) for g in groups]
+        span = (np.nanmax(x) - np.nanmin(x)) or 1.0
+        if 1 < len(groups) <= 6 and min(sizes) > 1:
+            for gi, g in enumerate(groups):
+                idx = np.array([q for q in range(len(x)) if keys[q] == g])
+                idx = idx[np.argsort(x[idx], kind="stable")]
+                dx = span * 0.012 * (gi - (len(groups) - 1) / 2)
+                label = ", ".join(f"{names[j].rsplit('.', 1)[-1]}={fmt_exact(v)}"
+                                  for j, v in zip(others, g))
+                ax.errorbar(x[idx] + dx, prob[idx],
+                            yerr=[np.clip(prob[idx] - lo[idx], 0, None),
+                                  np.clip(hi[idx] - prob[idx], 0, None)],
+                            fmt="o-", color=f"C{gi}", capsize=2, markersize=4, linewidth=1,
+                            elinewidth=0.8, label=label)
+            ax.legend(fontsize=6, loc="best")
+        else:
+            ax.errorbar(x, prob, yerr=[np.clip(prob - lo, 0, None), np.clip(hi - prob, 0, None)],
+                        fmt="o", color="C0", ecolor="0.6", capsize=2, markersize=4)
+
+    def seek_section(self):
+        import matplotlib.pyplot as plt
+        import numpy as np
+
+        if "seek" not in self.h5:
+            return
+        sk = self.h5["seek"]
+        lever = _text(sk.attrs.get("lever", "lever"))
+        goal = float(sk.attrs.get("probability_goal", math.nan))
+        direction = _text(sk.attrs.get("direction", "smallest"))
+        answer_all = float(sk.attrs.get("answer_all", math.nan))
+        lv = np.asarray(sk["lever_value"][()], dtype=float).reshape(-1)
+        ids = self.strings(sk["target"]) if "target" in sk else []
+        nt = len(ids)
+
+        def arr(name, shape):
+            return (np.asarray(sk[name][()], dtype=float).reshape(shape) if name in sk
+                    else np.full(shape, np.nan))
+
+        prob = arr("probability", (len(lv), nt))
+        plo = arr("probability_low", (len(lv), nt))
+        phi = arr("probability_high", (len(lv), nt))
+        answer = arr("answer", (nt,))
+        blo, bhi = arr("bracket_low", (nt,)), arr("bracket_high", (nt,))
+        status = self.strings(sk["status"]) if "status" in sk else [""] * nt
+        texts = self.strings(sk["target_text"]) if "target_text" in sk else [""] * nt
+        if not any(texts) and self.run.targets is not None:
+            tt = self.run.targets
+            known = {str(a): str(b) for a, b in zip(tt["target"].values, tt["text"].values)}
+            texts = [known.get(x, "") for x in ids]
+        rows = []
+        for j in range(nt):
+            at = np.where(np.isclose(lv, answer[j]))[0] if np.isfinite(answer[j]) else []
+            p_at = (f"{prob[at[-1], j]:.2f} [{plo[at[-1], j]:.2f}, {phi[at[-1], j]:.2f}]"
+                    if len(at) else "–")
+            rows.append(f"<tr><td>{esc(ids[j])}</td><td>{esc(texts[j])}</td>"
+                        f"<td>{esc(status[j])}</td><td class=num><b>{esc(fmt_exact(answer[j]))}"
+                        f"</b></td><td class=num>[{esc(fmt_exact(blo[j]))}, "
+                        f"{esc(fmt_exact(bhi[j]))}]"
+                        f"</td><td class=num>{p_at}</td></tr>")
+        table = ("<table class=seek><thead><tr><th>target</th><th>text</th><th>status</th>"
+                 f"<th>answer ({esc(lever)})</th><th>bracket</th><th>P at the answer</th></tr>"
+                 f"</thead><tbody>{''.join(rows)}</tbody></table>")
+        steps = "".join(
+            f"<tr><td class=num>{s}</td><td class=num>{esc(fmt_exact(lv[s]))}</td>" + "".join(
+                f"<td class=num>{fmt_p(prob[s, j])} [{fmt_p(plo[s, j])}, {fmt_p(phi[s, j])}]"
+                "</td>" for j in range(nt)) + "</tr>" for s in range(len(lv)))
+        steps_table = ("<table class=steps><thead><tr><th>step</th>"
+                       f"<th>{esc(lever)}</th>" + "".join(f"<th>P {esc(x)}</th>" for x in ids)
+                       + f"</tr></thead><tbody>{steps}</tbody></table>")
+        figs = ""
+        if nt and len(lv):
+            ncols = min(2, nt)
+            nrows = math.ceil(nt / ncols)
+            fig, axes = plt.subplots(nrows, ncols, figsize=(5.2 * ncols, 3.3 * nrows + 0.5),
+                                     squeeze=False)
+            for j in range(nt):
+                ax = axes.flat[j]
+                ok = np.isfinite(prob[:, j])
+                ax.errorbar(lv[ok], prob[ok, j],
+                            yerr=[np.clip(prob[ok, j] - plo[ok, j], 0, None),
+                                  np.clip(phi[ok, j] - prob[ok, j], 0, None)],
+                            fmt="o", color="C0", ecolor="0.6", capsize=2, markersize=4,
+                            label="step (95 % interval)")
+                for s in np.where(ok)[0]:
+                    ax.annotate(str(s), (lv[s], prob[s, j]), textcoords="offset points",
+                                xytext=(4, 4), fontsize=7, color="0.35")
+                if np.isfinite(goal):
+                    ax.axhline(goal, color="k", linestyle="--", linewidth=1,
+                               label=f"goal p = {goal:g}")
+                if np.isfinite(answer[j]):
+                    ax.axvline(answer[j], color="C3", linewidth=1.2,
+                               label=f"answer {fmt_exact(answer[j])}")
+                if np.isfinite(blo[j]) and np.isfinite(bhi[j]):
+                    ax.axvspan(blo[j], bhi[j], color="C3", alpha=0.12, linewidth=0)
+                ax.set_ylim(-0.03, 1.03)
+                ax.set_title(wrap(f"{ids[j]}: {texts[j]}", 50) + f"\n{status[j]}", fontsize=9)
+                ax.set_xlabel(lever, fontsize=8)
+                ax.set_ylabel("P(reached)")
+                ax.grid(alpha=0.3)
+                ax.legend(fontsize=7, loc="best")
+            for ax in list(axes.flat)[nt:]:
+                ax.set_visible(False)
+            layout(fig, left=0.75, right=0.2, top=0.75, bottom=0.55, hspace=1.1, wspace=0.7)
+            fname = self.save(fig, "seek-steps")
+            figs = self.figure(
+                "seek steps", fname,
+                f"The bisection: probability of each target at every lever value evaluated "
+                f"(numbers: step order; bars: 95 % Wilson interval), the goal p = "
+                f"{esc(fmt(goal, 3))} (dashed), the answer (red line) and its bracket (red "
+                f"band). Every step uses the same seed and replications.")
+        all_txt = (f"The value meeting all targets: <b>{esc(fmt_exact(answer_all))}</b>."
+                   if np.isfinite(answer_all) else
+                   "No value in the range meets all targets (or a target has no answer).")
+        self.sections.append(
+            f"<section id=seek><h2>Seek: {esc(lever)}</h2><p>The {esc(direction)} value of "
+            f"<code>{esc(lever)}</code> for which each target is reached with probability at "
+            f"least {esc(fmt(goal, 3))}. {all_txt}</p>{table}{figs}"
+            f"<h3>Steps</h3>{steps_table}</section>")
+
+    # -- the page --------------------------------------------------------------------------
+
+    def page(self) -> str:
+        name = self.attrs.get("scenario_name", self.path.stem)
+        notes = ""
+        if self.warnings:
+            notes = ("<section id=notes><h2>Notes</h2><ul>" + "".join(
+                f"<li>{esc(w)}</li>" for w in self.warnings) + "</ul></section>")
+        return f"""<!DOCTYPE html>
+<html lang="zh-Hans-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="icsim report {esc(self.attrs.get('icsim_version', ''))}">
+<title>{esc(name)} — icsim report</title>
+<style>
+body {{ font-family: {FONT_STACK}; margin: 0 auto; max-width: 1100px; padding: 1em 1.5em;
+       color: #222; line-height: 1.45; }}
+h1 {{ margin-bottom: 0.2em; }} h2 {{ border-bottom: 1px solid #ccc; margin-top: 1.8em; }}
+.lead {{ color: #444; }}
+table {{ border-collapse: collapse; margin: 0.8em 0; font-size: 0.92em; }}
+th, td {{ border: 1px solid #ddd; padding: 0.25em 0.5em; vertical-align: top; text-align: left; }}
+thead th {{ background: #f3f3f3; position: sticky; top: 0; }}
+table.meta th {{ background: #f7f7f7; font-weight: normal; color: #555; }}
+td.num {{ text-align: right; white-space: nowrap; }}
+td.src {{ color: #666; font-size: 0.8em; min-width: 11em; max-width: 16em;
+          overflow-wrap: anywhere; }}
+table.targets td:first-child {{ font-size: 0.85em; overflow-wrap: anywhere; max-width: 11em; }}
+td.p.vl {{ background: #c8e6c9; }} td.p.l {{ background: #e6f4d7; }}
+td.p.u {{ background: #fff3c4; }} td.p.ul {{ background: #fde0c8; }}
+td.p.vul {{ background: #f8cdcd; }}
+figure {{ margin: 1.2em 0; }}
+figure img {{ max-width: 100%; height: auto; border: 1px solid #eee; }}
+figcaption {{ font-size: 0.9em; color: #333; max-width: 60em; }}
+nav a {{ margin-right: 1em; }}
+footer {{ margin-top: 3em; color: #777; font-size: 0.85em; }}
+</style>
+</head>
+<body>
+{self.header()}
+<nav>{''.join(f'<a href="#{s}">{s.replace("-", " ")}</a>' for s in self.section_ids())}</nav>
+{''.join(self.sections)}
+{notes}
+<footer>Written by <code>icsim report</code> from {esc(self.path.name)}. Probabilities are
+shares of Monte Carlo replications of the scenario's assumptions, not forecasts of what will
+happen; the 95 % interval is the Wilson interval of that share.</footer>
+<script>
+window.addEventListener("load", function () {{
+  var images = document.images, loaded = 0;
+  for (var i = 0; i < images.length; i++)
+    if (images[i].complete && images[i].naturalWidth > 0) loaded++;
+  document.body.dataset.chartsLoaded = String(loaded);
+  document.body.dataset.charts = String(images.length);
+}});
+</script>
+</body>
+</html>
+"""
+
+    def section_ids(self):
+        return re.findall(r"<section id=([a-z-]+)>", "".join(self.sections))
+
+    def build(self):
+        self.targets_sections()
+        self.clusters_section()
+        self.sweep_section()
+        self.seek_section()
+        if not self.sections:
+            self.sections.append("<section id=empty><h2>Nothing to show</h2><p>The file has "
+                                 "no /targets, /clusters, /sweep or /seek group.</p></section>")
+        return self.page()
+
+
+def check_result(path: Path) -> None:
+    import h5py
+
+    if not path.exists():
+        raise ReportError(f"{path}: no such file")
+    if path.is_dir():
+        raise ReportError(f"{path}: is a folder, not a result file")
+    try:
+        f = h5py.File(path, "r")
+    except OSError as e:
+        raise ReportError(f"{path}: not an icsim result file (not HDF5: {e})") from None
+    with f:
+        if "icsim_version" not in f.attrs:
+            raise ReportError(f"{path}: not an icsim result file (no root attribute "
+                              "'icsim_version'; written by 'icsim run', 'merge' or 'seek'?)")
+
+
+def write_report(path: Path, out: Path, point: int | None = None, quiet: bool = False) -> Path:
+    """Writes OUT/index.html and its charts; returns the page's path."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    check_result(path)
+    setup_fonts(matplotlib)
+    if out.exists() and not out.is_dir():
+        raise ReportError(f"{out}: exists and is not a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise ReportError(f"{out}: cannot create the folder ({e.strerror})") from None
+    index = out / "index.html"
+    tmp = out / "index.html.tmp"
+    if index.exists():
+        index.unlink()  # a failed run must not leave the previous page over new charts
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    report = Report(path, out, point, quiet)
+    try:
+        page = report.build()
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(page)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, index)
+    finally:
+        report.close()
+        if tmp.exists():
+            tmp.unlink()
+    for w in report.warnings:
+        _warn(w)
+    if not quiet:
+        print(f"Wrote {index} ({len(report.charts)} charts)")
+    return index
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(
+        prog=PROG, description="Write an HTML report (DIR/index.html and PNG charts) about an "
+        "icsim result file.")
+    parser.add_argument("result", help="the result file (icsim run, merge, sweep or seek)")
+    parser.add_argument("-o", "--out", required=True, help="the folder to write")
+    parser.add_argument("--point", type=int, default=None,
+                        help="sweep point whose fan charts are drawn (default 0)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    args = parser.parse_args(argv)
+    path = Path(args.result)
+    if not path.exists():
+        print(f"{PROG}: error: {path}: no such file", file=sys.stderr)
+        return 2
+    import importlib.util
+
+    missing = [m for m in ("numpy", "h5py", "matplotlib", "pandas", "xarray", "h5netcdf")
+               if importlib.util.find_spec(m) is None]
+    if missing:
+        print(f"{PROG}: error: Python {sys.executable} lacks {', '.join(missing)}: "
+              f"{INSTALL_HINT}", file=sys.stderr)
+        return 2
+    try:
+        check_result(path)  # before the slow imports: a wrong file fails fast
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=".*tight_layout.*")
+            write_report(path, Path(args.out), args.point, args.quiet)
+    except ReportError as e:
+        print(f"{PROG}: error: {e}", file=sys.stderr)
+        return 2
+    except Exception as e:  # noqa: BLE001
+        import traceback
+
+        traceback.print_exc()
+        print(f"{PROG}: internal error: {type(e).__name__}: {e}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
