@@ -7,5 +7,6 @@ int run_command(int argc, char** argv);
 int sweep_command(int argc, char** argv);  // sweep_command.cpp
 int compare_command(int argc, char** argv);  // compare_command.cpp
 int merge_command(int argc, char** argv);    // merge_command.cpp
+int seek_command(int argc, char** argv);     // seek_command.cpp
 int report_command(int argc, char** argv);   // report_command.cpp
 }  // namespace icsim::cli

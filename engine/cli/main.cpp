@@ -1,7 +1,7 @@
 // icsim: the command-line entry point. Each subcommand lives in its own file (io_command.cpp,
-// run_command.cpp, sweep_command.cpp, validate_command.cpp, compare_command.cpp,
-// merge_command.cpp, report_command.cpp); this file only dispatches and turns errors into exit
-// codes.
+// run_command.cpp, sweep_command.cpp, seek_command.cpp, validate_command.cpp,
+// compare_command.cpp, merge_command.cpp, report_command.cpp); this file only dispatches and
+// turns errors into exit codes.
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -18,10 +18,12 @@ void usage(std::ostream& out) {
       << "Commands:\n"
       << "  run SCENARIO     project a scenario over its Monte Carlo replications and judge its\n"
       << "                   targets (probability, first year); see 'icsim run --help'\n"
+      << "  seek SCENARIO    the smallest (or largest) value of a scenario key for which targets\n"
+      << "                   are reached with probability >= p; see 'icsim seek --help'\n"
       << "  sweep SCENARIO   run every point of the scenario's [sweep] (grid, list, Latin\n"
       << "                   hypercube) with common random numbers; see 'icsim sweep --help'\n"
-      << "  merge SHARDS     join the shard files of 'icsim run|sweep --shard I/N' into one result\n"
-      << "                   file (-o OUT.h5); see 'icsim merge --help'\n"
+      << "  merge SHARDS     join the shard files of 'icsim run|sweep --shard I/N' into one\n"
+      << "                   result file (-o OUT.h5); see 'icsim merge --help'\n"
       << "  compare A B      two result files side by side: targets (probabilities, medians) and\n"
       << "                   cluster output; see 'icsim compare --help'\n"
       << "  report RESULT    an HTML page with charts about a result file (-o DIR): targets,\n"
@@ -68,6 +70,7 @@ int run_command_line(const std::string& command, int argc, char** argv) {
     if (command == "merge") return icsim::cli::merge_command(argc - 1, argv + 1);
     if (command == "compare") return icsim::cli::compare_command(argc - 1, argv + 1);
     if (command == "validate") return icsim::cli::validate_command(argc - 1, argv + 1);
+    if (command == "seek") return icsim::cli::seek_command(argc - 1, argv + 1);
     if (command == "report") return icsim::cli::report_command(argc - 1, argv + 1);
     std::cerr << "icsim: unknown command '" << command << "'\n\n";
     usage(std::cerr);

@@ -1,0 +1,400 @@
+// `icsim seek SCENARIO --lever KEY --range LO:HI --target ID...`: the smallest (or largest)
+// value of one scenario key for which every given target is reached with probability at least
+// p, by bisection with common random numbers (docs/seek.md). The search itself is
+// experiment::seek (include/icsim/experiment/seek.hpp); this file evaluates lever values by
+// projecting the scenario with the lever overridden, prints the steps and writes the file.
+#include <algorithm>
+#include <boost/program_options.hpp>
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <system_error>
+#include <tuple>
+#include <vector>
+
+#include "cli/commands.hpp"
+#include "cli/options.hpp"
+#include "cli/progress.hpp"
+#include "cli/text_table.hpp"
+#include "icsim/common/error.hpp"
+#include "icsim/common/threads.hpp"
+#include "icsim/experiment/projection.hpp"
+#include "icsim/experiment/seek.hpp"
+#include "icsim/experiment/targets.hpp"
+#include "icsim/output/seek_result.hpp"
+#include "icsim/scenario/load.hpp"
+
+namespace po = boost::program_options;
+
+namespace icsim::cli {
+namespace {
+
+const char* kExamples = R"(Examples:
+  icsim seek scenarios/ningbo/baseline.toml --lever programme.shuangbai.investment \
+            --range 570:3000 --target T17 --set firms.enabled=false -n 200
+  icsim seek scenarios/ningbo/baseline.toml --lever growth.final_demand.exports.mean \
+            --range 0:0.08 --target N361-2025-va-2030 --target N361-2025-output-2030 \
+            --probability 0.9 -n 200 -o seek.h5
+  icsim seek scenarios/ningbo/baseline.toml --lever programme.shuangbai.failure_probability \
+            --range 0:1 --largest --target T17 --set programme.shuangbai.investment=1500 \
+            --set firms.enabled=false       (the largest failure rate still acceptable)
+A range starting with a minus sign needs '=': --range=-0.02:0.05.
+)";
+
+// The value as it is passed to --set: the shortest text that reads back as the same double
+// (so that 'icsim run --set KEY=VALUE' with the printed value reproduces the step exactly),
+// always a TOML float unless the lever is an integer key.
+std::string lever_text(double v, bool integer) {
+  if (integer) return std::to_string(static_cast<long long>(v));
+  char buf[64];
+  auto res = std::to_chars(buf, buf + sizeof buf, v);
+  std::string s(buf, res.ptr);
+  if (s.find_first_of(".eEn") == std::string::npos) s += ".0";
+  return s;
+}
+
+// For display: six significant digits ("24.3", not "24.300000000000001").
+std::string significant(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  return buf;
+}
+
+double parse_number(const std::string& text, const std::string& what) {
+  std::size_t used = 0;
+  double v = 0;
+  try {
+    v = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != text.size() || !std::isfinite(v))
+    throw InputError(what + ": '" + text + "' is not a number");
+  return v;
+}
+
+std::pair<double, double> parse_range(const std::string& text) {
+  // The separator is the first ':' after the first character (a minus sign may lead).
+  const auto colon = text.find(':', 1);
+  if (colon == std::string::npos)
+    throw InputError("--range: expected LO:HI (e.g. 570:3000), got '" + text + "'");
+  const double lo = parse_number(text.substr(0, colon), "--range LO");
+  const double hi = parse_number(text.substr(colon + 1), "--range HI");
+  if (!(lo < hi))
+    throw InputError("--range " + text + ": LO must be below HI (for the largest value, give " +
+                     "the range as LO:HI and add --largest)");
+  return {lo, hi};
+}
+
+std::string join(const std::vector<std::string>& v, const std::string& sep) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
+  return out;
+}
+
+std::string probability_cell(const experiment::TargetProbability& t, double goal) {
+  return fixed(t.probability, 3) + " [" + fixed(t.low, 2) + ", " + fixed(t.high, 2) + "]" +
+         (t.probability >= goal ? " *" : "  ");
+}
+
+}  // namespace
+
+int seek_command(int argc, char** argv) {
+  std::string scenario_path, out_path, lever, range_text;
+  std::vector<std::string> target_args, sets;
+  double goal = 0.8, tolerance = 0;
+  long replications = 0;
+  long long seed = -1;
+  int threads = 0;
+  bool largest = false, quiet = false, progress_always = false;
+
+  po::options_description visible(
+      "Usage: icsim seek SCENARIO.toml --lever KEY --range LO:HI --target ID [--target ID ...]\n"
+      "                  [options]\n\n"
+      "Goal seeking: the smallest value of one numeric scenario key (the lever) for which each\n"
+      "target is reached with probability >= p (--largest: the largest value, for levers that\n"
+      "make a target less likely as they rise). Bisection on LO:HI, assuming the probability\n"
+      "is monotone in the lever; every step runs the scenario with the same seed (common random\n"
+      "numbers), so two steps differ only by the lever. Cost: steps x replications (about\n"
+      "2 + log2(100) = 9 steps per target with the default tolerance; targets share steps).\n"
+      "Prints every step and the answer per target with its bracket (docs/seek.md).\n\n"
+      "Options");
+  visible.add_options()("help,h", "this help")(
+      "lever", po::value(&lever),
+      "the scenario key to vary, as for --set: e.g. programme.shuangbai.investment, "
+      "investment.output_per_investment, growth.final_demand.exports.mean, "
+      "firms.land_supply_by_district.zhenhai (docs/scenario-reference.md)")(
+      "range", po::value(&range_text), "LO:HI, the values searched (LO < HI)")(
+      "target", po::value(&target_args)->composing(),
+      "id of a target of the scenario (repeatable; each gets its own answer)")(
+      "probability,p", po::value(&goal)->default_value(0.8, "0.8"),
+      "the goal: P(target reached) >= this")(
+      "largest", po::bool_switch(&largest),
+      "seek the largest value meeting the goal (P falls as the lever rises)")(
+      "tolerance", po::value(&tolerance),
+      "stop when the bracket is at most this wide (default: 1 % of HI - LO; whole numbers "
+      "for integer keys)")("out,o", po::value(&out_path),
+                           "write the HDF5 seek file (docs/results.md, \"Seek files\")")(
+      "replications,n", po::value(&replications),
+      "replications per step (same as --set scenario.replications=N)")(
+      "seed", po::value(&seed), "random seed of every step (same as --set scenario.seed=S)")(
+      "threads,t", po::value(&threads),
+      "threads (default: all cores; results do not depend on it)")(
+      "set", po::value(&sets)->composing(),
+      "override another scenario key, as for 'icsim run' (repeatable)")(
+      "progress", po::bool_switch(&progress_always),
+      "show replication progress even when stderr is not a terminal")(
+      "quiet,q", po::bool_switch(&quiet), "print nothing but errors");
+  po::options_description hidden;
+  hidden.add_options()("scenario", po::value(&scenario_path));
+  po::variables_map vm;
+  if (parse_command_line(argc, argv, visible, hidden, "scenario", 1, "seek", kExamples, vm))
+    return 0;
+  if (scenario_path.empty()) throw InputError("no scenario file given (see 'icsim seek --help')");
+  if (lever.empty()) throw InputError("--lever KEY is required (see 'icsim seek --help')");
+  if (range_text.empty()) throw InputError("--range LO:HI is required (see 'icsim seek --help')");
+  if (target_args.empty())
+    throw InputError("at least one --target ID is required (see 'icsim seek --help')");
+  if (!(goal > 0 && goal <= 1))
+    throw InputError("--probability: expected a probability in (0, 1], got " + fixed(goal, 3));
+  if (vm.count("tolerance") && !(tolerance > 0 && std::isfinite(tolerance)))
+    throw InputError("--tolerance: expected a positive number");
+  double low = 0, high = 0;
+  std::tie(low, high) = parse_range(range_text);
+
+  // The overrides of every step, without the lever.
+  std::vector<scenario::Override> base;
+  for (const auto& s : sets) {
+    base.push_back(scenario::parse_override(s));
+    if (base.back().key == lever)
+      throw InputError("--set " + s + ": the lever '" + lever +
+                       "' is set by the search; do not also --set it");
+  }
+  if (vm.count("replications"))
+    base.push_back({"scenario.replications", std::to_string(replications)});
+  if (vm.count("seed")) base.push_back({"scenario.seed", std::to_string(seed)});
+  if (lever == "scenario.seed" || lever == "scenario.replications")
+    throw InputError("--lever " + lever +
+                     ": not a lever (the search keeps the seed and the replications fixed)");
+
+  // The scenario without the lever (schema pass; it must be valid on its own).
+  const scenario::Scenario plain = scenario::parse_scenario(scenario_path, base);
+
+  // Probe the lever at both ends with the schema pass: an unknown key, a key that is not a
+  // number, or an end outside the key's allowed range fails here, before any step. A key that
+  // takes whole numbers only (e.g. programme.NAME.projects) becomes an integer lever.
+  bool integer = false;
+  auto probe = [&](double v, bool as_integer) {
+    auto overrides = base;
+    overrides.push_back({lever, lever_text(v, as_integer)});
+    scenario::parse_scenario(scenario_path, overrides);
+  };
+  try {
+    probe(low, false);
+    probe(high, false);
+  } catch (const InputError& e) {
+    bool integer_ok = false;
+    if (std::floor(low) == low && std::floor(high) == high) {
+      try {
+        probe(low, true);
+        probe(high, true);
+        integer_ok = true;
+      } catch (const InputError&) {
+      }
+    }
+    if (!integer_ok)
+      throw InputError("--lever " + lever + " --range " + range_text +
+                       ": the lever must be a numeric scenario key that accepts both ends of "
+                       "the range; setting it fails:\n" +
+                       e.what());
+    integer = true;
+  }
+
+  // The targets: each must exist and be evaluated in this scenario.
+  std::vector<std::string> target_ids;
+  for (const auto& t : target_args)
+    if (std::find(target_ids.begin(), target_ids.end(), t) == target_ids.end())
+      target_ids.push_back(t);
+  {
+    std::vector<std::string> known;
+    for (const auto& t : plain.targets) known.push_back(t.id);
+    experiment::Projection years_only;  // no replications: only which targets can be judged
+    for (int y = plain.base_year; y <= plain.horizon; ++y) years_only.years.push_back(y);
+    const experiment::TargetReport report = experiment::evaluate_targets(plain.targets, years_only);
+    for (const auto& id : target_ids) {
+      if (std::find(known.begin(), known.end(), id) == known.end())
+        throw InputError("--target " + id + ": no target with id '" + id +
+                         "' in the scenario (ids: " +
+                         (known.empty() ? std::string("none") : join(known, ", ")) + ")");
+      for (const auto& [t, reason] : report.not_evaluated)
+        if (t->id == id)
+          throw InputError("--target " + id + ": the target is not evaluated in this scenario (" +
+                           reason + ")");
+    }
+  }
+  std::vector<std::string> target_text;
+  for (const auto& id : target_ids)
+    for (const auto& t : plain.targets)
+      if (t.id == id) target_text.push_back(t.text);
+
+  const auto started = std::chrono::steady_clock::now();
+  const int used_threads = configure_threads(threads);
+  std::unique_ptr<output::ResultFile> file;
+  if (!out_path.empty()) file = std::make_unique<output::ResultFile>(out_path);
+
+  experiment::SeekOptions options;
+  options.low = low;
+  options.high = high;
+  options.goal = goal;
+  options.direction = largest ? experiment::SeekOptions::Direction::largest
+                              : experiment::SeekOptions::Direction::smallest;
+  options.tolerance = tolerance;
+  options.integer = integer;
+  options.targets = target_ids;
+
+  if (!quiet) {
+    std::cout << "Scenario '" << plain.name << "': " << plain.replications
+              << " replications per step, seed " << plain.seed << ", " << used_threads << " thread"
+              << (used_threads == 1 ? "" : "s") << "\n"
+              << "Seeking the " << experiment::to_string(options.direction) << " " << lever
+              << (integer ? " (whole numbers)" : "") << " in [" << lever_text(low, integer) << ", "
+              << lever_text(high, integer) << "] with P >= " << goal << " for "
+              << join(target_ids, ", ") << "\n";
+  }
+
+  std::string money_unit;
+  int step_number = 0;
+  auto evaluate = [&](double v) {
+    const auto step_started = std::chrono::steady_clock::now();
+    auto overrides = base;
+    overrides.push_back({lever, lever_text(v, integer)});
+    const scenario::LoadedScenario loaded = scenario::load_scenario(scenario_path, overrides);
+    if (money_unit.empty()) money_unit = loaded.table.meta.money_unit;
+    Progress progress("step " + std::to_string(step_number) + ": replications",
+                      quiet             ? Progress::Mode::never
+                      : progress_always ? Progress::Mode::always
+                                        : Progress::Mode::automatic);
+    experiment::RunOptions run;
+    run.threads = used_threads;
+    run.progress = [&](int done, int total) { progress.update(done, total); };
+    const experiment::Projection projection = experiment::project(loaded, run);
+    progress.finish();
+    const experiment::TargetReport report =
+        experiment::evaluate_targets(loaded.scenario.targets, projection);
+    std::vector<experiment::TargetProbability> out;
+    for (const auto& id : target_ids) {
+      const experiment::TargetOutcome* found = nullptr;
+      for (const auto& o : report.evaluated)
+        if (o.target->id == id) found = &o;
+      if (found == nullptr)
+        throw InputError("--target " + id + ": the target is not evaluated with " + lever + " = " +
+                         lever_text(v, integer));
+      long reached = 0;
+      for (signed char r : found->reached) reached += r;
+      const auto trials = static_cast<long>(found->reached.size());
+      const experiment::Interval ci = experiment::wilson_interval(reached, trials);
+      out.push_back(
+          {trials > 0 ? static_cast<double>(reached) / static_cast<double>(trials) : std::nan(""),
+           ci.low, ci.high});
+    }
+    if (!quiet) {
+      std::cout << "step " << step_number << ": " << lever << " = " << lever_text(v, integer);
+      for (std::size_t k = 0; k < target_ids.size(); ++k)
+        std::cout << "  " << target_ids[k] << " " << probability_cell(out[k], goal);
+      std::cout << "  ("
+                << human_duration(std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                                                step_started)
+                                      .count())
+                << ")\n"
+                << std::flush;
+    }
+    ++step_number;
+    return out;
+  };
+  std::size_t warnings_shown = 0;
+  auto observe = [&](const experiment::SeekResult& r) {
+    for (; warnings_shown < r.warnings.size(); ++warnings_shown)
+      if (!quiet) std::cerr << "icsim seek: warning: " << r.warnings[warnings_shown] << "\n";
+  };
+
+  const experiment::SeekResult result = experiment::seek(options, evaluate, observe);
+  observe(result);
+
+  if (file) {
+    output::SeekOutputs outputs;
+    outputs.provenance = {plain.name, plain.seed, plain.replications, used_threads, 1, money_unit};
+    outputs.scenario_text = plain.resolved_toml;
+    outputs.scenario_file = plain.file;
+    outputs.base_year = plain.base_year;
+    outputs.horizon = plain.horizon;
+    outputs.lever = lever;
+    outputs.target_text = target_text;
+    outputs.options = &options;
+    outputs.result = &result;
+    output::write_seek(*file, outputs);
+    file->commit();
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (quiet) return 0;
+
+  std::cout << "\nSteps (P(reached) with its 95 % Wilson interval; * meets P >= " << goal << "):\n";
+  std::vector<std::string> header{"step", lever};
+  std::vector<bool> right{true, true};
+  for (const auto& id : target_ids) {
+    header.push_back(id);
+    right.push_back(true);
+  }
+  TextTable steps(header, right);
+  for (std::size_t i = 0; i < result.steps.size(); ++i) {
+    std::vector<std::string> row{std::to_string(i), lever_text(result.steps[i].value, integer)};
+    for (const auto& t : result.steps[i].per_target) row.push_back(probability_cell(t, goal));
+    steps.add_row(row);
+  }
+  steps.print(std::cout);
+
+  std::cout << "\nAnswers (the " << experiment::to_string(options.direction) << " " << lever
+            << " with P >= " << goal << "; bracket ["
+            << (largest ? "meets, misses" : "misses, meets") << "], tolerance "
+            << significant(result.tolerance) << "):\n";
+  TextTable answers({"target", "status", "answer", "bracket", "P at answer [95% CI]"},
+                    {false, false, true, true, true});
+  for (std::size_t k = 0; k < target_ids.size(); ++k) {
+    const auto& a = result.answers[k];
+    auto show = [&](double v) { return std::isnan(v) ? std::string("-") : lever_text(v, integer); };
+    std::string p_at = "-";
+    for (const auto& s : result.steps)
+      if (!std::isnan(a.answer) && s.value == a.answer)
+        p_at = probability_cell(s.per_target[k], goal);
+    std::string bracket = "[";
+    bracket.append(show(a.bracket_low)).append(", ").append(show(a.bracket_high)).append("]");
+    answers.add_row({target_ids[k] + " " + truncate_display(target_text[k], 26),
+                     experiment::to_string(a.status, options.direction), show(a.answer), bracket,
+                     p_at});
+  }
+  answers.print(std::cout);
+  if (target_ids.size() > 1)
+    std::cout << "\nAll targets: "
+              << (std::isnan(result.answer_all)
+                      ? std::string("no value in the range meets every target")
+                      : lever + " = " + lever_text(result.answer_all, integer))
+              << "\n";
+  if (!result.warnings.empty())
+    std::cout << "\n"
+              << result.warnings.size() << " warning" << (result.warnings.size() == 1 ? "" : "s")
+              << ": P is not monotone in the lever somewhere (see above); the answers are the "
+                 "bisection's, not a scan of the range\n";
+  std::cout << "\n"
+            << result.steps.size() << " steps x " << plain.replications << " replications in "
+            << human_duration(seconds) << "; "
+            << (file ? "results in " + out_path : std::string("no result file (use -o FILE)"))
+            << "\n";
+  return 0;
+}
+
+}  // namespace icsim::cli
