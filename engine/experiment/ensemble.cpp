@@ -217,6 +217,10 @@ EnsembleResult run_ensemble(const EnsembleSpec& spec, const EnsembleOptions& opt
   result.units_resumed = resumed;
   world.barrier();
   if (!world.root()) return result;
+  if (options.progress) {  // every rank's final count, once all are done
+    const std::vector<long> counts = world.done_counts();
+    options.progress(std::accumulate(counts.begin(), counts.end(), 0L), total_work, counts);
+  }
 
   // Rank 0: every point's parts back in replication order, judged over all replications.
   for (std::size_t i = 0; i < P; ++i) {

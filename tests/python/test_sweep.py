@@ -165,6 +165,11 @@ def test_mpirun_two_ranks_write_the_single_process_file(tmp_path):
     proc = mpirun(2, "sweep", sweep, *NO_FIRMS, "-n", 12, "--block", 3, "-o", parallel,
                   "--progress")
     assert "x 2 MPI ranks" in proc.stdout
+    # rank 0 shows everyone's progress: the last line counts all 48 replications, by rank
+    last = [l for l in proc.stderr.splitlines() if l.startswith("replications ")][-1]
+    assert last.startswith("replications 48/48") and "rank 0: " in last and "rank 1: " in last
+    shares = [int(x.split(":")[1]) for x in last.split("(")[1].rstrip(")").split(",")]
+    assert sum(shares) == 48 and all(s > 0 for s in shares)  # both ranks took blocks
     assert proc.stdout.count("P(reached) by point") == 1  # rank 0 alone reports
     assert not (tmp_path / "mpi.h5.parts").exists()
     assert_same_file(single, parallel)
@@ -194,7 +199,7 @@ def wait_for(condition, timeout=120):
     return False
 
 
-def test_a_killed_run_resumes_from_its_finished_blocks(tmp_path):
+def test_a_killed_shard_resumes_from_its_finished_blocks(tmp_path):
     sweep = sweep_file(tmp_path, """[sweep]
 method = "list"
 keys = ["programme.shuangbai.investment"]
@@ -202,8 +207,9 @@ points = [[570], [1140]]
 """)
     out = tmp_path / "resumed.h5"
     parts = tmp_path / "resumed.h5.parts"
-    args = ("sweep", sweep, "-n", 16, "--threads", 1, "--block", 2, "--resumable", "-o", out,
-            "-q")
+    # shard 2 of 2 of 32 replications: replications 16-31 of both points, 16 blocks of 2
+    args = ("sweep", sweep, "-n", 32, "--threads", 1, "--block", 2, "--shard", "2/2",
+            "-o", out, "-q")
     proc = start(*args)
     done = lambda: parts.exists() and len(list(parts.glob("point-*.h5"))) >= 3
     assert wait_for(done), proc.communicate()
@@ -212,15 +218,13 @@ points = [[570], [1140]]
     assert not out.exists()
     finished = sorted(p.name for p in parts.glob("point-*.h5"))
     assert 3 <= len(finished) < 16
-    mtimes = {p.name: p.stat().st_mtime_ns for p in parts.glob("point-*.h5")}
     again = run(*args[:-1])  # not quiet: it says what it found
     assert "Resuming" in again.stdout
     assert f"{len(finished)} of 16 blocks were already done" in again.stdout
     assert not parts.exists()
     fresh = tmp_path / "fresh.h5"
-    run("sweep", sweep, "-n", 16, "-o", fresh, "-q")
+    run("sweep", sweep, "-n", 32, "--shard", "2/2", "-o", fresh, "-q")
     assert_same_file(fresh, out)
-    assert mtimes  # the blocks found were reused, not recomputed (same count reported)
 
 
 def test_parts_of_another_scenario_are_refused(tmp_path):
