@@ -11,6 +11,7 @@
 #include <thread>
 #include <tuple>
 
+#include "cli/options.hpp"
 #include "cli/progress.hpp"
 #include "icsim/common/error.hpp"
 #include "icsim/common/processes.hpp"
@@ -76,9 +77,13 @@ int default_threads(int requested) {
 
 }  // namespace
 
-void add_ensemble_options(po::options_description& visible, EnsembleArguments& a) {
-  visible.add_options()("out,o", po::value(&a.out_path),
-                        "write the HDF5 result file (docs/results.md); written atomically")(
+bool parse_ensemble_command(int argc, char** argv, const std::string& command,
+                            const std::string& usage, const std::string& examples,
+                            EnsembleArguments& a, po::variables_map& vm) {
+  po::options_description visible(usage);
+  visible.add_options()("help,h", "this help")(
+      "out,o", po::value(&a.out_path),
+      "write the HDF5 result file (docs/results.md); written atomically")(
       "replications,n", po::value(&a.replications),
       "number of replications (same as --set scenario.replications=N)")(
       "seed", po::value(&a.seed), "random seed (same as --set scenario.seed=S)")(
@@ -100,6 +105,13 @@ void add_ensemble_options(po::options_description& visible, EnsembleArguments& a
       "so that the same command run again after a crash or kill skips them (always on with "
       "--shard and under MPI)")("block", po::value(&a.block)->default_value(50),
                                 "replications per block of resumable and MPI runs");
+  po::options_description hidden;
+  hidden.add_options()("scenario", po::value(&a.scenario_path));
+  if (parse_command_line(argc, argv, visible, hidden, "scenario", 1, command, examples, vm))
+    return false;
+  if (a.scenario_path.empty())
+    throw InputError("no scenario file given (see 'icsim " + command + " --help')");
+  return true;
 }
 
 std::vector<scenario::Override> scenario_overrides(const EnsembleArguments& a,

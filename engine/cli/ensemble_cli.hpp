@@ -23,9 +23,13 @@ struct EnsembleArguments {
   int block = 50;
 };
 
-// Adds -o, -n, --seed, -t, --set, --progress, -q, --shard, --resumable and --block.
-void add_ensemble_options(boost::program_options::options_description& visible,
-                          EnsembleArguments& arguments);
+// Parses the command line of `icsim COMMAND SCENARIO [options]`: `usage` (the --help text
+// above the options), then -h, -o, -n, --seed, -t, --set, --progress, -q, --shard, --resumable
+// and --block. Returns false when --help was printed; InputError without a scenario file.
+bool parse_ensemble_command(int argc, char** argv, const std::string& command,
+                            const std::string& usage, const std::string& examples,
+                            EnsembleArguments& arguments,
+                            boost::program_options::variables_map& vm);
 // --set overrides, then -n and --seed.
 std::vector<scenario::Override> scenario_overrides(const EnsembleArguments& arguments,
                                                    const boost::program_options::variables_map& vm);

@@ -97,23 +97,18 @@ void print_summary(std::ostream& out, const scenario::LoadedScenario& loaded,
 
 int run_command(int argc, char** argv) {
   EnsembleArguments arguments;
-  po::options_description visible(
-      "Usage: icsim run SCENARIO.toml [options]\n\n"
-      "Projects a scenario over its Monte Carlo replications, judges every target it states\n"
-      "(probability with a 95 % Wilson interval, median value, first year reached) and prints\n"
-      "a summary. The scenario is validated first; nothing is written if it is invalid. A\n"
-      "[sweep] section is ignored here (see 'icsim sweep'). Under mpirun the replications are\n"
-      "shared among the ranks and rank 0 writes the same file one process would.\n\n"
-      "Options");
-  visible.add_options()("help,h", "this help");
-  add_ensemble_options(visible, arguments);
-  po::options_description hidden;
-  hidden.add_options()("scenario", po::value(&arguments.scenario_path));
   po::variables_map vm;
-  if (parse_command_line(argc, argv, visible, hidden, "scenario", 1, "run", kExamples, vm))
+  if (!parse_ensemble_command(
+          argc, argv, "run",
+          "Usage: icsim run SCENARIO.toml [options]\n\n"
+          "Projects a scenario over its Monte Carlo replications, judges every target it states\n"
+          "(probability with a 95 % Wilson interval, median value, first year reached) and prints\n"
+          "a summary. The scenario is validated first; nothing is written if it is invalid. A\n"
+          "[sweep] section is ignored here (see 'icsim sweep'). Under mpirun the replications are\n"
+          "shared among the ranks and rank 0 writes the same file one process would.\n\n"
+          "Options",
+          kExamples, arguments, vm))
     return 0;
-  if (arguments.scenario_path.empty())
-    throw InputError("no scenario file given (see 'icsim run --help')");
 
   const scenario::LoadedScenario loaded =
       scenario::load_scenario(arguments.scenario_path, scenario_overrides(arguments, vm));

@@ -75,24 +75,20 @@ void print_sweep_summary(std::ostream& out, const scenario::SweepPlan& plan,
 
 int sweep_command(int argc, char** argv) {
   EnsembleArguments arguments;
-  po::options_description visible(
-      "Usage: icsim sweep SCENARIO.toml [options]\n\n"
-      "Runs every point of the scenario's [sweep] section (a grid, a list of parameter sets or\n"
-      "a Latin hypercube over scenario keys) with common random numbers: replication r draws\n"
-      "the same numbers at every point, so a difference between points comes from the\n"
-      "parameters. Writes one result file whose arrays have a `point` dimension, plus a\n"
-      "/sweep group naming each point's values (docs/results.md). Under mpirun, points x\n"
-      "blocks of replications are shared dynamically among the ranks.\n\n"
-      "Options");
-  visible.add_options()("help,h", "this help");
-  add_ensemble_options(visible, arguments);
-  po::options_description hidden;
-  hidden.add_options()("scenario", po::value(&arguments.scenario_path));
   po::variables_map vm;
-  if (parse_command_line(argc, argv, visible, hidden, "scenario", 1, "sweep", kExamples, vm))
+  if (!parse_ensemble_command(
+          argc, argv, "sweep",
+          "Usage: icsim sweep SCENARIO.toml [options]\n\n"
+          "Runs every point of the scenario's [sweep] section (a grid, a list of parameter sets "
+          "or\n"
+          "a Latin hypercube over scenario keys) with common random numbers: replication r draws\n"
+          "the same numbers at every point, so a difference between points comes from the\n"
+          "parameters. Writes one result file whose arrays have a `point` dimension, plus a\n"
+          "/sweep group naming each point's values (docs/results.md). Under mpirun, points x\n"
+          "blocks of replications are shared dynamically among the ranks.\n\n"
+          "Options",
+          kExamples, arguments, vm))
     return 0;
-  if (arguments.scenario_path.empty())
-    throw InputError("no scenario file given (see 'icsim sweep --help')");
 
   const std::vector<scenario::Override> overrides = scenario_overrides(arguments, vm);
   const scenario::LoadedScenario base = scenario::load_scenario(arguments.scenario_path, overrides);

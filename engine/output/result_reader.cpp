@@ -87,6 +87,15 @@ struct ResultReader::Impl {
     return id;
   }
 
+  // A dataset of integers or floating-point numbers (read as double).
+  Id open_numeric(const std::string& dataset) const {
+    Id d = open_dataset(dataset);
+    Id type(H5Dget_type(d), H5Tclose);
+    const H5T_class_t cls = H5Tget_class(type);
+    if (cls != H5T_INTEGER && cls != H5T_FLOAT) fail("/" + dataset + " is not numeric");
+    return d;
+  }
+
   Id open_attribute(const std::string& object, const std::string& name) const {
     Id owner = open_object(object);
     if (H5Aexists(owner, name.c_str()) <= 0)
@@ -195,10 +204,7 @@ std::vector<std::size_t> ResultReader::shape(const std::string& dataset) const {
 
 std::vector<double> ResultReader::numbers(const std::string& dataset) const {
   QuietErrors quiet;
-  Id d = impl_->open_dataset(dataset);
-  Id type(H5Dget_type(d), H5Tclose);
-  const H5T_class_t cls = H5Tget_class(type);
-  if (cls != H5T_INTEGER && cls != H5T_FLOAT) impl_->fail("/" + dataset + " is not numeric");
+  Id d = impl_->open_numeric(dataset);
   Id space(H5Dget_space(d), H5Sclose);
   const hssize_t count = H5Sget_simple_extent_npoints(space);
   std::vector<double> values(static_cast<std::size_t>(count < 0 ? 0 : count));
@@ -211,10 +217,7 @@ std::vector<double> ResultReader::numbers(const std::string& dataset) const {
 std::vector<double> ResultReader::numbers_slice(const std::string& dataset,
                                                 std::size_t index) const {
   QuietErrors quiet;
-  Id d = impl_->open_dataset(dataset);
-  Id type(H5Dget_type(d), H5Tclose);
-  const H5T_class_t cls = H5Tget_class(type);
-  if (cls != H5T_INTEGER && cls != H5T_FLOAT) impl_->fail("/" + dataset + " is not numeric");
+  Id d = impl_->open_numeric(dataset);
   Id space(H5Dget_space(d), H5Sclose);
   const int rank = H5Sget_simple_extent_ndims(space);
   if (rank < 1) impl_->fail("/" + dataset + " is a scalar, it has no slices");
