@@ -103,8 +103,9 @@ bool parse_ensemble_command(int argc, char** argv, const std::string& command,
       "resumable", po::bool_switch(&a.resumable),
       "keep each finished block of replications in OUT.h5.parts/ until the file is written, "
       "so that the same command run again after a crash or kill skips them (always on with "
-      "--shard and under MPI)")("block", po::value(&a.block)->default_value(50),
-                                "replications per block of resumable and MPI runs");
+      "--shard and under MPI)")("block", po::value(&a.block),
+                                "replications per block of resumable and MPI runs (default 50; "
+                                "under MPI smaller when that leaves fewer than 8 blocks a rank)");
   po::options_description hidden;
   hidden.add_options()("scenario", po::value(&a.scenario_path));
   if (parse_command_line(argc, argv, visible, hidden, "scenario", 1, command, examples, vm))
@@ -161,8 +162,9 @@ EnsembleRun execute(const EnsembleArguments& a, const experiment::EnsembleSpec& 
   experiment::EnsembleOptions options;
   options.threads = run.threads;
   options.block = a.block;
-  if (a.block < 1)
-    throw InputError("--block: expected at least 1 replication, got " + std::to_string(a.block));
+  if (a.block < 0)
+    throw InputError("--block: expected a number of replications >= 1 (0: automatic), got " +
+                     std::to_string(a.block));
   if (!a.shard_text.empty()) {
     std::tie(options.shard, options.shard_count) = parse_shard(a.shard_text);
     if (options.shard_count > s.replications)

@@ -149,7 +149,16 @@ EnsembleResult run_ensemble(const EnsembleSpec& spec, const EnsembleOptions& opt
   };
 
   long done_before = 0;  // replications this process finished in earlier units
+  // The point's model, built for its first unit here and reused by its next ones (units come
+  // point by point, so one is enough and memory stays at one point's firm population).
+  std::size_t prepared_point = P;
+  std::unique_ptr<PreparedScenario> prepared;
   auto run_unit = [&](const Unit& u) {
+    if (prepared_point != u.point) {
+      prepared.reset();
+      prepared = std::make_unique<PreparedScenario>(*points[u.point]);
+      prepared_point = u.point;
+    }
     RunOptions ro;
     ro.threads = options.threads;
     ro.first_replication = u.first;
@@ -164,7 +173,7 @@ EnsembleResult run_ensemble(const EnsembleSpec& spec, const EnsembleOptions& opt
         options.progress(std::accumulate(counts.begin(), counts.end(), 0L), total_work, counts);
       }
     };
-    Projection p = project(*points[u.point], ro);
+    Projection p = project(*prepared, ro);
     done_before += u.count;
     return p;
   };
@@ -176,8 +185,19 @@ EnsembleResult run_ensemble(const EnsembleSpec& spec, const EnsembleOptions& opt
     return result;
   }
 
-  // Units: blocks of `block` replications of each point, point by point.
-  const int block = std::max(1, options.block);
+  // Units: blocks of `block` replications of each point, point by point. By default 50; under
+  // MPI fewer when that leaves less than 8 blocks a rank, so that ranks finish together (9
+  // units on 2 ranks would be 5 and 4). One process keeps 50: smaller blocks only add OpenMP
+  // tails and part files (measured in benchmarks/README.md).
+  int block = options.block;
+  if (block <= 0) {
+    block = 50;
+    if (world.size() > 1) {
+      const long per_point =
+          std::max(1L, (8L * world.size() + static_cast<long>(P) - 1) / static_cast<long>(P));
+      block = static_cast<int>(std::clamp((count + per_point - 1) / per_point, 1L, 50L));
+    }
+  }
   std::vector<Unit> units;
   for (std::size_t i = 0; i < P; ++i)
     for (int b = first; b < first + count; b += block)
@@ -207,7 +227,7 @@ EnsembleResult run_ensemble(const EnsembleSpec& spec, const EnsembleOptions& opt
     const Projection projection = run_unit(u);
     const TargetReport report = evaluate_targets(points[u.point]->scenario.targets, projection);
     const std::vector<ActualComparison> none;
-    output::ResultFile part(path);
+    output::ResultFile part(path, output::ResultFile::Compression::none);
     output::RunOutputs run{points[u.point], &projection, &report, &none, options.threads};
     run.point_numbers = {static_cast<std::int64_t>(u.point)};
     output::write_run(part, run);

@@ -955,8 +955,21 @@ std::vector<double> Projection::series(const scenario::Series& s, int replicatio
                    "districts/<statistic>");
 }
 
+struct PreparedScenario::Impl {
+  explicit Impl(const scenario::LoadedScenario& loaded) : model(loaded) {}
+  Model model;
+};
+
+PreparedScenario::PreparedScenario(const scenario::LoadedScenario& loaded)
+    : loaded_(&loaded), impl_(std::make_shared<const Impl>(loaded)) {}
+
 Projection project(const scenario::LoadedScenario& loaded, const RunOptions& options) {
-  const Model M(loaded);
+  return project(PreparedScenario(loaded), options);
+}
+
+Projection project(const PreparedScenario& prepared, const RunOptions& options) {
+  const Model& M = prepared.impl_->model;
+  const scenario::LoadedScenario& loaded = prepared.loaded();
   const auto& sc = loaded.scenario;
   if (options.first_replication < 0)
     throw std::invalid_argument("first_replication must not be negative");

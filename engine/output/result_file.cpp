@@ -144,6 +144,7 @@ struct FileState {
   std::string temp_path;
   hid_t file = H5I_INVALID_HID;
   int next_dimid = 0;
+  bool compress = true;  // false for short-lived files (a resumable run's parts)
   // group name -> dimension name -> length
   std::map<std::string, std::map<std::string, hsize_t, std::less<>>, std::less<>> dimensions;
 
@@ -289,7 +290,7 @@ Id create_dataset(const FileState& f, hid_t loc, const std::string& where, const
   f.check(H5Pset_attr_creation_order(dcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), what);
   std::size_t count = 1;
   for (hsize_t extent : shape) count *= static_cast<std::size_t>(extent);
-  if (compressible && !shape.empty() && count > kCompressAbove) {
+  if (compressible && f.compress && !shape.empty() && count > kCompressAbove) {
     std::vector<hsize_t> chunk = shape;
     if (slice_chunks) chunk[0] = 1;
     chunk = chunk_shape(chunk, H5Tget_size(file_type));
@@ -604,9 +605,11 @@ struct ResultFile::Impl {
   ~Impl() { abandon(); }
 };
 
-ResultFile::ResultFile(const std::string& path) : impl_(std::make_unique<Impl>()) {
+ResultFile::ResultFile(const std::string& path, Compression compression)
+    : impl_(std::make_unique<Impl>()) {
   FileState& f = *impl_->state;
   f.path = path;
+  f.compress = compression == Compression::deflate;
   f.temp_path = path + ".tmp." + std::to_string(::getpid());
   if (path.empty()) throw InputError("result file: empty path");
   std::error_code ec;

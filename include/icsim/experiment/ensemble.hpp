@@ -45,7 +45,8 @@ struct EnsembleOptions {
   int shard = 0, shard_count = 0;
   // Resumable work: finished units in this folder (empty = none; required under MPI).
   std::string parts_dir;
-  int block = 50;  // replications per unit with parts
+  // Replications per unit with parts; 0 = 50, under MPI fewer when needed for 8 units a rank.
+  int block = 0;
   const std::atomic<bool>* stop = nullptr;
   // On rank 0, as replications finish: (done over all ranks, total, each rank's done count).
   std::function<void(long, long, const std::vector<long>&)> progress;

@@ -13,6 +13,7 @@
 // Money values are in current prices (price index from the scenario; 1 in the base year).
 #include <atomic>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -81,7 +82,24 @@ struct RunOptions {
   const std::atomic<bool>* stop = nullptr;
 };
 
+// What a projection builds from the scenario alone, before any replication: the Leontief
+// factorisation, the shares and bridges, and with the firm model the synthesised firm
+// population and its calibration. Built once, it serves any number of project() calls on any
+// replications (the blocks of a resumable or MPI run). Refers to `loaded`, which must outlive it.
+class PreparedScenario {
+ public:
+  explicit PreparedScenario(const scenario::LoadedScenario& loaded);
+  const scenario::LoadedScenario& loaded() const { return *loaded_; }
+
+ private:
+  friend Projection project(const PreparedScenario&, const RunOptions&);
+  struct Impl;
+  const scenario::LoadedScenario* loaded_;
+  std::shared_ptr<const Impl> impl_;
+};
+
 // Runs every replication of the scenario (OpenMP over replications, BLAS single-threaded inside).
 Projection project(const scenario::LoadedScenario& loaded, const RunOptions& options = {});
+Projection project(const PreparedScenario& prepared, const RunOptions& options = {});
 
 }  // namespace icsim::experiment

@@ -74,8 +74,11 @@ class Group {
 
 class ResultFile {
  public:
+  // `none` leaves large arrays uncompressed (and unchunked): for short-lived files such as the
+  // finished blocks of a resumable run, which are read back once.
+  enum class Compression { deflate, none };
   // Creates `path`.tmp.<pid> next to path; throws InputError if the folder is not writable.
-  explicit ResultFile(const std::string& path);
+  explicit ResultFile(const std::string& path, Compression compression = Compression::deflate);
   ~ResultFile();  // without commit(): closes and deletes the temporary file
   ResultFile(const ResultFile&) = delete;
   ResultFile& operator=(const ResultFile&) = delete;
