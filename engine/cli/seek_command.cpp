@@ -22,6 +22,7 @@
 #include "cli/progress.hpp"
 #include "cli/text_table.hpp"
 #include "icsim/common/error.hpp"
+#include "icsim/common/processes.hpp"
 #include "icsim/common/threads.hpp"
 #include "icsim/experiment/projection.hpp"
 #include "icsim/experiment/seek.hpp"
@@ -105,6 +106,12 @@ std::string probability_cell(const experiment::TargetProbability& t, double goal
 }  // namespace
 
 int seek_command(int argc, char** argv) {
+  // Its steps depend on each other, so every rank would run the whole search and write the same
+  // file: refused rather than wasted.
+  if (Processes::world().size() > 1)
+    throw InputError(
+        "icsim seek runs in one process (its steps follow one another; each step "
+        "uses all the threads given): start it without mpirun");
   std::string scenario_path, out_path, lever, range_text;
   std::vector<std::string> target_args, sets;
   double goal = 0.8, tolerance = 0;

@@ -185,6 +185,20 @@ def test_mpirun_firm_model_run_equals_single_process(tmp_path):
     assert_same_file(single, parallel)
 
 
+def test_seek_refuses_several_ranks(tmp_path):
+    mpi = shutil.which("mpirun")
+    if mpi is None:
+        if os.environ.get("CI"):
+            pytest.fail("mpirun missing (tools/install-deps.sh installs openmpi-bin)")
+        pytest.skip("mpirun not installed")
+    proc = subprocess.run([mpi, "-n", "2", "--oversubscribe", icsim_bin(), "seek", str(BASELINE),
+                           "--lever", "programme.shuangbai.investment", "--range", "570:1140",
+                           "--target", "T17", *NO_FIRMS, "-n", "4"], capture_output=True, text=True,
+                          env=mpi_env(), timeout=120)
+    assert proc.returncode != 0
+    assert "runs in one process" in proc.stderr and "(rank " in proc.stderr
+
+
 def start(*args):
     return subprocess.Popen([icsim_bin(), *map(str, args)], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
