@@ -5,12 +5,9 @@
 #include <algorithm>
 
 #include "firm_model_state.hpp"
-#include "icsim/experiment/random.hpp"
+#include "icsim/common/random.hpp"
 
 namespace icsim::abm {
-
-using experiment::keyed_uniform;
-using experiment::Purpose;
 
 void FirmModel::State::plan_expansion(std::uint32_t i, double added_capacity, double cost,
                                       int start_year, int construction, double premium,

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "icsim/common/error.hpp"
-#include "icsim/experiment/random.hpp"
+#include "icsim/common/random.hpp"
 
 namespace icsim::abm {
 
@@ -281,9 +281,8 @@ RectificationResult rectify(FirmPopulation& f, const MujunRules& rules, std::uin
     if (c == MujunClass::unrated || !(f.flags[i] & kActive)) continue;
     if (rules.rectify_only_class_d && c != MujunClass::D) continue;
     if (!(tax_per_mu(f, i) < rules.rectification_line)) continue;
-    const double u =
-        experiment::keyed_uniform(seed, replication, experiment::Purpose::firm_evaluation,
-                                  static_cast<std::uint32_t>(year), f.id[i]);
+    const double u = keyed_uniform(seed, replication, Purpose::firm_evaluation,
+                                   static_cast<std::uint32_t>(year), f.id[i]);
     if (u < rules.upgrade_probability) {
       f.productivity[i] *= pu;
       f.capacity[i] *= static_cast<double>(pu);

@@ -7,15 +7,11 @@
 #include <cmath>
 
 #include "firm_model_state.hpp"
-#include "icsim/experiment/random.hpp"
+#include "icsim/common/random.hpp"
 
 namespace icsim::abm {
 
 namespace {
-
-using experiment::keyed_uniform;
-using experiment::keyed_uniform_pair;
-using experiment::Purpose;
 
 // Step number of the keyed draws of programme projects (arrivals use the calendar year).
 constexpr std::uint32_t kProgrammeStep = (1u << 20) - 1;

@@ -7,15 +7,12 @@
 #include <numeric>
 
 #include "icsim/common/error.hpp"
-#include "icsim/experiment/random.hpp"
+#include "icsim/common/random.hpp"
 #include "icsim/io/csv.hpp"
 
 namespace icsim::abm {
 
 namespace {
-
-using experiment::keyed_uniform_pair;
-using experiment::Purpose;
 
 constexpr double kPi = 3.14159265358979323846;
 

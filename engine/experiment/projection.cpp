@@ -69,8 +69,8 @@
 #include "icsim/abm/firm_model.hpp"
 #include "icsim/abm/statistics.hpp"
 #include "icsim/common/error.hpp"
+#include "icsim/common/random.hpp"
 #include "icsim/common/threads.hpp"
-#include "icsim/experiment/random.hpp"
 #include "icsim/io/leontief.hpp"
 #include "icsim/io/multipliers.hpp"
 

@@ -11,7 +11,7 @@
 #include <set>
 
 #include "icsim/common/error.hpp"
-#include "icsim/experiment/random.hpp"
+#include "icsim/common/random.hpp"
 #include "internal.hpp"
 
 namespace icsim::scenario {
@@ -93,22 +93,20 @@ std::string number_text(double value) {
 }
 
 std::vector<double> latin_hypercube(int samples, int dimensions, std::uint64_t seed) {
-  using experiment::keyed_uniform;
-  using experiment::Purpose;
   std::vector<double> out(static_cast<std::size_t>(samples) * static_cast<std::size_t>(dimensions));
   std::vector<int> strata(static_cast<std::size_t>(samples));
   for (int d = 0; d < dimensions; ++d) {
     // Fisher-Yates with keyed uniforms: the permutation depends on (seed, dimension) only.
     std::iota(strata.begin(), strata.end(), 0);
     for (int i = samples - 1; i > 0; --i) {
-      const double u = keyed_uniform(seed, 0, Purpose::sweep_design, static_cast<std::uint32_t>(d),
-                                     static_cast<std::uint32_t>(i), 2);
+      const double u = keyed_uniform(seed, 0, draws::sweep_shuffle, static_cast<std::uint32_t>(d),
+                                     static_cast<std::uint32_t>(i));
       const int j = std::min(i, static_cast<int>(u * (i + 1)));
       std::swap(strata[static_cast<std::size_t>(i)], strata[static_cast<std::size_t>(j)]);
     }
     for (int i = 0; i < samples; ++i) {
-      const double u = keyed_uniform(seed, 0, Purpose::sweep_design, static_cast<std::uint32_t>(d),
-                                     static_cast<std::uint32_t>(i), 0);
+      const double u = keyed_uniform(seed, 0, draws::sweep_offset, static_cast<std::uint32_t>(d),
+                                     static_cast<std::uint32_t>(i));
       out[static_cast<std::size_t>(i) * static_cast<std::size_t>(dimensions) +
           static_cast<std::size_t>(d)] = (strata[static_cast<std::size_t>(i)] + u) / samples;
     }

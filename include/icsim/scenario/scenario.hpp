@@ -10,35 +10,12 @@
 #include <vector>
 
 #include "icsim/abm/firm_model.hpp"
+#include "icsim/common/distribution.hpp"
 
 namespace icsim::scenario {
 
-// A number or a random draw. Parameters used per kind:
-//   constant:   mean
-//   normal:     mean, sd
-//   lognormal:  median, sigma   (log X ~ N(log median, sigma); for growth rates X is the growth
-//                                factor 1 + g and `median` is given as the rate g)
-//   triangular: low, mode, high
-//   uniform:    low, high
-struct Distribution {
-  enum class Kind { constant, normal, lognormal, triangular, uniform };
-  Kind kind = Kind::constant;
-  double mean = 0, sd = 0, median = 0, sigma = 0, low = 0, mode = 0, high = 0;
-  double expected() const;  // the mean of the distribution (of g, for lognormal growth)
-
-  static Distribution constant(double value) {
-    Distribution d;
-    d.mean = value;
-    return d;
-  }
-  static Distribution normal(double mean, double sd) {
-    Distribution d;
-    d.kind = Kind::normal;
-    d.mean = mean;
-    d.sd = sd;
-    return d;
-  }
-};
+// A number or a random draw (common/distribution.hpp).
+using Distribution = icsim::Distribution;
 
 // An annual growth rate (a fraction: 0.05 = 5 %/year) with its uncertainty: the own
 // (idiosyncratic) draw plus `common_loading` times the scenario-wide common shock of that year.

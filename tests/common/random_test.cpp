@@ -1,4 +1,4 @@
-#include "icsim/experiment/random.hpp"
+#include "icsim/common/random.hpp"
 
 #include <gtest/gtest.h>
 
@@ -6,8 +6,6 @@
 #include <vector>
 
 using namespace icsim;
-using experiment::Purpose;
-using experiment::RandomStream;
 
 namespace {
 std::vector<double> uniforms(RandomStream s, int count) {
@@ -16,8 +14,8 @@ std::vector<double> uniforms(RandomStream s, int count) {
   return out;
 }
 
-scenario::Distribution dist(scenario::Distribution::Kind kind) {
-  scenario::Distribution d;
+Distribution dist(Distribution::Kind kind) {
+  Distribution d;
   d.kind = kind;
   return d;
 }
@@ -78,7 +76,7 @@ TEST(RandomStream, NormalMoments) {
   const auto [mean, sd] = moments([&] { return s.normal(); }, count);
   EXPECT_NEAR(mean, 0.0, 4 / std::sqrt(double(count)));
   EXPECT_NEAR(sd, 1.0, 0.01);
-  auto d = dist(scenario::Distribution::Kind::normal);
+  auto d = dist(Distribution::Kind::normal);
   d.mean = 0.05;
   d.sd = 0.02;
   RandomStream t(11, 6, Purpose::common_shock);
@@ -88,7 +86,7 @@ TEST(RandomStream, NormalMoments) {
 }
 
 TEST(RandomStream, DistributionsHaveTheirMeans) {
-  using Kind = scenario::Distribution::Kind;
+  using Kind = Distribution::Kind;
   const int count = 100000;
   auto tri = dist(Kind::triangular);
   tri.low = 0;
@@ -127,7 +125,7 @@ TEST(RandomStream, DistributionsHaveTheirMeans) {
 TEST(RandomStream, EveryDrawConsumesOneUniform) {
   // Common random numbers: whatever the kind or parameters, draw k uses uniform k, so the draws
   // after it line up across sweep points.
-  using Kind = scenario::Distribution::Kind;
+  using Kind = Distribution::Kind;
   const auto reference = uniforms(RandomStream(5, 1, Purpose::programme), 6);
   for (Kind kind :
        {Kind::constant, Kind::normal, Kind::lognormal, Kind::triangular, Kind::uniform}) {
@@ -152,9 +150,6 @@ TEST(RandomStream, EveryDrawConsumesOneUniform) {
 }
 
 TEST(KeyedUniform, AddressedByKeyNotByOrder) {
-  using icsim::experiment::keyed_uniform;
-  using icsim::experiment::keyed_uniform_pair;
-  using icsim::experiment::Purpose;
   const double a = keyed_uniform(7, 3, Purpose::firm_decision, 2025, 12345, 0);
   // same address, same number, whatever was drawn in between
   keyed_uniform(7, 3, Purpose::firm_decision, 2025, 12346, 0);
@@ -175,8 +170,6 @@ TEST(KeyedUniform, AddressedByKeyNotByOrder) {
 }
 
 TEST(KeyedUniform, IsUniformOnTheOpenInterval) {
-  using icsim::experiment::keyed_uniform;
-  using icsim::experiment::Purpose;
   const int n = 200000;
   double sum = 0, sum2 = 0;
   for (int i = 0; i < n; ++i) {

@@ -7,9 +7,9 @@
 // parameters: normal by the inverse normal CDF (Boost.Math), lognormal as exp of that, triangular
 // and uniform by their inverse CDFs, and a constant also consumes its uniform. Draws are thus
 // monotone in the same uniform across sweep points and distribution kinds: common random
-// numbers line up exactly (MODEL.md §4). Boost.Random's ziggurat normal would consume a variable
-// number of words and break that alignment.
-#include "icsim/experiment/random.hpp"
+// numbers line up exactly (docs/model.md §4). Boost.Random's ziggurat normal would consume a
+// variable number of words and break that alignment.
+#include "icsim/common/random.hpp"
 
 #include <Random123/philox.h>
 
@@ -18,7 +18,7 @@
 #include <new>
 #include <stdexcept>
 
-namespace icsim::experiment {
+namespace icsim {
 
 struct RandomStream::State {
   r123::Philox4x32::ctr_type counter;
@@ -102,8 +102,8 @@ double inverse_normal(double u) {
   return boost::math::quantile(standard, u);
 }
 
-double from_uniform(const scenario::Distribution& d, double u) {
-  using Kind = scenario::Distribution::Kind;
+double from_uniform(const Distribution& d, double u) {
+  using Kind = Distribution::Kind;
   switch (d.kind) {
     case Kind::constant:
       return d.mean;
@@ -127,13 +127,13 @@ double from_uniform(const scenario::Distribution& d, double u) {
 
 double RandomStream::normal() { return inverse_normal(uniform()); }
 
-double RandomStream::draw(const scenario::Distribution& d) { return from_uniform(d, uniform()); }
+double RandomStream::draw(const Distribution& d) { return from_uniform(d, uniform()); }
 
-double RandomStream::draw_growth(const scenario::Distribution& d) {
+double RandomStream::draw_growth(const Distribution& d) {
   const double u = uniform();
-  if (d.kind == scenario::Distribution::Kind::lognormal)
+  if (d.kind == Distribution::Kind::lognormal)
     return d.sigma == 0 ? d.median : (1 + d.median) * std::exp(d.sigma * inverse_normal(u)) - 1;
   return from_uniform(d, u);
 }
 
-}  // namespace icsim::experiment
+}  // namespace icsim
