@@ -1,6 +1,6 @@
-// The firm model's year (firm_model.hpp): its order of steps, the base-year set-up shared by all
-// replications, and the district statistics. Projects and land are in pipeline.cpp, firm
-// decisions in decisions.cpp.
+// The firm model's set-up (firm_model.hpp): the base year shared by all replications
+// (FirmModelBase::build), a replication's state and the helpers its actions share. The order of
+// a year is firm_year.cpp.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -143,7 +143,12 @@ FirmModel::State::State(std::shared_ptr<const FirmModelBase> b, std::uint64_t re
   for (auto* v : {&capacity, &sector_va, &sector_employment, &sector_above, &sector_land,
                   &sector_firms, &extra_sales, &this_outlays, &shortfall})
     v->assign(n_sectors, 0.0);
-  for (auto* v : {&entered, &started, &completed, &granted, &released, &upgraded_d})
+  for (auto* v : {&entered, &started, &completed, &granted}) v->assign(n_districts, 0.0);
+  reset_year_end_flows();
+}
+
+void FirmModel::State::reset_year_end_flows() {
+  for (auto* v : {&upgraded, &exited, &rect_exited, &rect_above, &rect_below, &released})
     v->assign(n_districts, 0.0);
 }
 
@@ -179,13 +184,13 @@ void FirmModel::State::rebuild_index() {
 }
 
 std::size_t FirmModel::State::add_firm(std::uint16_t sector, std::uint16_t district, double cap,
-                                       double mu, bool programme) {
+                                       double mu, bool from_programme) {
   const std::size_t i = firms.push_back_defaults();
   firms.id[i] = next_firm_id++;
   firms.sector[i] = sector;
   firms.district[i] = district;
   firms.flags[i] =
-      static_cast<std::uint8_t>(kActive | kUnderConstruction | (programme ? kProgramme : 0));
+      static_cast<std::uint8_t>(kActive | kUnderConstruction | (from_programme ? kProgramme : 0));
   firms.mujun_class[i] = MujunClass::unrated;
   firms.capacity[i] = cap;
   firms.capital[i] = cap / std::max(1e-12, p.output_per_investment);
@@ -205,73 +210,11 @@ std::size_t FirmModel::State::add_firm(std::uint16_t sector, std::uint16_t distr
   return i;
 }
 
-FirmModel::FirmModel(std::shared_ptr<const FirmModelBase> base, std::uint64_t replication,
-                     int base_year)
-    : s_(std::make_unique<State>(std::move(base), replication, base_year)) {
-  s_->seed_digital();
-  set_price_index(1.0);
-  // The base year's accounts and statistics: the synthesised population as it stands.
-  std::vector<double> base_output(s_->n_sectors, 0.0);
-  for (auto s : s_->base->industrial)
-    for (auto i : s_->index.of(s)) base_output[s] += s_->firms.output[i];
-  produce(base_output);
-  end_year(base_year, 1.0, {});
-}
-
 FirmModel::~FirmModel() = default;
 FirmModel::FirmModel(FirmModel&&) noexcept = default;
 
 void FirmModel::add_projects(std::vector<ProjectSpec> projects) {
   for (auto& p : projects) s_->programme.push_back(std::move(p));
-}
-
-void FirmModel::begin_year(int year, double price_index) {
-  set_price_index(price_index);
-  State& s = *s_;
-  std::fill(s.entered.begin(), s.entered.end(), 0.0);
-  std::fill(s.started.begin(), s.started.end(), 0.0);
-  std::fill(s.completed.begin(), s.completed.end(), 0.0);
-  std::fill(s.granted.begin(), s.granted.end(), 0.0);
-  s.land.step(year);
-  s.queue_programme_projects(year);
-  s.draw_arrivals(year);
-  s.serve_land_queue(year);
-  s.complete_due(year);
-  s.compute_sales(year);
-  if (s.index_stale) s.rebuild_index();
-  s.capacity = sector_capacity(s.firms, s.index);
-  // Only the firm model's sectors are constrained by their firms.
-  std::vector<double> capacity(s.n_sectors, kNoFirms);
-  for (auto k : s.base->industrial)
-    if (s.index.offsets[k] != s.index.offsets[k + 1]) capacity[k] = s.capacity[k];
-  s.capacity = std::move(capacity);
-  const std::size_t t = s.year_slot(year);
-  s.this_outlays = s.outlay_sector[t];
-}
-
-std::span<const double> FirmModel::outlays() const { return s_->this_outlays; }
-std::span<const double> FirmModel::capacity() const { return s_->capacity; }
-std::span<const double> FirmModel::extra_sales() const { return s_->extra_sales; }
-std::span<const double> FirmModel::shortfall() const { return s_->shortfall; }
-
-void FirmModel::produce(std::span<const double> sector_output) {
-  State& s = *s_;
-  if (sector_output.size() != s.n_sectors)
-    throw std::invalid_argument("FirmModel::produce: one output per table sector expected");
-  if (s.index_stale) s.rebuild_index();
-  std::vector<double> demand(s.n_sectors, 0.0);
-  for (auto k : s.base->industrial) demand[k] = std::max(0.0, sector_output[k]);
-  s.profit.resize(s.firms.size());
-  s.surcharge.resize(s.firms.size(), 0.0);
-  auto r = update_firms(s.firms, demand, s.p.competitiveness_beta, s.index, s.n_districts,
-                        s.accounts_parameters, s.surcharge, s.profit, &s.workspace);
-  s.shortfall = std::move(r.allocation.shortfall);
-  s.accounts = std::move(r.accounts);
-  for (std::size_t k = 0; k < s.n_sectors; ++k) {
-    s.sector_va[k] = s.accounts.sector[k].value_added;
-    s.sector_employment[k] = s.accounts.sector[k].employment;
-    s.sector_above[k] = s.accounts.sector_above_scale[k].output;
-  }
 }
 
 void FirmModel::set_price_index(double price_index) {
@@ -281,134 +224,6 @@ void FirmModel::set_price_index(double price_index) {
   s.accounts_parameters.above_scale_threshold = s.p.accounts.above_scale_threshold / price_index;
   s.mujun_rules = s.p.mujun;
   s.mujun_rules.rectification_line = s.p.mujun.rectification_line / price_index;
-}
-
-void FirmModel::end_year(int year, double price_index, std::span<const double> other_investment) {
-  State& s = *s_;
-  FirmPopulation& f = s.firms;
-  const std::size_t D = s.n_districts;
-  auto& st = s.stats;
-  st.reset(D);
-
-  // 亩均 evaluation of this year's accounts, then rectification (not in the base year, which is
-  // as observed).
-  const MujunSummary summary = evaluate(f, s.mujun_rules);
-  (void)summary;
-  std::vector<double> crossed(D, 0.0), rect_above(D, 0.0), rect_below(D, 0.0), upgraded(D, 0.0),
-      exited(D, 0.0), rect_exited(D, 0.0), released(D, 0.0);
-  for (std::size_t d = 0; d < D; ++d) {
-    crossed[d] = static_cast<double>(s.accounts.district[d].entered_above_scale);
-  }
-  if (year > s.base_year) {
-    const RectificationResult rr = rectify(f, s.mujun_rules, s.seed, s.replication, year, D);
-    for (auto i : rr.upgraded) {
-      upgraded[f.district[i]] += 1;
-      ((f.flags[i] & kAboveScale) ? rect_above : rect_below)[f.district[i]] += 1;
-    }
-    for (auto i : rr.exited) {
-      exited[f.district[i]] += 1;
-      rect_exited[f.district[i]] += 1;
-      ((f.flags[i] & kAboveScale) ? rect_above : rect_below)[f.district[i]] += 1;
-      f.flags[i] = static_cast<std::uint8_t>(f.flags[i] & ~kAboveScale);
-      s.pending[i] = 0;
-    }
-    for (std::size_t d = 0; d < rr.land_released.size() && d < D; ++d)
-      released[d] = rr.land_released[d];
-    s.land.release(rr.land_released, year);
-    s.exit_loss_makers(year, exited, released);
-  }
-  surcharges(f, s.mujun_rules, s.surcharge);
-  // Decisions at the end of the base year build from the first projected year on.
-  s.decide_expansions(year);
-  if (year > s.base_year) s.adopt_digital(year);
-
-  // Statistics, one pass over the firms.
-  const double P = price_index;
-  std::fill(s.sector_land.begin(), s.sector_land.end(), 0.0);
-  std::fill(s.sector_firms.begin(), s.sector_firms.end(), 0.0);
-  for (std::size_t i = 0; i < f.size(); ++i) {
-    const std::uint8_t fl = f.flags[i];
-    if (!(fl & kActive)) continue;
-    const std::size_t d = f.district[i];
-    s.sector_land[f.sector[i]] += f.land[i];
-    s.sector_firms[f.sector[i]] += 1;
-    st.at(d, Stat::firms) += 1;
-    if (fl & kAboveScale) {
-      st.at(d, Stat::firms_above_scale) += 1;
-      st.at(d, Stat::land_above_scale) += f.land[i];
-      if (fl & kDigital) st.at(d, Stat::firms_digital_above_scale) += 1;
-    }
-    switch (f.mujun_class[i]) {
-      case MujunClass::A:
-        st.at(d, Stat::mujun_a) += 1;
-        break;
-      case MujunClass::B:
-        st.at(d, Stat::mujun_b) += 1;
-        break;
-      case MujunClass::C:
-        st.at(d, Stat::mujun_c) += 1;
-        break;
-      case MujunClass::D:
-        st.at(d, Stat::mujun_d) += 1;
-        break;
-      default:
-        break;
-    }
-    if (f.mujun_class[i] != MujunClass::unrated && is_evaluated(f, i, s.mujun_rules) &&
-        tax_per_mu(f, i) < s.mujun_rules.rectification_line)
-      st.at(d, Stat::firms_below_rectification_line) += 1;
-  }
-  const std::size_t t = s.year_slot(year);
-  for (std::size_t d = 0; d < D; ++d) {
-    const auto& a = s.accounts.district[d];
-    const auto& aa = s.accounts.district_above_scale[d];
-    st.at(d, Stat::output) = a.output * P;
-    st.at(d, Stat::value_added) = a.value_added * P;
-    st.at(d, Stat::output_above_scale) = aa.output * P;
-    st.at(d, Stat::value_added_above_scale) = aa.value_added * P;
-    st.at(d, Stat::tax_above_scale) = aa.tax * P;
-    // 亩均 figures are of the 规上 firms as accounted this year (before exits).
-    st.at(d, Stat::land_above_scale) = aa.land;
-    st.at(d, Stat::firms_crossed_above_scale) = crossed[d];
-    st.at(d, Stat::firms_entered) = s.entered[d];
-    st.at(d, Stat::firms_exited) = exited[d];
-    st.at(d, Stat::firms_upgraded) = upgraded[d];
-    st.at(d, Stat::firms_rectified) = upgraded[d] + rect_exited[d];
-    st.at(d, Stat::firms_rectified_above_scale) = rect_above[d];
-    st.at(d, Stat::firms_rectified_below_scale) = rect_below[d];
-    st.at(d, Stat::projects_started) = s.started[d];
-    st.at(d, Stat::projects_completed) = s.completed[d];
-    st.at(d, Stat::investment) = s.outlay_district[t][d] * P;
-    st.at(d, Stat::renovation_investment) = s.renovation_district[t][d] * P;
-    st.at(d, Stat::inward_investment) = s.inward_district[t][d] * P;
-    st.at(d, Stat::land_in_use) = s.land.in_use(d);
-    st.at(d, Stat::land_available) = s.land.available(d);
-    st.at(d, Stat::land_approved_not_supplied) = s.land.approved_not_supplied(d);
-    st.at(d, Stat::land_pending_redevelopment) = s.land.pending_redevelopment(d);
-    if (year > s.base_year) {
-      st.at(d, Stat::land_supplied) = s.land.last_flows(d).supplied;
-      st.at(d, Stat::land_redeveloped) = s.land.last_flows(d).redeveloped;
-    }
-    st.at(d, Stat::land_granted) = s.granted[d];
-    st.at(d, Stat::land_released) = released[d];
-  }
-  // Industrial investment outside the firm model's decisions, located like its sector's output.
-  for (auto k : s.base->industrial) {
-    if (k >= other_investment.size() || other_investment[k] == 0) continue;
-    for (std::size_t d = 0; d < D; ++d)
-      st.at(d, Stat::investment) += other_investment[k] * s.base->districts[d].sector_share[k] * P;
-  }
-  st.finish();
-}
-
-void FirmModel::locate_base_year_investment(std::span<const double> investment) {
-  State& s = *s_;
-  for (auto k : s.base->industrial) {
-    if (k >= investment.size() || investment[k] == 0) continue;
-    for (std::size_t d = 0; d < s.n_districts; ++d)
-      s.stats.at(d, Stat::investment) += investment[k] * s.base->districts[d].sector_share[k];
-  }
-  s.stats.finish();
 }
 
 std::span<const double> FirmModel::sector_value_added() const { return s_->sector_va; }

@@ -1,7 +1,8 @@
 #pragma once
 // Internal: the state of one replication's firm model, shared by the files that implement its
-// actions (firm_model.cpp: the year's order and the statistics; pipeline.cpp: projects, arrivals
-// and land; decisions.cpp: expansion and digital renovation).
+// actions (firm_year.cpp: the year's order; pipeline.cpp: projects, arrivals and land;
+// rectification.cpp; decision_<name>.cpp: the firm decisions; firm_statistics.cpp: the
+// statistics; firm_model.cpp: the base-year set-up and the helpers below).
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -94,8 +95,12 @@ struct FirmModel::State {
   AccountsParameters accounts_parameters;  // this year's (nominal lines deflated)
   MujunRules mujun_rules;
 
-  // Flows counted during the year, per district
-  std::vector<double> entered, started, completed, granted, released, upgraded_d;
+  // Flows counted during the year, per district: from begin_year (projects and land) ...
+  std::vector<double> entered, started, completed, granted;
+  // ... and from end_year (rectification and exits; released = land released), reset by
+  // reset_year_end_flows.
+  std::vector<double> upgraded, exited, rect_exited, rect_above, rect_below, released;
+  void reset_year_end_flows();
   DistrictStatistics stats;
 
   State(std::shared_ptr<const FirmModelBase> b, std::uint64_t rep, int base_year);
@@ -118,17 +123,11 @@ struct FirmModel::State {
   void start(PendingProject& project, int year);
   void complete_due(int year);
   void compute_sales(int year);
-  // decisions.cpp
+  // decision_expansion.cpp (also used by programme expansions of existing firms)
   // Adds capacity to firm i: zero-land renovation first, the rest queued for land. Outlays
   // (cost per unit of capacity × (1 + premium) for the renovated part) from start_year.
   void plan_expansion(std::uint32_t i, double added_capacity, double cost, int start_year,
                       int construction, double premium, bool from_programme, bool counted);
-  void decide_expansions(int year);
-  void adopt_digital(int year);
-  void seed_digital();
-  // Loss-making firms exit with ExitRules::loss_exit_probability; counts per district into
-  // `exits`, land released per district into `released`.
-  void exit_loss_makers(int year, std::vector<double>& exits, std::vector<double>& released);
 };
 
 }  // namespace icsim::abm

@@ -281,7 +281,7 @@ RectificationResult rectify(FirmPopulation& f, const MujunRules& rules, std::uin
     if (c == MujunClass::unrated || !(f.flags[i] & kActive)) continue;
     if (rules.rectify_only_class_d && c != MujunClass::D) continue;
     if (!(tax_per_mu(f, i) < rules.rectification_line)) continue;
-    const double u = keyed_uniform(seed, replication, Purpose::firm_evaluation,
+    const double u = keyed_uniform(seed, replication, draws::rectification,
                                    static_cast<std::uint32_t>(year), f.id[i]);
     if (u < rules.upgrade_probability) {
       f.productivity[i] *= pu;

@@ -1,4 +1,4 @@
-// The project pipeline and the land queue (MODEL.md §3 steps 7 and 9): programme projects and
+// The project pipeline and the land queue (docs/model.md §3 steps 7 and 9): programme projects and
 // random inward-investment arrivals ask for land in their district, the land market grants it in
 // order of expected tax per mu (按标出让), and a project whose land is complete starts building:
 // a new firm under construction, or capacity added to an existing firm. Projects that wait
@@ -13,7 +13,8 @@ namespace icsim::abm {
 
 namespace {
 
-// Step number of the keyed draws of programme projects (arrivals use the calendar year).
+// Step number of the keyed draws of programme projects (draws::programme_placement; arrivals
+// use the calendar year).
 constexpr std::uint32_t kProgrammeStep = (1u << 20) - 1;
 // Land amounts below this are rounding left over from partial grants.
 constexpr double kNegligibleMu = 1e-9;
@@ -69,8 +70,8 @@ void FirmModel::State::queue_programme_projects(int year) {
       later.push_back(std::move(project));
       continue;
     }
-    const auto u = keyed_uniform_pair(seed, replication, Purpose::project_arrival, kProgrammeStep,
-                                      project.id, 0);
+    const auto u = keyed_uniform_pair(seed, replication, draws::programme_placement, kProgrammeStep,
+                                      project.id);
     const long sector = draw_index(project.sector_mix, u.first);
     if (sector < 0) continue;
     const auto sec = static_cast<std::uint16_t>(sector);
@@ -121,19 +122,17 @@ void FirmModel::State::draw_arrivals(int year) {
   // Poisson count by multiplying uniforms (Knuth); the mean is small enough for it.
   const double limit = std::exp(-a.per_year);
   int count = 0;
-  double prod = keyed_uniform(seed, replication, Purpose::project_arrival, step, 0, 0);
+  double prod = keyed_uniform(seed, replication, draws::arrival_count, step, 0, 0);
   while (prod > limit && count < 4000) {
     ++count;
-    prod *= keyed_uniform(seed, replication, Purpose::project_arrival, step, 0,
+    prod *= keyed_uniform(seed, replication, draws::arrival_count, step, 0,
                           static_cast<std::uint32_t>(count));
   }
   for (int k = 0; k < count; ++k) {
     const auto entity = static_cast<std::uint32_t>(k + 1);
-    const auto size =
-        keyed_uniform_pair(seed, replication, Purpose::project_arrival, step, entity, 0);
-    const auto pick =
-        keyed_uniform_pair(seed, replication, Purpose::project_arrival, step, entity, 2);
-    const auto fail = keyed_uniform(seed, replication, Purpose::project_arrival, step, entity, 4);
+    const auto size = keyed_uniform_pair(seed, replication, draws::arrival_size, step, entity);
+    const auto pick = keyed_uniform_pair(seed, replication, draws::arrival_place, step, entity);
+    const auto fail = keyed_uniform(seed, replication, draws::arrival_failure, step, entity);
     if (fail < a.failure_probability) continue;
     const double z = std::sqrt(-2.0 * std::log(size.first)) * std::cos(2 * M_PI * size.second);
     const double investment = a.investment_median * std::exp(a.investment_sigma * z);

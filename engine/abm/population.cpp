@@ -17,9 +17,9 @@ namespace {
 constexpr double kPi = 3.14159265358979323846;
 
 // Box-Muller: two independent standard normals from one keyed pair of uniforms in (0, 1).
-inline void two_normals(std::uint64_t seed, std::uint64_t rep, std::uint32_t id, std::uint32_t draw,
+inline void two_normals(std::uint64_t seed, std::uint64_t rep, std::uint32_t id, const Draw& draw,
                         double& z1, double& z2) {
-  const auto u = keyed_uniform_pair(seed, rep, Purpose::firm_synthesis, 0, id, draw);
+  const auto u = keyed_uniform_pair(seed, rep, draw, 0, id);
   const double r = std::sqrt(-2.0 * std::log(u.first));
   z1 = r * std::cos(2.0 * kPi * u.second);
   z2 = r * std::sin(2.0 * kPi * u.second);
@@ -281,9 +281,9 @@ FirmPopulation synthesise(const io::IOTable& table, const std::vector<District>&
     for (std::size_t i = cell.begin; i < cell.begin + cell.count; ++i) {
       const auto id = static_cast<std::uint32_t>(i);
       double z_size, z_prod, z_va, z_land, z_plot, z_spare;
-      two_normals(seed, replication, id, 0, z_size, z_prod);
-      two_normals(seed, replication, id, 2, z_va, z_land);
-      two_normals(seed, replication, id, 4, z_plot, z_spare);
+      two_normals(seed, replication, id, draws::size_and_productivity, z_size, z_prod);
+      two_normals(seed, replication, id, draws::value_added_and_land, z_va, z_land);
+      two_normals(seed, replication, id, draws::plot_ratio, z_plot, z_spare);
       pop.id[i] = id;
       pop.sector[i] = static_cast<std::uint16_t>(s);
       pop.district[i] = static_cast<std::uint16_t>(cell.district);

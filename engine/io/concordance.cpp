@@ -1,5 +1,5 @@
-// Cluster concordances (MODEL.md §1): W (clusters x sectors) with W(c, j) the share of sector j
-// that belongs to cluster c. A sector may be split across clusters, so within one system its
+// Cluster concordances (docs/model.md §1): W (clusters x sectors) with W(c, j) the share of sector
+// j that belongs to cluster c. A sector may be split across clusters, so within one system its
 // weights may sum to anything in [0, 1] (the rest of the sector lies outside the programme).
 #include "icsim/io/concordance.hpp"
 

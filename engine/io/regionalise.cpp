@@ -1,4 +1,4 @@
-// Location-quotient regionalisation (MODEL.md §1).
+// Location-quotient regionalisation (docs/model.md §1).
 //
 // Sources for the formulas:
 //  - Miller, R.E. & Blair, P.D. (2009) "Input-Output Analysis: Foundations and Extensions",

@@ -183,3 +183,53 @@ TEST(KeyedUniform, IsUniformOnTheOpenInterval) {
   EXPECT_NEAR(mean, 0.5, 4 * std::sqrt(1.0 / 12 / n));
   EXPECT_NEAR(var, 1.0 / 12, 0.002);
 }
+
+TEST(NamedDraw, MeetWhenTheySharePurposeSlotAndKeys) {
+  using S = Draw::Steps;
+  using E = Draw::Entities;
+  const Draw single{.purpose = Purpose::firm_decision, .slot = 5, .name = "single"};
+  const Draw pair{.purpose = Purpose::firm_decision, .slot = 4, .slots = 2, .name = "pair"};
+  const Draw next{.purpose = Purpose::firm_decision, .slot = 6, .name = "next"};
+  EXPECT_TRUE(draws_meet(single, pair));  // the pair's second uniform is slot 5
+  EXPECT_FALSE(draws_meet(pair, next));
+  // The two uniforms of one Philox block are different numbers: slots 4 and 5 do not meet.
+  const Draw four{.purpose = Purpose::firm_decision, .slot = 4, .name = "four"};
+  EXPECT_FALSE(draws_meet(four, single));
+  Draw other = single;
+  other.purpose = Purpose::firm_evaluation;
+  EXPECT_FALSE(draws_meet(single, other));
+  // A sequence covers its slots.
+  const Draw sequence{.purpose = Purpose::firm_decision, .slot = 0, .slots = 100, .name = "seq"};
+  EXPECT_TRUE(draws_meet(sequence, next));
+  // Disjoint keys: entity 0 against entities from 1, the last step against the years.
+  Draw at_zero = sequence, from_one = next;
+  at_zero.entities = E::zero;
+  from_one.entities = E::from_one;
+  EXPECT_FALSE(draws_meet(at_zero, from_one));
+  from_one.entities = E::any;
+  EXPECT_TRUE(draws_meet(at_zero, from_one));
+  Draw last = next, years = sequence;
+  last.steps = S::last;
+  years.steps = S::before_last;
+  EXPECT_FALSE(draws_meet(last, years));
+
+  const Draw list_ok[] = {pair, next,
+                          Draw{.purpose = Purpose::firm_decision, .slot = 8, .name = "eight"}};
+  EXPECT_TRUE(draws_are_distinct(list_ok));
+  const Draw clash[] = {pair, single};
+  EXPECT_FALSE(draws_are_distinct(clash));
+  const Draw same_name[] = {pair,
+                            Draw{.purpose = Purpose::firm_decision, .slot = 8, .name = "pair"}};
+  EXPECT_FALSE(draws_are_distinct(same_name));
+  const Draw beyond[] = {
+      Draw{.purpose = Purpose::firm_decision, .slot = 4095, .slots = 2, .name = "x"}};
+  EXPECT_FALSE(draws_are_distinct(beyond));
+}
+
+TEST(NamedDraw, UsesItsSlots) {
+  const Draw d{.purpose = Purpose::firm_decision, .slot = 6, .slots = 3, .name = "d"};
+  EXPECT_EQ(keyed_uniform(1, 2, d, 3, 4, 2), keyed_uniform(1, 2, Purpose::firm_decision, 3, 4, 8));
+  EXPECT_THROW(keyed_uniform(1, 2, d, 3, 4, 3), std::out_of_range);
+  const Draw odd{.purpose = Purpose::firm_decision, .slot = 7, .slots = 2, .name = "odd"};
+  EXPECT_THROW(keyed_uniform_pair(1, 2, odd, 3, 4), std::invalid_argument);
+}

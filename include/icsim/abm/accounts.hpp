@@ -1,6 +1,6 @@
 #pragma once
-// Firm accounts (MODEL.md §3 step 5) and the statistics the bureau keeps on them (step 10): per
-// active firm value added, tax, employment, energy and profit from its output; sector, district
+// Firm accounts (docs/model.md §3 step 5) and the statistics the bureau keeps on them (step 10):
+// per active firm value added, tax, employment, energy and profit from its output; sector, district
 // and region totals, for all active firms and for the above-scale (规上) ones; the kAboveScale
 // flag update and the count of 小升规 crossings. One pass over the arrays in firm order.
 //

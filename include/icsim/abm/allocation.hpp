@@ -1,7 +1,7 @@
 #pragma once
-// Output allocation (MODEL.md §3 steps 3-4): each sector's demand is shared among its producing
-// firms in proportion to capacity_i × productivity_i^β, each firm capped at its capacity and the
-// excess redistributed among the uncapped firms (water-filling). When the sector's demand
+// Output allocation (docs/model.md §3 steps 3-4): each sector's demand is shared among its
+// producing firms in proportion to capacity_i × productivity_i^β, each firm capped at its capacity
+// and the excess redistributed among the uncapped firms (water-filling). When the sector's demand
 // exceeds its capacity every firm produces at capacity and the shortfall leaks to imports (the
 // supply-constrained solution), returned per sector.
 //

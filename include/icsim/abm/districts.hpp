@@ -1,5 +1,5 @@
 #pragma once
-// Districts of the region and their land pools (MODEL.md §3 step 9), read from a CSV file such
+// Districts of the region and their land pools (docs/model.md §3 step 9), read from a CSV file such
 // as scenarios/data/ningbo/districts.csv. Format (one row per district, header required):
 //
 //   code,name,industrial_land_mu,land_available_mu,land_approved_mu,annual_land_supply_mu,source[,SECTOR...]

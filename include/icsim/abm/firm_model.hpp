@@ -1,5 +1,5 @@
 #pragma once
-// The agent-based firm and land model of one replication (MODEL.md §3 steps 4-10), driven year
+// The agent-based firm and land model of one replication (docs/model.md §3 steps 4-10), driven year
 // by year by the projection loop (experiment/projection.hpp), which owns steps 1-3 (demand, the
 // input-output solve) and 11 (households). docs/firm-model.md states the model; the parameter
 // structs below hold every lever with its default and source, and each is a scenario key
@@ -16,10 +16,13 @@
 //   produce(x)         the IO solution's sector output shared among the firms (allocation.hpp),
 //                      firm accounts with last year's 亩均 surcharges (accounts.hpp);
 //   end_year(t)        亩均 evaluation, rectification (upgrade or exit; exit land released),
-//                      firm decisions (expansion, zero-land renovation, digital renovation);
+//                      firm decisions (decisions.hpp: loss exit, expansion with zero-land
+//                      renovation, digital renovation);
 //                      district statistics of the year (statistics.hpp).
-// Every random draw is keyed by (seed, replication, purpose, year, firm or project id): the
-// result does not depend on thread count or on which replications run together.
+// engine/abm/firm_year.cpp runs these steps in this order, each action one file.
+// Every random draw is keyed by (seed, replication, purpose, year, firm or project id) and named
+// in one list per purpose (common/random.hpp's Draw): the result does not depend on thread count
+// or on which replications run together.
 #include <cstdint>
 #include <limits>
 #include <memory>
@@ -29,6 +32,7 @@
 
 #include "icsim/abm/accounts.hpp"
 #include "icsim/abm/allocation.hpp"
+#include "icsim/abm/decisions.hpp"
 #include "icsim/abm/firms.hpp"
 #include "icsim/abm/land.hpp"
 #include "icsim/abm/mujun.hpp"
@@ -37,66 +41,6 @@
 #include "icsim/io/table.hpp"
 
 namespace icsim::abm {
-
-// Capacity expansion by existing firms (MODEL.md §3 step 6).
-struct ExpansionRules {
-  bool enabled = true;
-  // A firm expands when its utilisation (output / capacity) is at least this and its profit is
-  // positive. Assumption 0.85: above the base-year 77.5 % (NBS 2021) by the margin at which
-  // surveys report firms planning capacity (no Ningbo source).
-  double utilisation_trigger = 0.85;
-  // ... to the capacity at which this year's output would run at this utilisation (the base
-  // year's, 0.775, NBS 2021), growing at most max_growth a year.
-  double target_utilisation = 0.775;
-  double max_growth = 0.25;
-  // Investment is lumpy: each year a firm over the trigger invests with this probability and
-  // then closes its whole gap to the desired capacity (capped by max_growth); on average a
-  // share adjustment_speed of the gap closes a year, as in partial adjustment, but in the spikes
-  // plant-level data show (Cooper and Haltiwanger 2006, Rev. Econ. Stud. 73(3)). 0.3: the order
-  // of capital-stock adjustment speeds estimated for manufacturing firms; it spreads the
-  // expansions of a demand upswing over several years.
-  double adjustment_speed = 0.3;
-  // Years from the decision until the new capacity produces; outlays spread evenly over them.
-  int construction_years = 1;
-  // Land: a firm's new capacity needs land in proportion to its current land per capacity,
-  // unless raising its plot ratio (零土地技改) up to the district's plot-ratio cap
-  // (LandRules::plot_ratio_cap) houses it. Zero-land renovation costs this much more per unit
-  // of capacity than building on new land (assumption 0.1: multi-storey plant refit).
-  bool zero_land_first = true;
-  double zero_land_cost_premium = 0.10;
-};
-
-// Digital renovation (数字化改造) of above-scale firms: Bass diffusion.
-struct DigitalRules {
-  bool enabled = true;
-  // Share of 规上 firms already renovated in the base year. Estimate 0.5 (Zhenhai aims at 90 %
-  // by 2024, seed 003; no base figure is published).
-  double initial_share_above_scale = 0.5;
-  // Yearly adoption probability of a not-yet-renovated 规上 firm: (innovation + imitation × share
-  // of 规上 firms renovated) × (1 + subsidy_effect × subsidy_rate). Bass (1969) coefficients, the
-  // averages of Sultan, Farley and Lehmann (1990): p = 0.03, q = 0.38.
-  double innovation = 0.03;
-  double imitation = 0.38;
-  // Share of the renovation cost the government pays (数字化改造补助) and how strongly adoption
-  // responds to it (the probability scales by 1 + subsidy_effect × subsidy_rate). Defaults 0 and
-  // 1 (assumption).
-  double subsidy_rate = 0.0;
-  double subsidy_effect = 1.0;
-  // Outlay per unit of the firm's capacity (estimate 0.02: 2 % of annual capacity) and the
-  // productivity and capacity uplifts once renovated (estimate +5 % each; MIIT case studies
-  // report 10-30 % efficiency gains at pilot plants, smaller across the board).
-  double cost_per_capacity = 0.02;
-  double productivity_uplift = 0.05;
-  double capacity_uplift = 0.05;
-};
-
-// Exit of loss-making firms (market exit, apart from 亩均 rectification).
-struct ExitRules {
-  // A producing firm whose profit this year (value added − labour cost − depreciation − its
-  // 亩均 surcharge) is negative exits with this probability; its land goes to redevelopment.
-  // Assumption 0.1 a year (no Ningbo exit statistics were found).
-  double loss_exit_probability = 0.10;
-};
 
 // Random inward-investment arrivals (招商引资): new projects beyond the scenario's programmes.
 struct ArrivalRules {
@@ -122,8 +66,47 @@ struct ProjectRules {
   double counted_investment = 1.0;
 };
 
-// Every parameter of the firm model (defaults as documented on each field).
-struct FirmModelParameters {
+// The random draws of projects (Purpose::project_arrival): programme projects at step 2^20 - 1
+// by project id (their sector and district); each year's random arrivals at step = year, their
+// count as one sequence at entity 0 (Poisson by multiplying uniforms, at most 4000 arrivals) and
+// then, for arrival k = 1, 2, ..., its size, its place (sector and district) and its failure.
+namespace draws {
+inline constexpr Draw programme_placement{.purpose = Purpose::project_arrival,
+                                          .slot = 0,
+                                          .slots = 2,
+                                          .steps = Draw::Steps::last,
+                                          .name = "programme_placement"};
+inline constexpr Draw arrival_count{.purpose = Purpose::project_arrival,
+                                    .slot = 0,
+                                    .slots = 4001,
+                                    .steps = Draw::Steps::before_last,
+                                    .entities = Draw::Entities::zero,
+                                    .name = "arrival_count"};
+inline constexpr Draw arrival_size{.purpose = Purpose::project_arrival,
+                                   .slot = 0,
+                                   .slots = 2,
+                                   .steps = Draw::Steps::before_last,
+                                   .entities = Draw::Entities::from_one,
+                                   .name = "arrival_size"};
+inline constexpr Draw arrival_place{.purpose = Purpose::project_arrival,
+                                    .slot = 2,
+                                    .slots = 2,
+                                    .steps = Draw::Steps::before_last,
+                                    .entities = Draw::Entities::from_one,
+                                    .name = "arrival_place"};
+inline constexpr Draw arrival_failure{.purpose = Purpose::project_arrival,
+                                      .slot = 4,
+                                      .steps = Draw::Steps::before_last,
+                                      .entities = Draw::Entities::from_one,
+                                      .name = "arrival_failure"};
+inline constexpr std::array kProjectDraws{programme_placement, arrival_count, arrival_size,
+                                          arrival_place, arrival_failure};
+static_assert(draws_are_distinct(kProjectDraws));
+}  // namespace draws
+
+// Every parameter of the firm model (defaults as documented on each field): the firm decisions'
+// rules (decisions.hpp: expansion, digital, exit) and the rest below.
+struct FirmModelParameters : FirmDecisionRules {
   SynthesisSpec synthesis;  // industrial_sectors filled from the scenario's region
   AccountsParameters accounts;
   // Competitiveness exponent β of the output allocation (capacity × productivity^β). 1 =
@@ -140,9 +123,6 @@ struct FirmModelParameters {
   double output_per_investment = 1.5;
   // Multiplies every district's annual land supply quota (1 = the districts file).
   double land_supply_scale = 1.0;
-  ExpansionRules expansion;
-  DigitalRules digital;
-  ExitRules exit;
   ArrivalRules arrivals;
   ProjectRules projects;
   MujunRules mujun;
@@ -236,9 +216,12 @@ class FirmModel {
   // Land granted to projects still short of their full need (in use, not yet a firm's).
   double land_held_by_projects(std::size_t district) const;
 
+  // The replication's state, read and changed by the model's actions (engine/abm/, one file
+  // each); opaque outside them.
+  struct State;
+
  private:
   void set_price_index(double price_index);
-  struct State;
   std::unique_ptr<State> s_;
 };
 

@@ -1,5 +1,5 @@
 #pragma once
-// The firm population of the agent-based model (MODEL.md §3), in structure-of-arrays layout:
+// The firm population of the agent-based model (docs/model.md §3), in structure-of-arrays layout:
 // one vector per attribute, firm i at index i in every vector, so that the yearly update
 // streams through the few arrays it touches (and vectorises) instead of dragging whole firm
 // records through the cache. Money in the table's unit (CNY 100 million, 亿元) per year, land in

@@ -1,5 +1,5 @@
 #pragma once
-// The industrial land market of each district (MODEL.md §3 step 9). Stocks in mu:
+// The industrial land market of each district (docs/model.md §3 step 9). Stocks in mu:
 //   in_use                 occupied by firms (including plants under construction)
 //   available              supplied but not used (供而未用), ready for projects
 //   approved_not_supplied  approved for industrial use but not supplied yet (批而未供)

@@ -1,18 +1,19 @@
 #pragma once
-// 亩均论英雄: the yearly per-mu evaluation of firms on land (MODEL.md §3 step 8). Firms are graded
-// A/B/C/D on a weighted per-mu score (by percentile or by score thresholds), C and D firms pay a
-// differential electricity surcharge, and firms whose tax per mu is below the rectification line
-// (1 万元/亩, seeds 000 and 001) upgrade with some probability or exit (腾笼换鸟), releasing their
-// land. Every rule parameter is a field of MujunRules with its default and source; they become
-// scenario keys. docs/mujun-and-land.md explains the rules. Pure functions over FirmPopulation:
-// no I/O, no hidden state; random draws are keyed by (seed, replication, year, firm id) so
-// results do not depend on the thread count or the order firms are stored in.
+// 亩均论英雄: the yearly per-mu evaluation of firms on land (docs/model.md §3 step 8). Firms are
+// graded A/B/C/D on a weighted per-mu score (by percentile or by score thresholds), C and D firms
+// pay a differential electricity surcharge, and firms whose tax per mu is below the rectification
+// line (1 万元/亩, seeds 000 and 001) upgrade with some probability or exit (腾笼换鸟), releasing
+// their land. Every rule parameter is a field of MujunRules with its default and source; they
+// become scenario keys. docs/mujun-and-land.md explains the rules. Pure functions over
+// FirmPopulation: no I/O, no hidden state; random draws are keyed by (seed, replication, year, firm
+// id) so results do not depend on the thread count or the order firms are stored in.
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
 
 #include "icsim/abm/firms.hpp"
+#include "icsim/common/random.hpp"
 
 namespace icsim::abm {
 
@@ -85,7 +86,7 @@ struct MujunRules {
   // Rectification line: evaluated firms with tax per mu below it are rectified (整治提升):
   // "亩均税收1万元以下" (seed 000: 全面整治提升; seed 001: 动态清零). 1 万元 = 0.0001 亿元.
   double rectification_line = 0.0001;  // 亿元 tax per mu per year
-  // true: only D-class firms below the line are rectified (MODEL.md §3 step 8 wording); false:
+  // true: only D-class firms below the line are rectified (docs/model.md §3 step 8 wording); false:
   // every evaluated firm below the line, as seed 001's 动态清零 demands. Default false.
   bool rectify_only_class_d = false;
   // Probability that a rectified firm upgrades (stays, with the uplifts below) rather than exits.
@@ -144,8 +145,17 @@ struct RectificationResult {
   std::size_t rectified() const { return upgraded.size() + exited.size(); }
 };
 
+// The random draw of the evaluation (Purpose::firm_evaluation, keyed by (year, firm id)): a
+// rectified firm's upgrade or exit.
+namespace draws {
+inline constexpr Draw rectification{
+    .purpose = Purpose::firm_evaluation, .slot = 0, .name = "rectification"};
+inline constexpr std::array kFirmEvaluationDraws{rectification};
+static_assert(draws_are_distinct(kFirmEvaluationDraws));
+}  // namespace draws
+
 // Rectifies the firms below the line among those evaluate() graded (call evaluate first). Each
-// draws u = keyed_uniform(seed, replication, Purpose::firm_evaluation, year, id); u <
+// draws u = keyed_uniform(seed, replication, draws::rectification, year, id); u <
 // upgrade_probability upgrades it, otherwise it exits: kActive cleared, output and capacity set
 // to 0, its land released (land set to 0). `district_count` sizes land_released (grown if a
 // firm's district is beyond it). The caller passes land_released to LandMarket::release.

@@ -1,5 +1,5 @@
 #pragma once
-// Synthesis of the base-year firm population (MODEL.md §3, issue 4 §1) from the input-output
+// Synthesis of the base-year firm population (docs/model.md §3) from the input-output
 // table, the districts and calibration facts, and the check that it reproduces the base year.
 //
 // Method (every step keyed by seed, replication, Purpose::firm_synthesis and the firm id, so
@@ -30,11 +30,13 @@
 //     flags = kActive | kAboveScale (output >= T); mujun_class unrated.
 // Float attributes (rates, productivity) are stored in single precision, so the value added,
 // tax and employment totals match the table to about 1e-6 relative, not exactly.
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "icsim/abm/firms.hpp"
+#include "icsim/common/random.hpp"
 #include "icsim/io/table.hpp"
 
 namespace icsim::abm {
@@ -107,5 +109,19 @@ struct PopulationCheck {
 
 PopulationCheck check_base_year(const FirmPopulation& firms, const io::IOTable& table,
                                 const std::vector<District>& districts, const SynthesisSpec& spec);
+
+// The random draws of the synthesis (Purpose::firm_synthesis, keyed by (0, firm id)): three
+// pairs of uniforms, each two standard normals by Box-Muller (the last pair's second is unused).
+namespace draws {
+inline constexpr Draw size_and_productivity{
+    .purpose = Purpose::firm_synthesis, .slot = 0, .slots = 2, .name = "size_and_productivity"};
+inline constexpr Draw value_added_and_land{
+    .purpose = Purpose::firm_synthesis, .slot = 2, .slots = 2, .name = "value_added_and_land"};
+inline constexpr Draw plot_ratio{
+    .purpose = Purpose::firm_synthesis, .slot = 4, .slots = 2, .name = "plot_ratio"};
+inline constexpr std::array kFirmSynthesisDraws{size_and_productivity, value_added_and_land,
+                                                plot_ratio};
+static_assert(draws_are_distinct(kFirmSynthesisDraws));
+}  // namespace draws
 
 }  // namespace icsim::abm

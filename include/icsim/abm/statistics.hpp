@@ -1,6 +1,6 @@
 #pragma once
-// The statistics of the firm and land model as the bureau counts them (MODEL.md §3 step 10), per
-// district and year: firm counts and flows (entries, exits, 小升规, rectifications), 规上
+// The statistics of the firm and land model as the bureau counts them (docs/model.md §3 step 10),
+// per district and year: firm counts and flows (entries, exits, 小升规, rectifications), 规上
 // aggregates, 亩均 figures, investment and the land stocks and flows. One list of variables
 // (kStatistics) drives the projection's arrays, the /districts and /region groups of the result
 // file and the "districts/<variable>" series of targets, so a variable is added in one place.
@@ -69,6 +69,91 @@ struct StatInfo {
   Kind kind;
   Stat numerator = Stat::count, denominator = Stat::count;  // ratios only
 };
+
+// Every statistic in Stat order: a new statistic is one enumerator above and one entry here
+// (statistics.cpp checks the order), plus the line that computes it.
+inline constexpr std::array<StatInfo, kStatCount> kStatistics = {{
+    {Stat::firms, "firms", "firms",
+     "active firms at the end of the year (built or under construction)", StatInfo::Kind::count},
+    {Stat::firms_above_scale, "firms_above_scale", "firms",
+     "规上 firms (revenue >= the above-scale threshold)", StatInfo::Kind::count},
+    {Stat::firms_digital_above_scale, "firms_digital_above_scale", "firms",
+     "规上 firms that have done digital renovation (数字化改造)", StatInfo::Kind::count},
+    {Stat::mujun_a, "mujun_a", "firms", "firms graded A in the 亩均 evaluation",
+     StatInfo::Kind::count},
+    {Stat::mujun_b, "mujun_b", "firms", "firms graded B in the 亩均 evaluation",
+     StatInfo::Kind::count},
+    {Stat::mujun_c, "mujun_c", "firms", "firms graded C in the 亩均 evaluation",
+     StatInfo::Kind::count},
+    {Stat::mujun_d, "mujun_d", "firms", "firms graded D in the 亩均 evaluation",
+     StatInfo::Kind::count},
+    {Stat::firms_below_rectification_line, "firms_below_rectification_line", "firms",
+     "evaluated firms whose tax per mu is still below the rectification line after this year's "
+     "rectification",
+     StatInfo::Kind::count},
+    {Stat::firms_entered, "firms_entered", "firms", "new firms this year (projects granted land)",
+     StatInfo::Kind::count},
+    {Stat::firms_exited, "firms_exited", "firms",
+     "firms that stopped operating this year: rectification exits (firms_rectified - "
+     "firms_upgraded) and loss-making firms",
+     StatInfo::Kind::count},
+    {Stat::firms_crossed_above_scale, "firms_crossed_above_scale", "firms",
+     "小升规: firms that became 规上 this year", StatInfo::Kind::count},
+    {Stat::firms_rectified, "firms_rectified", "firms",
+     "firms rectified (整治提升) this year: upgraded or exited", StatInfo::Kind::count},
+    {Stat::firms_rectified_above_scale, "firms_rectified_above_scale", "firms",
+     "规上 firms rectified this year", StatInfo::Kind::count},
+    {Stat::firms_rectified_below_scale, "firms_rectified_below_scale", "firms",
+     "below-scale firms rectified this year", StatInfo::Kind::count},
+    {Stat::firms_upgraded, "firms_upgraded", "firms",
+     "rectified firms that upgraded instead of exiting", StatInfo::Kind::count},
+    {Stat::projects_started, "projects_started", "projects",
+     "projects of at least the counted investment that started construction",
+     StatInfo::Kind::count},
+    {Stat::projects_completed, "projects_completed", "projects",
+     "projects of at least the counted investment whose plant started producing",
+     StatInfo::Kind::count},
+    {Stat::output, "output", "CNY 100 million", "industrial output of the district's firms",
+     StatInfo::Kind::money},
+    {Stat::output_above_scale, "output_above_scale", "CNY 100 million", "output of 规上 firms",
+     StatInfo::Kind::money},
+    {Stat::value_added, "value_added", "CNY 100 million", "value added of the district's firms",
+     StatInfo::Kind::money},
+    {Stat::value_added_above_scale, "value_added_above_scale", "CNY 100 million",
+     "value added of 规上 firms", StatInfo::Kind::money},
+    {Stat::tax_above_scale, "tax_above_scale", "CNY 100 million",
+     "taxes of 规上 firms (net production taxes)", StatInfo::Kind::money},
+    {Stat::investment, "investment", "CNY 100 million",
+     "industrial fixed investment located in the district", StatInfo::Kind::money},
+    {Stat::renovation_investment, "renovation_investment", "CNY 100 million",
+     "技改: zero-land and digital renovation outlays", StatInfo::Kind::money},
+    {Stat::inward_investment, "inward_investment", "CNY 100 million",
+     "outlays of inward-investment arrivals", StatInfo::Kind::money},
+    {Stat::land_above_scale, "land_above_scale", "mu", "land held by 规上 firms",
+     StatInfo::Kind::land},
+    {Stat::land_in_use, "land_in_use", "mu",
+     "industrial land in use (firms and plants under construction)", StatInfo::Kind::land},
+    {Stat::land_available, "land_available", "mu",
+     "industrial land supplied but not used (供而未用)", StatInfo::Kind::land},
+    {Stat::land_approved_not_supplied, "land_approved_not_supplied", "mu",
+     "industrial land approved but not supplied (批而未供)", StatInfo::Kind::land},
+    {Stat::land_pending_redevelopment, "land_pending_redevelopment", "mu",
+     "land released by exits, being redeveloped", StatInfo::Kind::land},
+    {Stat::land_supplied, "land_supplied", "mu", "land supplied this year (quota)",
+     StatInfo::Kind::land},
+    {Stat::land_granted, "land_granted", "mu", "land granted to projects and expansions this year",
+     StatInfo::Kind::land},
+    {Stat::land_released, "land_released", "mu", "land released by exits and upgrades this year",
+     StatInfo::Kind::land},
+    {Stat::land_redeveloped, "land_redeveloped", "mu",
+     "redeveloped land back in the pool this year", StatInfo::Kind::land},
+    {Stat::tax_per_mu_above_scale, "tax_per_mu_above_scale", "CNY 100 million per mu",
+     "规上 亩均税收: tax_above_scale / land_above_scale", StatInfo::Kind::ratio,
+     Stat::tax_above_scale, Stat::land_above_scale},
+    {Stat::value_added_per_mu_above_scale, "value_added_per_mu_above_scale",
+     "CNY 100 million per mu", "规上 亩均增加值: value_added_above_scale / land_above_scale",
+     StatInfo::Kind::ratio, Stat::value_added_above_scale, Stat::land_above_scale},
+}};
 
 // Every statistic in Stat order.
 const std::array<StatInfo, kStatCount>& statistics_info();

@@ -1,5 +1,5 @@
 #pragma once
-// Type I and Type II multipliers, investment multipliers and Rasmussen linkages (MODEL.md §2).
+// Type I and Type II multipliers, investment multipliers and Rasmussen linkages (docs/model.md §2).
 // A "simple" multiplier of indicator e for sector j is the total (direct + indirect [+ induced])
 // change in e per unit of final demand for sector j's product: (e^T L)_j. Ratio multipliers
 // (Type I/II "income multipliers" in the textbook sense) divide by the direct coefficient e_j.
