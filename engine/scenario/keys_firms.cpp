@@ -1,5 +1,6 @@
 // The scenario keys of the firm and land model: [firms], [firms.*], [mujun], [land]
 // (include/icsim/scenario/keys.hpp; defaults and sources in include/icsim/abm/*.hpp).
+// One function holding one table: its length is the number of keys, each entry a few lines.
 #include "keys_table.hpp"
 
 #define FP(member) ICSIM_FIELD(s.firms.parameters.member)

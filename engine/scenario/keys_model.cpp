@@ -1,5 +1,6 @@
 // The scenario keys of every section but the firm model's (include/icsim/scenario/keys.hpp).
 // docs/scenario-reference.md documents each one; tests/scenario/keys_test.cpp checks it does.
+// One function holding one table: its length is the number of keys, each entry a few lines.
 #include "keys_table.hpp"
 
 namespace icsim::scenario::keys_detail {

@@ -1,4 +1,4 @@
-// Loading a scenario: the schema pass (schema.cpp) and then the data pass here, which loads the
+// Loading a scenario: the schema pass (schema*.cpp) and then the data pass here, which loads the
 // table and the concordances and checks every code, label and cluster reference against them.
 #include "icsim/scenario/load.hpp"
 

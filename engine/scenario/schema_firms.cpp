@@ -56,7 +56,8 @@ void report_rule_problem(Section& c, const std::string& section,
   for (const auto& f : p.fields)
     if (auto v = c.number_of(section + "." + f))
       got += (got.empty() ? "" : ", ") + f + " = " + fmt(*v);
-  c.r.error(w, key, p.expected + (got.empty() ? std::string() : " (got " + got + ")"));
+  c.r.error(w, key,
+            "expected " + p.expected + (got.empty() ? std::string() : " (got " + got + ")"));
 }
 
 // firms.land_supply_by_district, firms.industrial_share_by_district: district code -> number.
