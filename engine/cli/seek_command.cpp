@@ -24,6 +24,7 @@
 #include "icsim/common/error.hpp"
 #include "icsim/common/processes.hpp"
 #include "icsim/common/threads.hpp"
+#include "icsim/experiment/evaluate.hpp"
 #include "icsim/experiment/projection.hpp"
 #include "icsim/experiment/seek.hpp"
 #include "icsim/experiment/targets.hpp"
@@ -289,26 +290,11 @@ int seek_command(int argc, char** argv) {
     experiment::RunOptions run;
     run.threads = used_threads;
     run.progress = [&](int done, int total) { progress.update(done, total); };
-    const experiment::Projection projection = experiment::project(loaded, run);
+    const experiment::EvaluatedPoint point =
+        experiment::evaluate_point(experiment::PreparedScenario(loaded), run, false);
     progress.finish();
-    const experiment::TargetReport report =
-        experiment::evaluate_targets(loaded.scenario.targets, projection);
-    std::vector<experiment::TargetProbability> out;
-    for (const auto& id : target_ids) {
-      const experiment::TargetOutcome* found = nullptr;
-      for (const auto& o : report.evaluated)
-        if (o.target->id == id) found = &o;
-      if (found == nullptr)
-        throw InputError("--target " + id + ": the target is not evaluated with " + lever + " = " +
-                         lever_text(v, integer));
-      long reached = 0;
-      for (signed char r : found->reached) reached += r;
-      const auto trials = static_cast<long>(found->reached.size());
-      const experiment::Interval ci = experiment::wilson_interval(reached, trials);
-      out.push_back(
-          {trials > 0 ? static_cast<double>(reached) / static_cast<double>(trials) : std::nan(""),
-           ci.low, ci.high});
-    }
+    const std::vector<experiment::TargetProbability> out = experiment::target_probabilities(
+        point.verdicts.targets, target_ids, "with " + lever + " = " + lever_text(v, integer));
     if (!quiet) {
       std::cout << "step " << step_number << ": " << lever << " = " << lever_text(v, integer);
       for (std::size_t k = 0; k < target_ids.size(); ++k)

@@ -9,7 +9,7 @@
 
 #include "icsim/common/error.hpp"
 #include "icsim/common/processes.hpp"
-#include "icsim/output/merge_runs.hpp"
+#include "icsim/experiment/evaluate.hpp"
 #include "icsim/output/result_file.hpp"
 #include "icsim/output/result_reader.hpp"
 #include "icsim/output/run_result.hpp"
@@ -126,9 +126,11 @@ EnsembleResult run_ensemble(const EnsembleSpec& spec, const EnsembleOptions& opt
   if (!out_path.empty() && world.root()) file = std::make_unique<output::ResultFile>(out_path);
 
   auto write_point = [&](std::size_t i, const Projection& projection) {
-    TargetReport report = evaluate_targets(points[i]->scenario.targets, projection);
+    // Reported figures are compared for a plain run; a sweep's points are what-ifs.
+    PointVerdicts verdicts = evaluate_point(*points[i], projection, P == 1);
+    TargetReport& report = verdicts.targets;
     if (i > 0) check_same_targets(result.targets.front(), report, i, labels[i]);
-    if (P == 1) result.actuals = compare_actuals(points[i]->scenario.actuals, projection);
+    if (P == 1) result.actuals = std::move(verdicts.actuals);
     if (file) {
       output::RunOutputs run{points[i], &projection, &report, &result.actuals,
                              options.threads > 0 ? options.threads : 1};
@@ -153,7 +155,7 @@ EnsembleResult run_ensemble(const EnsembleSpec& spec, const EnsembleOptions& opt
   // point by point, so one is enough and memory stays at one point's firm population).
   std::size_t prepared_point = P;
   std::unique_ptr<PreparedScenario> prepared;
-  auto run_unit = [&](const Unit& u) {
+  auto run_unit = [&](const Unit& u, bool judge) {
     if (prepared_point != u.point) {
       prepared.reset();
       prepared = std::make_unique<PreparedScenario>(*points[u.point]);
@@ -173,14 +175,19 @@ EnsembleResult run_ensemble(const EnsembleSpec& spec, const EnsembleOptions& opt
         options.progress(std::accumulate(counts.begin(), counts.end(), 0L), total_work, counts);
       }
     };
-    Projection p = project(*prepared, ro);
+    EvaluatedPoint p;
+    if (judge)
+      p = evaluate_point(*prepared, ro, false);
+    else
+      p.projection = project(*prepared, ro);
     done_before += u.count;
     return p;
   };
 
   if (!use_parts) {
     result.units = static_cast<long>(P);
-    for (std::size_t i = 0; i < P; ++i) write_point(i, run_unit({i, first, count}));
+    for (std::size_t i = 0; i < P; ++i)
+      write_point(i, run_unit({i, first, count}, false).projection);
     finish_file();
     return result;
   }
@@ -224,11 +231,11 @@ EnsembleResult run_ensemble(const EnsembleSpec& spec, const EnsembleOptions& opt
     }
     if (options.stop != nullptr && options.stop->load())
       throw Interrupted("stopped; finished parts are kept in " + options.parts_dir);
-    const Projection projection = run_unit(u);
-    const TargetReport report = evaluate_targets(points[u.point]->scenario.targets, projection);
+    const EvaluatedPoint unit = run_unit(u, true);
     const std::vector<ActualComparison> none;
     output::ResultFile part(path, output::ResultFile::Compression::none);
-    output::RunOutputs run{points[u.point], &projection, &report, &none, options.threads};
+    output::RunOutputs run{points[u.point], &unit.projection, &unit.verdicts.targets, &none,
+                           options.threads};
     run.point_numbers = {static_cast<std::int64_t>(u.point)};
     output::write_run(part, run);
     part.commit();
@@ -249,7 +256,7 @@ EnsembleResult run_ensemble(const EnsembleSpec& spec, const EnsembleOptions& opt
       if (u.point != i) continue;
       const std::string path = part_path(options.parts_dir, u);
       const output::ResultReader part(path);
-      output::append_replications(point, output::read_projection(part, 0), path);
+      results::append_replications(point, output::read_projection(part, 0), path);
     }
     write_point(i, point);
   }

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "icsim/abm/statistics.hpp"
+#include "icsim/results/variables.hpp"
 #include "support/firm_run.hpp"
 #include "support/hdf5_read.hpp"
 
@@ -254,6 +255,26 @@ TEST(RunResultDocs, ResultsMdListsEveryStatistic) {
         << "docs/results.md lacks (or has another version of) the row\n"
         << row;
   }
+}
+
+// docs/results.md lists every other result variable of the catalogue (results/variables.hpp) as
+// the code states it (metric, units, whether it needs the firm model, long_name).
+TEST(RunResultDocs, ResultsMdListsEveryProjectionVariable) {
+  std::ifstream in(std::string(ICSIM_SOURCE_DIR) + "/docs/results.md");
+  ASSERT_TRUE(in) << "docs/results.md";
+  std::stringstream text;
+  text << in.rdbuf();
+  std::size_t checked = 0;
+  for (const auto& v : icsim::results::variables()) {
+    if (v.statistic >= 0) continue;  // the statistics' own table, above
+    const std::string row = "| `" + v.metric() + "` | " + v.units_in("money") + " | " +
+                            (v.firm_model ? "firm model" : "always") + " | " + v.long_name + " |\n";
+    EXPECT_NE(text.str().find(row), std::string::npos)
+        << "docs/results.md lacks (or has another version of) the row\n"
+        << row;
+    ++checked;
+  }
+  EXPECT_GT(checked, 0u);
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
-// Joining shards of one run (include/icsim/output/merge_runs.hpp).
-#include "icsim/output/merge_runs.hpp"
+// Joining shards of one run (include/icsim/experiment/merge_runs.hpp).
+#include "icsim/experiment/merge_runs.hpp"
 
 #include <unistd.h>
 
@@ -12,49 +12,20 @@
 #include <string>
 #include <utility>
 
-#include "icsim/abm/statistics.hpp"
 #include "icsim/common/error.hpp"
 #include "icsim/experiment/ensemble.hpp"
-#include "icsim/experiment/targets.hpp"
+#include "icsim/experiment/evaluate.hpp"
+#include "icsim/output/result_file.hpp"
+#include "icsim/output/result_reader.hpp"
 #include "icsim/output/run_result.hpp"
 #include "icsim/scenario/load.hpp"
 #include "icsim/scenario/sweep.hpp"
 
-namespace icsim::output {
+namespace icsim::experiment {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::vector<int> to_int(const std::vector<double>& v) {
-  std::vector<int> out;
-  out.reserve(v.size());
-  for (double x : v) out.push_back(static_cast<int>(x));
-  return out;
-}
-
-// A firm-model statistic stored one variable per statistic over (replication, year, inner),
-// interleaved back into (replication, year, inner, statistic).
-std::vector<double> read_statistics(const ResultReader& file, const std::string& group,
-                                    std::size_t outer, std::size_t inner, std::size_t slot) {
-  const std::size_t K = abm::kStatCount;
-  std::vector<double> out(outer * inner * K, 0.0);
-  for (const auto& s : abm::statistics_info()) {
-    const std::string name = group + "/" + std::string(s.name);
-    if (!file.has(name))
-      throw InputError(file.path() + ": no /" + name + " (written by an older icsim?)");
-    const std::vector<double> v = file.numbers_slice(name, slot);
-    if (v.size() != outer * inner)
-      throw InputError(file.path() + ": /" + name + " has " + std::to_string(v.size()) +
-                       " values, expected " + std::to_string(outer * inner));
-    for (std::size_t i = 0; i < outer * inner; ++i)
-      out[i * K + static_cast<std::size_t>(s.stat)] = v[i];
-  }
-  return out;
-}
-
-void append(std::vector<double>& to, const std::vector<double>& from) {
-  to.insert(to.end(), from.begin(), from.end());
-}
+using output::ResultReader;
 
 // The resolved scenario text placed next to the original scenario file (its relative paths
 // resolve as they did), removed again when done.
@@ -112,102 +83,6 @@ struct Shard {
 };
 
 }  // namespace
-
-experiment::Projection read_projection(const ResultReader& file, std::size_t slot) {
-  for (const char* group : {"sectors", "region", "targets"})
-    if (!file.has(group))
-      throw InputError(file.path() + ": no /" + std::string(group) +
-                       " group (not a result of icsim run)");
-  experiment::Projection p;
-  p.years = to_int(file.numbers("region/year"));
-  const std::vector<double> reps = file.numbers("region/replication");
-  p.replications = static_cast<int>(reps.size());
-  p.first_replication = reps.empty() ? 0 : static_cast<int>(reps.front());
-  p.sectors = file.strings("sectors/sector");
-  p.sector_names = file.strings("sectors/sector_name");
-  p.sector_output = file.numbers_slice("sectors/output", slot);
-  p.sector_value_added = file.numbers_slice("sectors/value_added", slot);
-  p.sector_employment = file.numbers_slice("sectors/employment", slot);
-  p.sector_investment = file.numbers_slice("sectors/investment", slot);
-  p.sector_capacity = file.numbers_slice("sectors/capacity", slot);
-  p.sector_imports = file.numbers_slice("sectors/imports", slot);
-  if (file.has("clusters")) {
-    p.clusters = file.strings("clusters/cluster");
-    p.cluster_system = file.strings("clusters/system");
-    p.cluster_names = file.strings("clusters/cluster_name");
-    p.cluster_output = file.numbers_slice("clusters/output", slot);
-    p.cluster_value_added = file.numbers_slice("clusters/value_added", slot);
-    p.cluster_investment = file.numbers_slice("clusters/investment", slot);
-    p.cluster_output_above_scale = file.numbers_slice("clusters/output_above_scale", slot);
-  }
-  p.gdp = file.numbers_slice("region/gdp", slot);
-  p.industrial_output = file.numbers_slice("region/industrial_output", slot);
-  p.industrial_value_added = file.numbers_slice("region/industrial_value_added", slot);
-  p.industrial_output_above_scale =
-      file.numbers_slice("region/industrial_output_above_scale", slot);
-  p.industrial_value_added_above_scale =
-      file.numbers_slice("region/industrial_value_added_above_scale", slot);
-  p.industrial_investment = file.numbers_slice("region/industrial_investment", slot);
-  p.price_index = file.numbers_slice("region/price_index", slot);
-  p.firm_model =
-      file.has_attribute("/", "firm_model") && file.integer_attribute("/", "firm_model") != 0;
-  if (p.firm_model) {
-    p.districts = file.strings("districts/district");
-    p.district_names = file.strings("districts/district_name");
-    const std::size_t outer = reps.size() * p.years.size();
-    p.district_statistics = read_statistics(file, "districts", outer, p.districts.size(), slot);
-    p.region_statistics = read_statistics(file, "region", outer, 1, slot);
-    p.sector_land_in_use = file.numbers_slice("sectors/land_in_use", slot);
-    p.sector_firms = file.numbers_slice("sectors/firms", slot);
-    if (file.has("clusters")) {
-      p.cluster_land_in_use = file.numbers_slice("clusters/land_in_use", slot);
-      p.cluster_firms = file.numbers_slice("clusters/firms", slot);
-    }
-  }
-  return p;
-}
-
-void append_replications(experiment::Projection& into, experiment::Projection&& block,
-                         const std::string& where) {
-  if (into.replications == 0 && into.years.empty()) {
-    into = std::move(block);
-    return;
-  }
-  if (block.years != into.years || block.sectors != into.sectors ||
-      block.clusters != into.clusters || block.districts != into.districts ||
-      block.firm_model != into.firm_model)
-    throw InputError(where +
-                     ": years, sectors, clusters or districts differ from the other "
-                     "blocks of the run");
-  if (block.first_replication != into.first_replication + into.replications)
-    throw InputError(where + ": replications start at " + std::to_string(block.first_replication) +
-                     ", expected " + std::to_string(into.first_replication + into.replications));
-  into.replications += block.replications;
-  for (auto member : {&experiment::Projection::sector_output,
-                      &experiment::Projection::sector_value_added,
-                      &experiment::Projection::sector_employment,
-                      &experiment::Projection::sector_investment,
-                      &experiment::Projection::sector_capacity,
-                      &experiment::Projection::sector_imports,
-                      &experiment::Projection::cluster_output,
-                      &experiment::Projection::cluster_value_added,
-                      &experiment::Projection::cluster_investment,
-                      &experiment::Projection::cluster_output_above_scale,
-                      &experiment::Projection::gdp,
-                      &experiment::Projection::industrial_output,
-                      &experiment::Projection::industrial_value_added,
-                      &experiment::Projection::industrial_output_above_scale,
-                      &experiment::Projection::industrial_value_added_above_scale,
-                      &experiment::Projection::industrial_investment,
-                      &experiment::Projection::price_index,
-                      &experiment::Projection::district_statistics,
-                      &experiment::Projection::region_statistics,
-                      &experiment::Projection::cluster_land_in_use,
-                      &experiment::Projection::cluster_firms,
-                      &experiment::Projection::sector_land_in_use,
-                      &experiment::Projection::sector_firms})
-    append(into.*member, block.*member);
-}
 
 MergeSummary merge_runs(const std::vector<std::string>& shard_paths, const std::string& out_path) {
   if (shard_paths.empty()) throw InputError("no shard files given");
@@ -268,7 +143,7 @@ MergeSummary merge_runs(const std::vector<std::string>& shard_paths, const std::
       if (!plan)
         throw InputError(shard_paths.front() +
                          ": has a /sweep group but its stored scenario no [sweep] section");
-      swept = experiment::load_points(temporary.path(), {}, *plan);
+      swept = load_points(temporary.path(), {}, *plan);
     }
   }
   base.scenario.file = scenario_file;
@@ -325,19 +200,18 @@ MergeSummary merge_runs(const std::vector<std::string>& shard_paths, const std::
     return fa < fb;
   });
 
-  ResultFile out(out_path);
+  output::ResultFile out(out_path);
   std::vector<std::int64_t> numbers(point_numbers.begin(), point_numbers.end());
   for (std::size_t slot = 0; slot < points.size(); ++slot) {
     // Per-replication arrays of the point concatenated in replication order.
-    experiment::Projection merged;
+    Projection merged;
     for (const auto& s : shards) {
       if (s.replications.empty()) continue;
       ResultReader file(s.path);
-      append_replications(merged, read_projection(file, slot), s.path);
+      results::append_replications(merged, output::read_projection(file, slot), s.path);
     }
-    const experiment::TargetReport report =
-        experiment::evaluate_targets(points[slot]->scenario.targets, merged);
-    const auto actuals = experiment::compare_actuals(points[slot]->scenario.actuals, merged);
+    const PointVerdicts verdicts = evaluate_point(*points[slot], merged);
+    const TargetReport& report = verdicts.targets;
     // The shards' own per-replication verdicts must be what the merged evaluation gives: a
     // shard written by an icsim that evaluates targets differently is refused.
     for (const auto& s : shards) {
@@ -366,16 +240,16 @@ MergeSummary merge_runs(const std::vector<std::string>& shard_paths, const std::
                          ": its targets or per-replication target values differ from those "
                          "evaluated on its arrays (written by another version of icsim?)");
     }
-    RunOutputs run{points[slot], &merged, &report, &actuals, threads};
+    output::RunOutputs run{points[slot], &merged, &report, &verdicts.actuals, threads};
     run.processes = static_cast<int>(shards.size());
     run.point_numbers = numbers;
     run.point = slot;
     run.scenario_text = scenario_text;
-    write_run(out, run);
+    output::write_run(out, run);
   }
-  if (plan) write_sweep(out, *plan);
+  if (plan) output::write_sweep(out, *plan);
   out.commit();
   return {base.scenario.name, total, static_cast<int>(shards.size())};
 }
 
-}  // namespace icsim::output
+}  // namespace icsim::experiment
