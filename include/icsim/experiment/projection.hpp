@@ -1,6 +1,6 @@
 #pragma once
-// The yearly projection (MODEL.md §3 steps 1-3 with the input-output core), run as Monte Carlo
-// replications. Per replication r and year t = base+1 .. horizon:
+// The yearly projection (docs/model.md §3 steps 1-3 with the input-output core), run as Monte
+// Carlo replications. Per replication r and year t = base+1 .. horizon:
 //  1. final demand by component grows by the scenario's growth draws (common shock times each
 //     component's loading, plus its own part, plus sector-group extras for given products);
 //  2. investment: industrial investment outside programmes grows by its own draw; programme

@@ -1,5 +1,5 @@
 #pragma once
-// Target evaluation (MODEL.md §4): each target is a predicate over a projected series, decided
+// Target evaluation (docs/model.md §4): each target is a predicate over a projected series, decided
 // per replication; across replications it gives a probability with a 95 % Wilson interval, the
 // distribution of the value, and the first year the predicate holds.
 #include <optional>
