@@ -64,6 +64,42 @@ void check_same_targets(const TargetReport& first, const TargetReport& report, s
                      "firms.enabled changes which targets can be evaluated)");
 }
 
+// Replications per unit with parts: `requested`, else 50; under MPI fewer when that leaves
+// less than 8 blocks a rank, so that ranks finish together (9 units on 2 ranks would be 5 and 4).
+// One process keeps 50: smaller blocks only add OpenMP tails and part files (measured in
+// benchmarks/README.md).
+int unit_block(int requested, int ranks, std::size_t points, int count) {
+  if (requested > 0) return requested;
+  int block = 50;
+  if (ranks > 1) {
+    const long P = static_cast<long>(points);
+    const long per_point = std::max(1L, (8L * ranks + P - 1) / P);
+    block = static_cast<int>(std::clamp((count + per_point - 1) / per_point, 1L, 50L));
+  }
+  return block;
+}
+
+// Blocks of `block` replications of each point, point by point.
+std::vector<Unit> plan_units(std::size_t points, int first, int count, int block) {
+  std::vector<Unit> units;
+  for (std::size_t i = 0; i < points; ++i)
+    for (int b = first; b < first + count; b += block)
+      units.push_back({i, b, std::min(block, first + count - b)});
+  return units;
+}
+
+// Point i's finished parts read back and joined in replication order.
+Projection read_parts(const std::string& parts_dir, const std::vector<Unit>& units, std::size_t i) {
+  Projection point;
+  for (const Unit& u : units) {
+    if (u.point != i) continue;
+    const std::string path = part_path(parts_dir, u);
+    const output::ResultReader part(path);
+    results::append_replications(point, output::read_projection(part, 0), path);
+  }
+  return point;
+}
+
 }  // namespace
 
 std::vector<scenario::LoadedScenario> load_points(const std::string& path,
@@ -192,23 +228,8 @@ EnsembleResult run_ensemble(const EnsembleSpec& spec, const EnsembleOptions& opt
     return result;
   }
 
-  // Units: blocks of `block` replications of each point, point by point. By default 50; under
-  // MPI fewer when that leaves less than 8 blocks a rank, so that ranks finish together (9
-  // units on 2 ranks would be 5 and 4). One process keeps 50: smaller blocks only add OpenMP
-  // tails and part files (measured in benchmarks/README.md).
-  int block = options.block;
-  if (block <= 0) {
-    block = 50;
-    if (world.size() > 1) {
-      const long per_point =
-          std::max(1L, (8L * world.size() + static_cast<long>(P) - 1) / static_cast<long>(P));
-      block = static_cast<int>(std::clamp((count + per_point - 1) / per_point, 1L, 50L));
-    }
-  }
-  std::vector<Unit> units;
-  for (std::size_t i = 0; i < P; ++i)
-    for (int b = first; b < first + count; b += block)
-      units.push_back({i, b, std::min(block, first + count - b)});
+  const std::vector<Unit> units =
+      plan_units(P, first, count, unit_block(options.block, world.size(), P, count));
   result.units = static_cast<long>(units.size());
   std::error_code ec;
   fs::create_directories(options.parts_dir, ec);
@@ -250,16 +271,7 @@ EnsembleResult run_ensemble(const EnsembleSpec& spec, const EnsembleOptions& opt
   }
 
   // Rank 0: every point's parts back in replication order, judged over all replications.
-  for (std::size_t i = 0; i < P; ++i) {
-    Projection point;
-    for (const Unit& u : units) {
-      if (u.point != i) continue;
-      const std::string path = part_path(options.parts_dir, u);
-      const output::ResultReader part(path);
-      results::append_replications(point, output::read_projection(part, 0), path);
-    }
-    write_point(i, point);
-  }
+  for (std::size_t i = 0; i < P; ++i) write_point(i, read_parts(options.parts_dir, units, i));
   finish_file();
   fs::remove_all(options.parts_dir, ec);
   return result;

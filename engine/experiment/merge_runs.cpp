@@ -82,16 +82,19 @@ struct Shard {
   std::vector<long> replications;  // global numbers
 };
 
-}  // namespace
-
-MergeSummary merge_runs(const std::vector<std::string>& shard_paths, const std::string& out_path) {
-  if (shard_paths.empty()) throw InputError("no shard files given");
-  // Same resolved scenario, seed and sweep points everywhere.
+// The shards of one run: same resolved scenario, seed and sweep points everywhere; each holds a
+// contiguous block of replications.
+struct ShardSet {
   std::vector<Shard> shards;
   std::string scenario_text, scenario_file;
   std::int64_t seed = 0;
   std::vector<double> point_numbers;
   int threads = 1;
+};
+
+ShardSet read_shards(const std::vector<std::string>& shard_paths) {
+  ShardSet set;
+  auto& [shards, scenario_text, scenario_file, seed, point_numbers, threads] = set;
   for (const auto& path : shard_paths) {
     ResultReader file(path);
     if (!file.has("scenario") || !file.has("region/replication"))
@@ -128,38 +131,11 @@ MergeSummary merge_runs(const std::vector<std::string>& shard_paths, const std::
         throw InputError(path + ": its replications are not a contiguous block");
     shards.push_back(std::move(shard));
   }
+  return set;
+}
 
-  // The scenario (and a sweep's points), reloaded from the resolved text for its targets,
-  // figures and table.
-  scenario::LoadedScenario base;
-  std::optional<scenario::SweepPlan> plan;
-  std::vector<scenario::LoadedScenario> swept;
-  {
-    TemporaryScenario temporary(scenario_file, scenario_text, shard_paths.front());
-    base = scenario::load_scenario(temporary.path());
-    // A sweep's files carry /sweep; `icsim run` of a file with a [sweep] section ran its base.
-    if (ResultReader(shard_paths.front()).has("sweep")) {
-      plan = scenario::read_sweep_plan(temporary.path(), {}, base.scenario.seed);
-      if (!plan)
-        throw InputError(shard_paths.front() +
-                         ": has a /sweep group but its stored scenario no [sweep] section");
-      swept = load_points(temporary.path(), {}, *plan);
-    }
-  }
-  base.scenario.file = scenario_file;
-  base.scenario.resolved_toml = scenario_text;
-  for (auto& point : swept) point.scenario.file = scenario_file;
-  std::vector<const scenario::LoadedScenario*> points;
-  if (plan)
-    for (const auto& point : swept) points.push_back(&point);
-  else
-    points.push_back(&base);
-  if (point_numbers.size() != points.size())
-    throw InputError(shard_paths.front() + ": holds " + std::to_string(point_numbers.size()) +
-                     " points, its scenario's [sweep] gives " + std::to_string(points.size()));
-  const long total = base.scenario.replications;
-
-  // Every replication exactly once.
+// Every replication 0 .. total-1 exactly once; sorts the shards by their first replication.
+void check_coverage(std::vector<Shard>& shards, long total) {
   std::vector<std::vector<std::string>> holders(static_cast<std::size_t>(total));
   std::vector<long> outside;
   for (const auto& s : shards)
@@ -199,6 +175,77 @@ MergeSummary merge_runs(const std::vector<std::string>& shard_paths, const std::
     const long fb = b.replications.empty() ? -1 : b.replications.front();
     return fa < fb;
   });
+}
+
+// The shards' own per-replication verdicts must be what the merged evaluation gives: a shard
+// written by an icsim that evaluates targets differently is refused.
+void check_shard_verdicts(const std::vector<Shard>& shards, const TargetReport& report,
+                          std::size_t slot) {
+  for (const auto& s : shards) {
+    if (s.replications.empty()) continue;
+    ResultReader file(s.path);
+    const std::vector<std::string> ids =
+        file.has("targets/target") ? file.strings("targets/target") : std::vector<std::string>{};
+    bool same = ids.size() == report.evaluated.size();
+    for (std::size_t k = 0; same && k < ids.size(); ++k)
+      same = ids[k] == report.evaluated[k].target->id;
+    if (same && !ids.empty()) {
+      const std::vector<double> value = file.numbers_slice("targets/value", slot);
+      const std::vector<double> reached = file.numbers_slice("targets/reached", slot);
+      const std::size_t K = ids.size();
+      same = value.size() == s.replications.size() * K && reached.size() == value.size();
+      for (std::size_t i = 0; same && i < s.replications.size(); ++i)
+        for (std::size_t k = 0; same && k < K; ++k) {
+          const auto r = static_cast<std::size_t>(s.replications[i]);
+          const double a = value[i * K + k], b = report.evaluated[k].value[r];
+          same = (a == b || (std::isnan(a) && std::isnan(b))) &&
+                 reached[i * K + k] == report.evaluated[k].reached[r];
+        }
+    }
+    if (!same)
+      throw InputError(s.path +
+                       ": its targets or per-replication target values differ from those "
+                       "evaluated on its arrays (written by another version of icsim?)");
+  }
+}
+
+}  // namespace
+
+MergeSummary merge_runs(const std::vector<std::string>& shard_paths, const std::string& out_path) {
+  if (shard_paths.empty()) throw InputError("no shard files given");
+  ShardSet set = read_shards(shard_paths);
+  auto& [shards, scenario_text, scenario_file, seed, point_numbers, threads] = set;
+
+  // The scenario (and a sweep's points), reloaded from the resolved text for its targets,
+  // figures and table.
+  scenario::LoadedScenario base;
+  std::optional<scenario::SweepPlan> plan;
+  std::vector<scenario::LoadedScenario> swept;
+  {
+    TemporaryScenario temporary(scenario_file, scenario_text, shard_paths.front());
+    base = scenario::load_scenario(temporary.path());
+    // A sweep's files carry /sweep; `icsim run` of a file with a [sweep] section ran its base.
+    if (ResultReader(shard_paths.front()).has("sweep")) {
+      plan = scenario::read_sweep_plan(temporary.path(), {}, base.scenario.seed);
+      if (!plan)
+        throw InputError(shard_paths.front() +
+                         ": has a /sweep group but its stored scenario no [sweep] section");
+      swept = load_points(temporary.path(), {}, *plan);
+    }
+  }
+  base.scenario.file = scenario_file;
+  base.scenario.resolved_toml = scenario_text;
+  for (auto& point : swept) point.scenario.file = scenario_file;
+  std::vector<const scenario::LoadedScenario*> points;
+  if (plan)
+    for (const auto& point : swept) points.push_back(&point);
+  else
+    points.push_back(&base);
+  if (point_numbers.size() != points.size())
+    throw InputError(shard_paths.front() + ": holds " + std::to_string(point_numbers.size()) +
+                     " points, its scenario's [sweep] gives " + std::to_string(points.size()));
+  const long total = base.scenario.replications;
+  check_coverage(shards, total);
 
   output::ResultFile out(out_path);
   std::vector<std::int64_t> numbers(point_numbers.begin(), point_numbers.end());
@@ -212,34 +259,7 @@ MergeSummary merge_runs(const std::vector<std::string>& shard_paths, const std::
     }
     const PointVerdicts verdicts = evaluate_point(*points[slot], merged);
     const TargetReport& report = verdicts.targets;
-    // The shards' own per-replication verdicts must be what the merged evaluation gives: a
-    // shard written by an icsim that evaluates targets differently is refused.
-    for (const auto& s : shards) {
-      if (s.replications.empty()) continue;
-      ResultReader file(s.path);
-      const std::vector<std::string> ids =
-          file.has("targets/target") ? file.strings("targets/target") : std::vector<std::string>{};
-      bool same = ids.size() == report.evaluated.size();
-      for (std::size_t k = 0; same && k < ids.size(); ++k)
-        same = ids[k] == report.evaluated[k].target->id;
-      if (same && !ids.empty()) {
-        const std::vector<double> value = file.numbers_slice("targets/value", slot);
-        const std::vector<double> reached = file.numbers_slice("targets/reached", slot);
-        const std::size_t K = ids.size();
-        same = value.size() == s.replications.size() * K && reached.size() == value.size();
-        for (std::size_t i = 0; same && i < s.replications.size(); ++i)
-          for (std::size_t k = 0; same && k < K; ++k) {
-            const auto r = static_cast<std::size_t>(s.replications[i]);
-            const double a = value[i * K + k], b = report.evaluated[k].value[r];
-            same = (a == b || (std::isnan(a) && std::isnan(b))) &&
-                   reached[i * K + k] == report.evaluated[k].reached[r];
-          }
-      }
-      if (!same)
-        throw InputError(s.path +
-                         ": its targets or per-replication target values differ from those "
-                         "evaluated on its arrays (written by another version of icsim?)");
-    }
+    check_shard_verdicts(shards, report, slot);
     output::RunOutputs run{points[slot], &merged, &report, &verdicts.actuals, threads};
     run.processes = static_cast<int>(shards.size());
     run.point_numbers = numbers;
