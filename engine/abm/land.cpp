@@ -12,10 +12,6 @@ namespace icsim::abm {
 
 namespace {
 
-void require(bool ok, const std::string& field, const std::string& expected) {
-  if (!ok) throw InputError("land." + field + ": expected " + expected);
-}
-
 bool finite_nonneg(double v) { return std::isfinite(v) && v >= 0; }
 
 // Amounts below this are treated as zero (rounding left over from partial grants).
@@ -33,7 +29,11 @@ void take(double& stock, double mu, const char* what) {
 
 }  // namespace
 
-void validate(const LandRules& r) {
+std::vector<RuleProblem> problems(const LandRules& r) {
+  std::vector<RuleProblem> out;
+  auto require = [&](bool ok, const std::string& field, const std::string& expected) {
+    if (!ok) out.push_back({{field}, expected});
+  };
   require(r.redevelopment_lag >= 0 && r.redevelopment_lag < 100, "redevelopment_lag",
           "years in [0, 100)");
   require(finite_nonneg(r.redevelopment_rate) && r.redevelopment_rate <= 1, "redevelopment_rate",
@@ -51,6 +51,12 @@ void validate(const LandRules& r) {
   require(finite_nonneg(r.approval_to_supply_ratio), "approval_to_supply_ratio", "a number >= 0");
   require(std::isfinite(r.plot_ratio_cap) && r.plot_ratio_cap > 0, "plot_ratio_cap",
           "a number > 0");
+  return out;
+}
+
+void validate(const LandRules& r) {
+  const std::vector<RuleProblem> found = problems(r);
+  if (!found.empty()) throw InputError(found.front().text("land"));
 }
 
 LandMarket::LandMarket(std::vector<DistrictLandInit> districts, LandRules rules)

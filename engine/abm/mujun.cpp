@@ -12,10 +12,6 @@ namespace icsim::abm {
 
 namespace {
 
-void require(bool ok, const char* field, const std::string& expected) {
-  if (!ok) throw InputError(std::string("mujun.") + field + ": expected " + expected);
-}
-
 bool finite_nonneg(double v) { return std::isfinite(v) && v >= 0; }
 
 // Per-group aggregates of the evaluated firms: the benchmarks the score is measured against.
@@ -54,7 +50,19 @@ std::size_t within_share(double share, std::size_t n) {
 
 }  // namespace
 
-void validate(const MujunRules& r) {
+std::vector<RuleProblem> problems(const MujunRules& r) {
+  std::vector<RuleProblem> out;
+  // `fields`: "a/b/c" for a rule over several fields.
+  auto require = [&](bool ok, const std::string& fields, const std::string& expected) {
+    if (ok) return;
+    RuleProblem p{{}, expected};
+    for (std::size_t b = 0; b <= fields.size();) {
+      const auto slash = std::min(fields.find('/', b), fields.size());
+      p.fields.push_back(fields.substr(b, slash - b));
+      b = slash + 1;
+    }
+    out.push_back(std::move(p));
+  };
   const auto& w = r.weights;
   require(finite_nonneg(w.tax_per_mu), "weights.tax_per_mu", "a number >= 0");
   require(finite_nonneg(w.sales_per_mu), "weights.sales_per_mu", "a number >= 0");
@@ -86,6 +94,12 @@ void validate(const MujunRules& r) {
           "a number > -1");
   require(finite_nonneg(r.upgrade_land_return_share) && r.upgrade_land_return_share <= 1,
           "upgrade_land_return_share", "a share in [0, 1]");
+  return out;
+}
+
+void validate(const MujunRules& r) {
+  const std::vector<RuleProblem> found = problems(r);
+  if (!found.empty()) throw InputError(found.front().text("mujun"));
 }
 
 double tax_per_mu(const FirmPopulation& f, std::size_t i) {

@@ -29,6 +29,7 @@
 #include "icsim/experiment/seek.hpp"
 #include "icsim/experiment/targets.hpp"
 #include "icsim/output/seek_result.hpp"
+#include "icsim/scenario/keys.hpp"
 #include "icsim/scenario/load.hpp"
 
 namespace po = boost::program_options;
@@ -193,34 +194,26 @@ int seek_command(int argc, char** argv) {
   // The scenario without the lever (schema pass; it must be valid on its own).
   const scenario::Scenario plain = scenario::parse_scenario(scenario_path, base);
 
-  // Probe the lever at both ends with the schema pass: an unknown key, a key that is not a
-  // number, or an end outside the key's allowed range fails here, before any step. A key that
-  // takes whole numbers only (e.g. programme.NAME.projects) becomes an integer lever.
-  bool integer = false;
-  auto probe = [&](double v, bool as_integer) {
-    auto overrides = base;
-    overrides.push_back({lever, lever_text(v, as_integer)});
-    scenario::parse_scenario(scenario_path, overrides);
-  };
+  // The key list says whether the lever takes whole numbers (e.g. programme.NAME.projects: an
+  // integer lever). Probe it at both ends with the schema pass: an unknown key, a key that is not
+  // a number, or an end outside the key's allowed range fails here, before any step.
+  const scenario::KeyInfo* key = scenario::addressed_key(lever);
+  const bool integer =
+      key &&
+      (key->type == scenario::KeyType::integer || key->type == scenario::KeyType::year ||
+       key->type == scenario::KeyType::year_from_base) &&
+      std::floor(low) == low && std::floor(high) == high;
   try {
-    probe(low, false);
-    probe(high, false);
-  } catch (const InputError& e) {
-    bool integer_ok = false;
-    if (std::floor(low) == low && std::floor(high) == high) {
-      try {
-        probe(low, true);
-        probe(high, true);
-        integer_ok = true;
-      } catch (const InputError&) {
-      }
+    for (const double v : {low, high}) {
+      auto overrides = base;
+      overrides.push_back({lever, lever_text(v, integer)});
+      scenario::parse_scenario(scenario_path, overrides);
     }
-    if (!integer_ok)
-      throw InputError("--lever " + lever + " --range " + range_text +
-                       ": the lever must be a numeric scenario key that accepts both ends of "
-                       "the range; setting it fails:\n" +
-                       e.what());
-    integer = true;
+  } catch (const InputError& e) {
+    throw InputError("--lever " + lever + " --range " + range_text +
+                     ": the lever must be a numeric scenario key that accepts both ends of "
+                     "the range; setting it fails:\n" +
+                     e.what());
   }
 
   // The targets: each must exist and be evaluated in this scenario.

@@ -1,6 +1,7 @@
 #pragma once
 // Internals of the scenario module shared by document.cpp (reading files, `extends`, `--set`),
-// schema.cpp (the schema pass) and load.cpp (the data pass and the public functions).
+// keys.cpp (the key list and the schema's shape), schema*.cpp (the schema pass) and load.cpp
+// (the data pass and the public functions).
 #include <toml++/toml.h>
 
 #include <map>
@@ -8,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "icsim/scenario/keys.hpp"
 #include "icsim/scenario/load.hpp"
 
 namespace icsim::scenario::detail {
@@ -36,7 +38,7 @@ class Sink {
   std::vector<Diagnostic> list_;
 };
 
-// ---- the schema's shape ----------------------------------------------------------------------
+// ---- the schema's shape (keys.cpp, from the key list of icsim/scenario/keys.hpp) ------------
 // Patterns name a spot in the document: dotted keys, "[]" for an element of an array of tables,
 // "*" for any key of a free-key table (clusters, growth.final_demand, programme[].split).
 
@@ -49,6 +51,8 @@ bool is_path_key(const std::string& pattern);
 const std::vector<std::string>& growth_spec_keys();
 // The pattern of key `key` inside the table at `parent` ("" = root).
 std::string child_pattern(const std::string& parent, const std::string& key);
+// Splits "a.b[2].c" / "a.\"x.y\".c" into segments; "[2]" becomes its own segment "[2]".
+std::vector<std::string> split_key(const std::string& key);
 
 // "; did you mean 'X'?" (Levenshtein distance <= 2 or a prefix match), or "".
 std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates);
@@ -73,20 +77,19 @@ struct Parsed {
   Scenario scenario;
   std::map<std::string, Where> where;  // dotted key -> position, for the data pass
   std::optional<toml::table> document;
-  // The synthesis keys written in [firms] (field, value, dotted key): the data pass applies the
-  // calibration file (firms.calibration) first and these over it.
+  // The synthesis keys written in [firms] (KeyInfo::synthesis) and their values: the data pass
+  // applies the calibration file (firms.calibration) first and these over it.
   struct SynthesisValue {
-    double abm::SynthesisSpec::*field;
+    const KeyInfo* key;
     double value;
-    std::string key;
   };
   std::vector<SynthesisValue> written_synthesis;
 };
 
-// Problems of a synthesis spec as (dotted key, message): cross-key rules (below-scale mean output
-// below the threshold, plot_ratio_min <= plot_ratio_max) and, with `ranges`, every key's range.
-std::vector<std::pair<std::string, std::string>> synthesis_problems(const abm::SynthesisSpec& spec,
-                                                                    bool ranges);
+// Problems of the firm synthesis (s.firms.parameters.synthesis) as (dotted key, message):
+// cross-key rules (below-scale mean output below the threshold, plot_ratio_min <=
+// plot_ratio_max) and, with `ranges`, every synthesis key's range (schema_firms.cpp).
+std::vector<std::pair<std::string, std::string>> synthesis_problems(Scenario& s, bool ranges);
 
 Parsed parse(const std::string& path, const std::vector<Override>& overrides, Sink& sink);
 

@@ -1,4 +1,4 @@
-// Loading a scenario: the schema pass (schema.cpp) and then the data pass here, which loads the
+// Loading a scenario: the schema pass (schema*.cpp) and then the data pass here, which loads the
 // table and the concordances and checks every code, label and cluster reference against them.
 #include "icsim/scenario/load.hpp"
 
@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "icsim/abm/districts.hpp"
+#include "icsim/abm/land.hpp"
 #include "icsim/abm/population.hpp"
 #include "icsim/common/error.hpp"
 #include "icsim/io/regionalise.hpp"
@@ -290,13 +291,14 @@ class DataPass {
       }
       if (loaded) {
         // The scenario's own keys win over the file.
-        for (const auto& w : p_.written_synthesis) spec.*w.field = w.value;
-        for (const auto& [key, message] : detail::synthesis_problems(spec, true)) {
+        fp.synthesis = spec;
+        for (const auto& w : p_.written_synthesis)
+          std::get<FieldRef<double>>(w.key->field)(s_, 0) = w.value;
+        for (const auto& [key, message] : detail::synthesis_problems(s_, true)) {
           const bool written = p_.where.count(key) > 0;
           error(written ? key : "firms.calibration",
                 (written ? message : key + " from " + f.calibration + ": " + message));
         }
-        fp.synthesis = spec;
       }
     }
     fp.synthesis.industrial_sectors = s_.region.industrial_sectors;
@@ -326,11 +328,9 @@ class DataPass {
         if (d >= 0) shares[static_cast<std::size_t>(d)] = share;
       }
       fp.land.industrial_share_by_district = std::move(shares);
-      try {
-        abm::validate(fp.land);
-      } catch (const std::exception& e) {
-        error("firms.industrial_share_by_district", e.what());
-      }
+      const std::vector<abm::RuleProblem> problems = abm::problems(fp.land);
+      if (!problems.empty())
+        error("firms.industrial_share_by_district", problems.front().text("land"));
     }
   }
 

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "icsim/abm/firms.hpp"
+#include "icsim/abm/rule_problem.hpp"
 
 namespace icsim::abm {
 
@@ -49,7 +50,9 @@ struct LandRules {
   bool partial_grants = true;
 };
 
-// Throws InputError naming the field (as "land.<field>") if a rule is out of range.
+// Every rule the parameters break (fields relative to [land]); empty if none.
+std::vector<RuleProblem> problems(const LandRules& rules);
+// Throws InputError naming the field (as "land.<field>") of the first problem, if any.
 void validate(const LandRules& rules);
 
 // One district's initial stocks and quota, mu.

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "icsim/abm/firms.hpp"
+#include "icsim/abm/rule_problem.hpp"
 
 namespace icsim::abm {
 
@@ -102,7 +103,9 @@ struct MujunRules {
   double upgrade_land_return_share = 0.0;
 };
 
-// Throws InputError naming the field (as "mujun.<field>") if a rule is out of range.
+// Every rule the parameters break (fields relative to [mujun]); empty if none.
+std::vector<RuleProblem> problems(const MujunRules& rules);
+// Throws InputError naming the field (as "mujun.<field>") of the first problem, if any.
 void validate(const MujunRules& rules);
 
 // Tax per mu (亿元/亩/year) of firm i: tax_rate × output / land; 0 without land.
