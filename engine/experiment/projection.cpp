@@ -1,8 +1,8 @@
 // The yearly projection (projection.hpp; docs/model.md §3 on the input-output core): the OpenMP
 // driver. The work is split by job: model.cpp (set-up, once per run), investment.cpp (programme
-// and exogenous projects), replication.cpp (the yearly loop), capacity_solve.cpp (the
-// capacity-constrained solve of step 4), recording.cpp (step 5, one line per result variable);
-// the metric lookup is results::Projection::series (engine/results/series.cpp).
+// and exogenous projects), replication.cpp (the yearly loop, with the capacity-constrained solve
+// of step 3 from io/capacity.hpp), recording.cpp (one line per result variable); the metric
+// lookup is results::Projection::series (engine/results/series.cpp).
 // docs/projection.md states the model for readers of results; this block states it for readers
 // of the code. Vectors are over the n sectors of the table T; "real" = base-year prices.
 //

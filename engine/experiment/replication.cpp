@@ -7,8 +7,8 @@
 #include <span>
 #include <vector>
 
-#include "capacity_solve.hpp"
 #include "icsim/common/random.hpp"
+#include "icsim/io/capacity.hpp"
 #include "investment.hpp"
 
 namespace icsim::experiment::detail {
@@ -125,7 +125,9 @@ void run_replication(const Model& M, const Slices& s, std::uint64_t replication,
       f += Eigen::Map<const VectorXd>(firms->extra_sales().data(), n);
       f += M.C * inv;
       K = Eigen::Map<const VectorXd>(firms->capacity().data(), n);
-      x = solve_output(M.leontief, M.A, f, K, leak, true, M.firm_sectors);
+      auto solved = io::solve_capacity_constrained(M.leontief, M.A, f, K, M.firm_sectors);
+      x = std::move(solved.x);
+      leak = std::move(solved.leak);
       firms->produce(std::span<const double>(x.data(), static_cast<std::size_t>(n)));
       leak += Eigen::Map<const VectorXd>(firms->shortfall().data(), n);
       firms->end_year(year, price[t],
@@ -134,7 +136,10 @@ void run_replication(const Model& M, const Slices& s, std::uint64_t replication,
       f += M.C * inv;
       for (Index i = 0; i < n; ++i)
         if (M.constrained(i) > 0) K(i) = K(i) * (1 + trend) + added(i, t);
-      x = solve_output(M.leontief, M.A, f, K, leak, M.capacity, M.constrained);
+      auto solved = io::solve_capacity_constrained(M.leontief, M.A, f, K,
+                                                   M.capacity ? M.constrained : VectorXd::Zero(n));
+      x = std::move(solved.x);
+      leak = std::move(solved.leak);
     }
     if (M.household_component >= 0) labour_income = M.labour.dot(x);
     record(M, s, r, static_cast<std::size_t>(t), price[t], x, inv, K, leak,

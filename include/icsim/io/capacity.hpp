@@ -1,5 +1,5 @@
 #pragma once
-// The capacity-constrained Leontief solve (docs/model.md §3 step 4): the output x = L f of the
+// The capacity-constrained Leontief solve (docs/model.md §3 step 3): the output x = L f of the
 // Leontief system, except that a constrained sector whose demand exceeds its capacity is held
 // at capacity and the excess is imported (a mixed exogenous/endogenous model, as in Miller and
 // Blair, Input-Output Analysis, 2009, ch. 13). A pure function of its inputs.
