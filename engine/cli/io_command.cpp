@@ -1,9 +1,9 @@
 // `icsim io TABLE_DIR`: the static input-output analysis of one table (MODEL.md §2).
 #include <boost/program_options.hpp>
 #include <chrono>
+#include <cmath>
 #include <ctime>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <sstream>
 
@@ -13,6 +13,7 @@
 #include "icsim/common/error.hpp"
 #include "icsim/common/threads.hpp"
 #include "icsim/common/version.hpp"
+#include "icsim/io/atomic_file.hpp"
 #include "icsim/io/concordance.hpp"
 #include "icsim/io/csv.hpp"
 #include "icsim/io/extraction.hpp"
@@ -73,13 +74,41 @@ std::string display_name(const io::IOTable& t, std::size_t j) {
   return !t.names_zh[j].empty() ? t.names_zh[j] : t.names[j];
 }
 
-// Every output file is checked before any work is done, so that a typo in a path costs nothing.
-void check_writable(const std::string& path, const std::string& option) {
-  if (path.empty()) return;
-  fs::path parent = fs::path(path).parent_path();
-  if (!parent.empty() && !fs::is_directory(parent))
-    throw InputError("--" + option + " " + path + ": the folder " + parent.string() +
-                     " does not exist");
+// The files of the input table folder (either format) and the other files the command reads:
+// no output may replace one of them.
+std::vector<std::string> input_files(const Options& o) {
+  std::vector<std::string> inputs{o.table_dir, o.regional_sizes};
+  for (const char* name :
+       {"table.toml", "sectors.csv", "Z.csv", "final_demand.csv", "value_added.csv", "imports.csv",
+        "satellites.csv", "gfcf_bridge.csv", "trade_flows_Z.txt", "finald_demand_Y.txt",
+        "factor_input.txt", "emissions.txt", "metadata.json"})
+    inputs.push_back((fs::path(o.table_dir) / name).string());
+  for (const auto& spec : o.concordances)
+    if (auto eq = spec.find('='); eq != std::string::npos) inputs.push_back(spec.substr(eq + 1));
+  return inputs;
+}
+
+// Every output is checked before any work is done, so that a typo in a path costs nothing and
+// no device, folder or input is replaced; two options naming one file are refused too.
+void check_outputs(Options& o) {
+  const std::vector<std::string> inputs = input_files(o);
+  o.csv_out = io::check_output_file(o.csv_out, "--csv", inputs);
+  o.leontief_out = io::check_output_file(o.leontief_out, "--leontief", inputs);
+  o.h5_out = io::check_output_file(o.h5_out, "--out", inputs);
+  if (!o.write_table.empty()) io::check_table_folder_target(o.write_table, "--write-table", inputs);
+  std::vector<std::pair<std::string, std::string>> named;
+  for (auto [path, option] : {std::pair{o.csv_out, "--csv"},
+                              {o.leontief_out, "--leontief"},
+                              {o.h5_out, "--out"},
+                              {o.write_table, "--write-table"}}) {
+    if (path.empty()) continue;
+    const std::string key = fs::weakly_canonical(fs::absolute(path)).lexically_normal().string();
+    for (const auto& [other, other_option] : named)
+      if (other == key)
+        throw InputError(std::string(option) + " " + path + ": the same file as " + other_option +
+                         "; give each output its own name");
+    named.emplace_back(key, option);
+  }
 }
 
 struct Cluster {
@@ -89,6 +118,119 @@ struct Cluster {
   Eigen::VectorXd mix;
 };
 
+// Multipliers are finite for every table that passes validate_table and Hawkins-Simon; a
+// nearly singular I - A can still overflow. Refused with the sector, rather than printed.
+void check_results_finite(const io::IOTable& table, const io::Multipliers& m) {
+  auto check = [&](const Eigen::MatrixXd& M, const char* kind) {
+    for (Eigen::Index j = 0; j < M.cols(); ++j)
+      for (Eigen::Index k = 0; k < M.rows(); ++k)
+        if (!std::isfinite(M(k, j)))
+          throw ModelError(std::string(kind) + " multiplier '" +
+                           m.indicators.names[static_cast<std::size_t>(k)] + "' of sector '" +
+                           table.codes[static_cast<std::size_t>(j)] +
+                           "' is not finite: I - A is (nearly) singular for this table");
+  };
+  check(m.type1, "Type I");
+  if (m.type2) check(*m.type2, "Type II");
+}
+
+void write_h5(const std::string& path, const Options& o, const io::IOTable& table,
+              const io::Multipliers& m, const io::Linkages& links,
+              const std::optional<io::InvestmentMultipliers>& inv,
+              const std::vector<Cluster>& clusters) {
+  const std::size_t n = table.size();
+  const Eigen::VectorXd x = table.total_output();
+  const auto& ind = m.indicators;
+  {
+    output::ResultFile file(path);
+    output::write_provenance(file, {table.meta.name, 0, 0, o.threads, 1, table.meta.money_unit});
+    std::ostringstream scenario;
+    scenario << "# icsim io: the static analysis that produced this file\n[io]\ntable = \""
+             << o.table_dir << "\"\ntype2 = " << (o.type2 ? "true" : "false")
+             << "\ninvestment = " << (inv ? "true" : "false") << "\n";
+    if (!o.regionalise.empty())
+      scenario << "regionalise = \"" << o.regionalise << "\"\ndelta = " << o.delta
+               << "\nregional_sizes = \"" << o.regional_sizes << "\"\nregion = \"" << o.region
+               << "\"\n";
+    file.write_text("scenario", scenario.str());
+
+    output::Group g = file.group("io");
+    g.set_attribute("table_name", table.meta.name);
+    g.set_attribute("table_region", table.meta.region);
+    g.set_attribute("table_year", std::int64_t{table.meta.year});
+    g.set_attribute("table_source", table.meta.source);
+    g.add_dimension("sector", table.codes, "sector code");
+    std::vector<std::string> names(n);
+    for (std::size_t j = 0; j < n; ++j) names[j] = display_name(table, j);
+    g.write_strings("sector_name", "sector", names, {"", "sector name", {}});
+    auto row_vec = [](const Eigen::MatrixXd& M, Eigen::Index k) {
+      std::vector<double> v(static_cast<std::size_t>(M.cols()));
+      for (Eigen::Index j = 0; j < M.cols(); ++j) v[static_cast<std::size_t>(j)] = M(k, j);
+      return v;
+    };
+    for (Eigen::Index k = 0; k < m.type1.rows(); ++k) {
+      const auto ku = static_cast<std::size_t>(k);
+      g.write(ind.names[ku] + "_multiplier", {"sector"}, row_vec(m.type1, k),
+              {ind.units[ku],
+               "Type I " + ind.long_names[ku] +
+                   " multiplier (direct + indirect) per unit of final demand",
+               {}});
+      if (m.type2)
+        g.write(ind.names[ku] + "_multiplier_type2", {"sector"}, row_vec(*m.type2, k),
+                {ind.units[ku],
+                 "Type II " + ind.long_names[ku] +
+                     " multiplier (direct + indirect + induced) per unit of final demand",
+                 {}});
+      if (inv) {
+        std::string base =
+            k == 0 ? "investment_multiplier" : ind.names[ku] + "_investment_multiplier";
+        g.write(base, {"sector"}, row_vec(inv->type1, k),
+                {ind.units[ku],
+                 "Type I " + ind.long_names[ku] +
+                     " effect per unit invested by the sector (bridge: " + inv->bridge_source + ")",
+                 {}});
+        if (inv->type2)
+          g.write(base + "_type2", {"sector"}, row_vec(*inv->type2, k),
+                  {ind.units[ku],
+                   "Type II " + ind.long_names[ku] + " effect per unit invested by the sector",
+                   {}});
+      }
+    }
+    g.write("backward_linkage", {"sector"},
+            std::vector<double>(links.backward.data(), links.backward.data() + n),
+            {"1", "Rasmussen backward linkage index (column sums of L, mean 1)", {}});
+    g.write("forward_linkage", {"sector"},
+            std::vector<double>(links.forward.data(), links.forward.data() + n),
+            {"1", "Rasmussen forward linkage index (row sums of the Ghosh inverse, mean 1)", {}});
+    g.write_strings("linkage_class", "sector", links.classification,
+                    {"", "key (both > 1), backward, forward or weak", {}});
+    g.write("total_output", {"sector"}, std::vector<double>(x.data(), x.data() + n),
+            {table.meta.money_unit, "total output of the base table", {}});
+    if (!clusters.empty()) {
+      std::vector<std::string> ids, cnames, systems;
+      for (auto& c : clusters) {
+        ids.push_back(c.id);
+        cnames.push_back(c.name);
+        systems.push_back(c.system);
+      }
+      g.add_dimension("cluster", ids, "cluster as SYSTEM/CODE");
+      g.write_strings("cluster_name", "cluster", cnames, {"", "cluster name", {}});
+      g.write_strings("system", "cluster", systems, {"", "cluster system", {}});
+      for (Eigen::Index k = 0; k < inv->type1.rows(); ++k) {
+        std::vector<double> v;
+        for (auto& c : clusters) v.push_back(inv->type1.row(k).dot(c.mix));
+        const auto ku = static_cast<std::size_t>(k);
+        g.write((k == 0 ? std::string("cluster_investment_multiplier")
+                        : ind.names[ku] + "_cluster_investment_multiplier"),
+                {"cluster"}, v,
+                {ind.units[ku],
+                 "Type I " + ind.long_names[ku] + " effect per unit invested in the cluster",
+                 {}});
+      }
+    }
+    file.commit();
+  }
+}
 }  // namespace
 
 int io_command(int argc, char** argv) {
@@ -138,9 +280,7 @@ int io_command(int argc, char** argv) {
     kind = io::ExtractionKind::forward;
   else
     throw InputError("--extraction " + o.extraction + ": expected complete, backward or forward");
-  for (auto [path, name] :
-       {std::pair{o.csv_out, "csv"}, {o.h5_out, "out"}, {o.leontief_out, "leontief"}})
-    check_writable(path, name);
+  check_outputs(o);
   configure_threads(o.threads);
 
   io::IOTable table = io::load_table(o.table_dir);
@@ -158,6 +298,7 @@ int io_command(int argc, char** argv) {
   // Every analysis below shares this one factorization of I - A.
   io::LeontiefSystem leontief(table.technical_coefficients());
   io::Multipliers m = io::compute_multipliers(table, leontief, o.type2);
+  check_results_finite(table, m);
   io::Linkages links = io::compute_linkages(leontief, x);
   std::optional<io::InvestmentMultipliers> inv;
   if (o.investment || !o.concordances.empty()) inv = io::compute_investment_multipliers(table, m);
@@ -254,9 +395,10 @@ int io_command(int argc, char** argv) {
     }
   }
 
+  // All outputs are staged and committed together at the end: a failing --out leaves no --csv.
+  io::OutputSet outputs;
   if (!o.csv_out.empty()) {
-    std::ofstream out(o.csv_out);
-    if (!out) throw InputError("--csv " + o.csv_out + ": cannot write the file");
+    io::StagedFile& out = outputs.file(o.csv_out);
     out << "code,name,name_zh";
     for (auto& k : ind.names) out << ',' << k << "_multiplier";
     if (m.type2)
@@ -283,13 +425,11 @@ int io_command(int argc, char** argv) {
       out << ',' << csv_number(links.backward(jj)) << ',' << csv_number(links.forward(jj)) << ','
           << links.classification[j] << '\n';
     }
-    if (!out) throw InputError("--csv " + o.csv_out + ": writing failed");
   }
 
   if (!o.leontief_out.empty()) {
     const Eigen::MatrixXd L = leontief.inverse();
-    std::ofstream out(o.leontief_out);
-    if (!out) throw InputError("--leontief " + o.leontief_out + ": cannot write the file");
+    io::StagedFile& out = outputs.file(o.leontief_out);
     out << "code";
     for (auto& c : table.codes) out << ',' << csv_escape(c);
     out << '\n';
@@ -301,97 +441,15 @@ int io_command(int argc, char** argv) {
     }
   }
 
-  if (!o.write_table.empty()) io::save_table_folder(table, o.write_table);
-
+  if (!o.write_table.empty()) io::stage_table_folder(table, o.write_table, outputs);
   if (!o.h5_out.empty()) {
-    output::ResultFile file(o.h5_out);
-    output::write_provenance(file, {table.meta.name, 0, 0, o.threads, 1, table.meta.money_unit});
-    std::ostringstream scenario;
-    scenario << "# icsim io: the static analysis that produced this file\n[io]\ntable = \""
-             << o.table_dir << "\"\ntype2 = " << (o.type2 ? "true" : "false")
-             << "\ninvestment = " << (inv ? "true" : "false") << "\n";
-    if (!o.regionalise.empty())
-      scenario << "regionalise = \"" << o.regionalise << "\"\ndelta = " << o.delta
-               << "\nregional_sizes = \"" << o.regional_sizes << "\"\nregion = \"" << o.region
-               << "\"\n";
-    file.write_text("scenario", scenario.str());
-
-    output::Group g = file.group("io");
-    g.set_attribute("table_name", table.meta.name);
-    g.set_attribute("table_region", table.meta.region);
-    g.set_attribute("table_year", std::int64_t{table.meta.year});
-    g.set_attribute("table_source", table.meta.source);
-    g.add_dimension("sector", table.codes, "sector code");
-    std::vector<std::string> names(n);
-    for (std::size_t j = 0; j < n; ++j) names[j] = display_name(table, j);
-    g.write_strings("sector_name", "sector", names, {"", "sector name", {}});
-    auto row_vec = [](const Eigen::MatrixXd& M, Eigen::Index k) {
-      std::vector<double> v(static_cast<std::size_t>(M.cols()));
-      for (Eigen::Index j = 0; j < M.cols(); ++j) v[static_cast<std::size_t>(j)] = M(k, j);
-      return v;
-    };
-    for (Eigen::Index k = 0; k < m.type1.rows(); ++k) {
-      const auto ku = static_cast<std::size_t>(k);
-      g.write(ind.names[ku] + "_multiplier", {"sector"}, row_vec(m.type1, k),
-              {ind.units[ku],
-               "Type I " + ind.long_names[ku] +
-                   " multiplier (direct + indirect) per unit of final demand",
-               {}});
-      if (m.type2)
-        g.write(ind.names[ku] + "_multiplier_type2", {"sector"}, row_vec(*m.type2, k),
-                {ind.units[ku],
-                 "Type II " + ind.long_names[ku] +
-                     " multiplier (direct + indirect + induced) per unit of final demand",
-                 {}});
-      if (inv) {
-        std::string base =
-            k == 0 ? "investment_multiplier" : ind.names[ku] + "_investment_multiplier";
-        g.write(base, {"sector"}, row_vec(inv->type1, k),
-                {ind.units[ku],
-                 "Type I " + ind.long_names[ku] +
-                     " effect per unit invested by the sector (bridge: " + inv->bridge_source + ")",
-                 {}});
-        if (inv->type2)
-          g.write(base + "_type2", {"sector"}, row_vec(*inv->type2, k),
-                  {ind.units[ku],
-                   "Type II " + ind.long_names[ku] + " effect per unit invested by the sector",
-                   {}});
-      }
+    try {
+      write_h5(outputs.external(o.h5_out), o, table, m, links, inv, clusters);
+    } catch (const InputError& e) {
+      throw InputError("--out " + o.h5_out + ": " + e.what());
     }
-    g.write("backward_linkage", {"sector"},
-            std::vector<double>(links.backward.data(), links.backward.data() + n),
-            {"1", "Rasmussen backward linkage index (column sums of L, mean 1)", {}});
-    g.write("forward_linkage", {"sector"},
-            std::vector<double>(links.forward.data(), links.forward.data() + n),
-            {"1", "Rasmussen forward linkage index (row sums of the Ghosh inverse, mean 1)", {}});
-    g.write_strings("linkage_class", "sector", links.classification,
-                    {"", "key (both > 1), backward, forward or weak", {}});
-    g.write("total_output", {"sector"}, std::vector<double>(x.data(), x.data() + n),
-            {table.meta.money_unit, "total output of the base table", {}});
-    if (!clusters.empty()) {
-      std::vector<std::string> ids, cnames, systems;
-      for (auto& c : clusters) {
-        ids.push_back(c.id);
-        cnames.push_back(c.name);
-        systems.push_back(c.system);
-      }
-      g.add_dimension("cluster", ids, "cluster as SYSTEM/CODE");
-      g.write_strings("cluster_name", "cluster", cnames, {"", "cluster name", {}});
-      g.write_strings("system", "cluster", systems, {"", "cluster system", {}});
-      for (Eigen::Index k = 0; k < inv->type1.rows(); ++k) {
-        std::vector<double> v;
-        for (auto& c : clusters) v.push_back(inv->type1.row(k).dot(c.mix));
-        const auto ku = static_cast<std::size_t>(k);
-        g.write((k == 0 ? std::string("cluster_investment_multiplier")
-                        : ind.names[ku] + "_cluster_investment_multiplier"),
-                {"cluster"}, v,
-                {ind.units[ku],
-                 "Type I " + ind.long_names[ku] + " effect per unit invested in the cluster",
-                 {}});
-      }
-    }
-    file.commit();
   }
+  outputs.commit();
   return 0;
 }
 
