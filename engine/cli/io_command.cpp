@@ -231,6 +231,112 @@ void write_h5(const std::string& path, const Options& o, const io::IOTable& tabl
     file.commit();
   }
 }
+// The multiplier table, cluster multipliers and extractions, as printed without --quiet.
+void print_summary(const Options& o, const io::IOTable& table, const io::Multipliers& m,
+                   const io::Linkages& links, const std::optional<io::InvestmentMultipliers>& inv,
+                   const std::vector<Cluster>& clusters,
+                   const std::vector<io::ExtractionResult>& extractions) {
+  const std::size_t n = table.size();
+  const auto& ind = m.indicators;
+  auto row_of = [&](const std::string& name) { return ind.find(name); };
+  std::cout << table.meta.name << " — " << table.meta.region << ", " << table.meta.year << ", " << n
+            << " sectors, money in " << table.meta.money_unit << "\n";
+  std::cout << "Multipliers per unit of final demand (Type I"
+            << (o.type2 ? "; II = households endogenous" : "")
+            << "); linkages: Rasmussen backward (L column sums) and forward (Ghosh row sums), "
+               "mean 1.\n\n";
+  std::vector<std::string> head{"code", "name", "output"};
+  std::vector<std::string> shown;
+  for (const char* k :
+       {"value_added", "compensation", "employment", "net_production_taxes", "imports"}) {
+    std::string key = k;
+    if (key == "compensation") key = table.meta.labour_income;
+    if (key == "net_production_taxes") key = table.meta.taxes;
+    if (row_of(key) >= 0) shown.push_back(key);
+  }
+  for (auto& s : shown) head.push_back(s);
+  if (o.type2) head.push_back("output II");
+  if (inv) head.push_back("output/invest");
+  for (const char* k : {"BL", "FL", "linkage"}) head.push_back(k);
+  std::vector<bool> right(head.size(), true);
+  right[0] = right[1] = false;
+  right.back() = false;
+  TextTable tt(head, right);
+  for (std::size_t j = 0; j < n; ++j) {
+    const auto jj = static_cast<Eigen::Index>(j);
+    std::vector<std::string> r{table.codes[j], truncate_display(display_name(table, j), 24),
+                               fixed(m.type1(0, jj), 3)};
+    for (auto& s : shown) {
+      const bool persons = table.satellites.find(s) >= 0;
+      r.push_back(fixed(m.type1(row_of(s), jj), persons ? 1 : 3));
+    }
+    if (o.type2) r.push_back(fixed((*m.type2)(0, jj), 3));
+    if (inv) r.push_back(fixed(inv->type1(0, jj), 3));
+    r.push_back(fixed(links.backward(jj), 3));
+    r.push_back(fixed(links.forward(jj), 3));
+    r.push_back(links.classification[j]);
+    tt.add_row(r);
+  }
+  tt.print(std::cout);
+  for (auto& s : shown)
+    std::cout << "  " << s << ": " << ind.units[static_cast<std::size_t>(row_of(s))] << "\n";
+  if (inv) std::cout << "  investment bridge: " << inv->bridge_source << "\n";
+  if (!clusters.empty()) {
+    std::cout << "\nInvestment multipliers per cluster (per unit invested, sector mix = weights "
+                 "x output):\n\n";
+    TextTable ct({"cluster", "name", "output", "value_added"}, {false, false, true, true});
+    const int va = row_of("value_added");
+    for (const auto& c : clusters) {
+      Eigen::VectorXd eff = inv->type1 * c.mix;
+      ct.add_row({c.id, truncate_display(c.name, 24), fixed(eff(0), 3),
+                  va >= 0 ? fixed(eff(va), 3) : "-"});
+    }
+    ct.print(std::cout);
+  }
+  for (const auto& e : extractions) {
+    std::string codes;
+    for (auto& c : e.extracted) codes += (codes.empty() ? "" : ",") + c;
+    std::cout << "\nHypothetical extraction (" << o.extraction << ") of " << codes
+              << ": total output " << fixed(e.output_before, 1) << " -> "
+              << fixed(e.output_after, 1) << ", loss " << fixed(e.loss(), 1) << " ("
+              << fixed(100.0 * e.loss_share(), 2) << " %)\n";
+  }
+}
+
+// --csv: every indicator's multipliers and the linkages, one row per sector.
+void write_multipliers_csv(io::StagedFile& out, const io::IOTable& table, const io::Multipliers& m,
+                           const io::Linkages& links,
+                           const std::optional<io::InvestmentMultipliers>& inv) {
+  const std::size_t n = table.size();
+  const auto& ind = m.indicators;
+  out << "code,name,name_zh";
+  for (auto& k : ind.names) out << ',' << k << "_multiplier";
+  if (m.type2)
+    for (auto& k : ind.names) out << ',' << k << "_multiplier_type2";
+  if (inv)
+    for (auto& k : ind.names) out << ',' << k << "_investment_multiplier";
+  if (inv && m.type2)
+    for (auto& k : ind.names) out << ',' << k << "_investment_multiplier_type2";
+  out << ",backward_linkage,forward_linkage,linkage_class\n";
+  for (std::size_t j = 0; j < n; ++j) {
+    const auto jj = static_cast<Eigen::Index>(j);
+    out << csv_escape(table.codes[j]) << ',' << csv_escape(table.names[j]) << ','
+        << csv_escape(table.names_zh[j]);
+    for (Eigen::Index k = 0; k < m.type1.rows(); ++k) out << ',' << csv_number(m.type1(k, jj));
+    if (m.type2)
+      for (Eigen::Index k = 0; k < m.type2->rows(); ++k)
+        out << ',' << csv_number((*m.type2)(k, jj));
+    if (inv)
+      for (Eigen::Index k = 0; k < inv->type1.rows(); ++k)
+        out << ',' << csv_number(inv->type1(k, jj));
+    if (inv && inv->type2)
+      for (Eigen::Index k = 0; k < inv->type2->rows(); ++k)
+        out << ',' << csv_number((*inv->type2)(k, jj));
+    out << ',' << csv_number(links.backward(jj)) << ',' << csv_number(links.forward(jj)) << ','
+        << links.classification[j] << '\n';
+  }
+}
+
 }  // namespace
 
 int io_command(int argc, char** argv) {
@@ -327,106 +433,11 @@ int io_command(int argc, char** argv) {
     extractions.push_back(io::extract(table, idx, kind));
   }
 
-  const auto& ind = m.indicators;
-  auto row_of = [&](const std::string& name) { return ind.find(name); };
-
-  if (!o.quiet) {
-    std::cout << table.meta.name << " — " << table.meta.region << ", " << table.meta.year << ", "
-              << n << " sectors, money in " << table.meta.money_unit << "\n";
-    std::cout << "Multipliers per unit of final demand (Type I"
-              << (o.type2 ? "; II = households endogenous" : "")
-              << "); linkages: Rasmussen backward (L column sums) and forward (Ghosh row sums), "
-                 "mean 1.\n\n";
-    std::vector<std::string> head{"code", "name", "output"};
-    std::vector<std::string> shown;
-    for (const char* k :
-         {"value_added", "compensation", "employment", "net_production_taxes", "imports"}) {
-      std::string key = k;
-      if (key == "compensation") key = table.meta.labour_income;
-      if (key == "net_production_taxes") key = table.meta.taxes;
-      if (row_of(key) >= 0) shown.push_back(key);
-    }
-    for (auto& s : shown) head.push_back(s);
-    if (o.type2) head.push_back("output II");
-    if (inv) head.push_back("output/invest");
-    for (const char* k : {"BL", "FL", "linkage"}) head.push_back(k);
-    std::vector<bool> right(head.size(), true);
-    right[0] = right[1] = false;
-    right.back() = false;
-    TextTable tt(head, right);
-    for (std::size_t j = 0; j < n; ++j) {
-      const auto jj = static_cast<Eigen::Index>(j);
-      std::vector<std::string> r{table.codes[j], truncate_display(display_name(table, j), 24),
-                                 fixed(m.type1(0, jj), 3)};
-      for (auto& s : shown) {
-        const bool persons = table.satellites.find(s) >= 0;
-        r.push_back(fixed(m.type1(row_of(s), jj), persons ? 1 : 3));
-      }
-      if (o.type2) r.push_back(fixed((*m.type2)(0, jj), 3));
-      if (inv) r.push_back(fixed(inv->type1(0, jj), 3));
-      r.push_back(fixed(links.backward(jj), 3));
-      r.push_back(fixed(links.forward(jj), 3));
-      r.push_back(links.classification[j]);
-      tt.add_row(r);
-    }
-    tt.print(std::cout);
-    for (auto& s : shown)
-      std::cout << "  " << s << ": " << ind.units[static_cast<std::size_t>(row_of(s))] << "\n";
-    if (inv) std::cout << "  investment bridge: " << inv->bridge_source << "\n";
-    if (!clusters.empty()) {
-      std::cout << "\nInvestment multipliers per cluster (per unit invested, sector mix = weights "
-                   "x output):\n\n";
-      TextTable ct({"cluster", "name", "output", "value_added"}, {false, false, true, true});
-      const int va = row_of("value_added");
-      for (const auto& c : clusters) {
-        Eigen::VectorXd eff = inv->type1 * c.mix;
-        ct.add_row({c.id, truncate_display(c.name, 24), fixed(eff(0), 3),
-                    va >= 0 ? fixed(eff(va), 3) : "-"});
-      }
-      ct.print(std::cout);
-    }
-    for (const auto& e : extractions) {
-      std::string codes;
-      for (auto& c : e.extracted) codes += (codes.empty() ? "" : ",") + c;
-      std::cout << "\nHypothetical extraction (" << o.extraction << ") of " << codes
-                << ": total output " << fixed(e.output_before, 1) << " -> "
-                << fixed(e.output_after, 1) << ", loss " << fixed(e.loss(), 1) << " ("
-                << fixed(100.0 * e.loss_share(), 2) << " %)\n";
-    }
-  }
+  if (!o.quiet) print_summary(o, table, m, links, inv, clusters, extractions);
 
   // All outputs are staged and committed together at the end: a failing --out leaves no --csv.
   io::OutputSet outputs;
-  if (!o.csv_out.empty()) {
-    io::StagedFile& out = outputs.file(o.csv_out);
-    out << "code,name,name_zh";
-    for (auto& k : ind.names) out << ',' << k << "_multiplier";
-    if (m.type2)
-      for (auto& k : ind.names) out << ',' << k << "_multiplier_type2";
-    if (inv)
-      for (auto& k : ind.names) out << ',' << k << "_investment_multiplier";
-    if (inv && m.type2)
-      for (auto& k : ind.names) out << ',' << k << "_investment_multiplier_type2";
-    out << ",backward_linkage,forward_linkage,linkage_class\n";
-    for (std::size_t j = 0; j < n; ++j) {
-      const auto jj = static_cast<Eigen::Index>(j);
-      out << csv_escape(table.codes[j]) << ',' << csv_escape(table.names[j]) << ','
-          << csv_escape(table.names_zh[j]);
-      for (Eigen::Index k = 0; k < m.type1.rows(); ++k) out << ',' << csv_number(m.type1(k, jj));
-      if (m.type2)
-        for (Eigen::Index k = 0; k < m.type2->rows(); ++k)
-          out << ',' << csv_number((*m.type2)(k, jj));
-      if (inv)
-        for (Eigen::Index k = 0; k < inv->type1.rows(); ++k)
-          out << ',' << csv_number(inv->type1(k, jj));
-      if (inv && inv->type2)
-        for (Eigen::Index k = 0; k < inv->type2->rows(); ++k)
-          out << ',' << csv_number((*inv->type2)(k, jj));
-      out << ',' << csv_number(links.backward(jj)) << ',' << csv_number(links.forward(jj)) << ','
-          << links.classification[j] << '\n';
-    }
-  }
-
+  if (!o.csv_out.empty()) write_multipliers_csv(outputs.file(o.csv_out), table, m, links, inv);
   if (!o.leontief_out.empty()) {
     const Eigen::MatrixXd L = leontief.inverse();
     io::StagedFile& out = outputs.file(o.leontief_out);
