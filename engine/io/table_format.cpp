@@ -227,10 +227,12 @@ Labelled read_component_rows(const std::string& path, const IOTable& t, const st
 }  // namespace
 
 IOTable load_table_folder(const std::string& dir) {
-  if (path_kind(dir) != PathKind::folder)
-    throw InputError(located(
-        dir, 0,
-        "not a folder (expected a table folder holding table.toml, sectors.csv, Z.csv, ...)"));
+  if (const PathKind kind = path_kind(dir); kind != PathKind::folder)
+    throw InputError(located(dir, 0,
+                             std::string(kind == PathKind::missing ? "no such folder"
+                                                                   : "not a folder") +
+                                 " (expected a table folder holding table.toml, sectors.csv, "
+                                 "Z.csv, ...)"));
   const fs::path d(dir);
   IOTable t;
   t.meta = read_meta((d / "table.toml").string());
@@ -311,6 +313,7 @@ IOTable load_table_folder(const std::string& dir) {
 
 IOTable load_table(const std::string& dir) {
   const fs::path d(dir);
+  if (path_kind(dir) != PathKind::folder) return load_table_folder(dir);  // says what it is
   if (path_kind((d / "trade_flows_Z.txt").string()) != PathKind::missing)
     return load_pymrio_folder(dir);
   return load_table_folder(dir);
