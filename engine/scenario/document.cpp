@@ -355,6 +355,16 @@ void apply_override(toml::table& root, const Override& o, Sink& sink) {
             }
         }
       }
+      const bool by_index = which.size() > 2 && which.front() == '[';
+      if (!entry && by_index) {
+        const std::size_t count = arr ? arr->size() : 0;
+        sink.add(w, shown + which,
+                 "no " + seg + " entry " + which + ": the file has " + std::to_string(count) + " " +
+                     seg + " entr" + (count == 1 ? "y" : "ies") +
+                     (count > 0 ? " ([0] to [" + std::to_string(count - 1) + "])" : "") +
+                     "; --set changes entries of the file, it cannot add new ones");
+        return;
+      }
       if (!entry) {
         std::string what = child == "target" ? "id" : "name";
         sink.add(w, shown + "." + which,
