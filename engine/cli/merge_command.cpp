@@ -1,5 +1,5 @@
 // `icsim merge SHARD.h5... -o OUT.h5`: joins the shard files of one run (icsim run --shard I/N)
-// into the file a single process would have written (output/merge_runs.hpp).
+// into the file a single process would have written (experiment/merge_runs.hpp).
 #include <boost/program_options.hpp>
 #include <iostream>
 #include <string>
@@ -8,7 +8,7 @@
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "icsim/common/error.hpp"
-#include "icsim/output/merge_runs.hpp"
+#include "icsim/experiment/merge_runs.hpp"
 
 namespace po = boost::program_options;
 
@@ -43,7 +43,7 @@ int merge_command(int argc, char** argv) {
   if (inputs.empty()) throw InputError("no shard files given (see 'icsim merge --help')");
   if (out_path.empty())
     throw InputError("no output file given: -o OUT.h5 (see 'icsim merge --help')");
-  const output::MergeSummary summary = output::merge_runs(inputs, out_path);
+  const experiment::MergeSummary summary = experiment::merge_runs(inputs, out_path);
   if (!quiet)
     std::cout << "Merged " << summary.shards << " shard" << (summary.shards == 1 ? "" : "s")
               << " of '" << summary.scenario_name << "' (" << summary.replications

@@ -24,6 +24,7 @@
 #include "icsim/common/error.hpp"
 #include "icsim/common/processes.hpp"
 #include "icsim/common/threads.hpp"
+#include "icsim/experiment/evaluate.hpp"
 #include "icsim/experiment/projection.hpp"
 #include "icsim/experiment/seek.hpp"
 #include "icsim/experiment/targets.hpp"
@@ -102,6 +103,133 @@ std::string join(const std::vector<std::string>& v, const std::string& sep) {
 std::string probability_cell(const experiment::TargetProbability& t, double goal) {
   return fixed(t.probability, 3) + " [" + fixed(t.low, 2) + ", " + fixed(t.high, 2) + "]" +
          (t.probability >= goal ? " *" : "  ");
+}
+
+// Whether the lever takes whole numbers (the key list says so, e.g. programme.NAME.projects, and
+// the range ends are whole), after probing it at both ends with the schema pass: an unknown key,
+// a key that is not a number, or an end outside the key's allowed range fails here, before any
+// step.
+bool probe_lever(const std::string& scenario_path, const std::vector<scenario::Override>& base,
+                 const std::string& lever, double low, double high, const std::string& range_text) {
+  const scenario::KeyInfo* key = scenario::addressed_key(lever);
+  const bool integer =
+      key &&
+      (key->type == scenario::KeyType::integer || key->type == scenario::KeyType::year ||
+       key->type == scenario::KeyType::year_from_base) &&
+      std::floor(low) == low && std::floor(high) == high;
+  try {
+    for (const double v : {low, high}) {
+      auto overrides = base;
+      overrides.push_back({lever, lever_text(v, integer)});
+      scenario::parse_scenario(scenario_path, overrides);
+    }
+  } catch (const InputError& e) {
+    throw InputError("--lever " + lever + " --range " + range_text +
+                     ": the lever must be a numeric scenario key that accepts both ends of "
+                     "the range; setting it fails:\n" +
+                     e.what());
+  }
+  return integer;
+}
+
+// The --target ids (each once, in the order given): each must name a target of the scenario
+// that it evaluates.
+std::vector<std::string> checked_targets(const scenario::Scenario& plain,
+                                         const std::vector<std::string>& target_args) {
+  std::vector<std::string> target_ids;
+  for (const auto& t : target_args)
+    if (std::find(target_ids.begin(), target_ids.end(), t) == target_ids.end())
+      target_ids.push_back(t);
+  std::vector<std::string> known;
+  for (const auto& t : plain.targets) known.push_back(t.id);
+  experiment::Projection years_only;  // no replications: only which targets can be judged
+  for (int y = plain.base_year; y <= plain.horizon; ++y) years_only.years.push_back(y);
+  const experiment::TargetReport report = experiment::evaluate_targets(plain.targets, years_only);
+  for (const auto& id : target_ids) {
+    if (std::find(known.begin(), known.end(), id) == known.end())
+      throw InputError("--target " + id + ": no target with id '" + id +
+                       "' in the scenario (ids: " +
+                       (known.empty() ? std::string("none") : join(known, ", ")) + ")");
+    for (const auto& [t, reason] : report.not_evaluated)
+      if (t->id == id)
+        throw InputError("--target " + id + ": the target is not evaluated in this scenario (" +
+                         reason + ")");
+  }
+  return target_ids;
+}
+
+// The seek file (docs/results.md, "Seek files"); not committed.
+void write_seek_file(output::ResultFile& file, const scenario::Scenario& plain, int threads,
+                     const std::string& money_unit, const std::string& lever,
+                     const std::vector<std::string>& target_text,
+                     const experiment::SeekOptions& options, const experiment::SeekResult& result) {
+  output::SeekOutputs outputs;
+  outputs.provenance = {plain.name, plain.seed, plain.replications, threads, 1, money_unit};
+  outputs.scenario_text = plain.resolved_toml;
+  outputs.scenario_file = plain.file;
+  outputs.base_year = plain.base_year;
+  outputs.horizon = plain.horizon;
+  outputs.lever = lever;
+  outputs.target_text = target_text;
+  outputs.options = &options;
+  outputs.result = &result;
+  output::write_seek(file, outputs);
+}
+
+// The steps and the answer per target as tables, then the answer for all targets and a note on
+// any warnings.
+void print_search(const experiment::SeekResult& result, const experiment::SeekOptions& options,
+                  const std::string& lever, const std::vector<std::string>& target_text) {
+  const std::vector<std::string>& target_ids = options.targets;
+  const double goal = options.goal;
+  const bool integer = options.integer;
+  const bool largest = options.direction == experiment::SeekOptions::Direction::largest;
+  std::cout << "\nSteps (P(reached) with its 95 % Wilson interval; * meets P >= " << goal << "):\n";
+  std::vector<std::string> header{"step", lever};
+  std::vector<bool> right{true, true};
+  for (const auto& id : target_ids) {
+    header.push_back(id);
+    right.push_back(true);
+  }
+  TextTable steps(header, right);
+  for (std::size_t i = 0; i < result.steps.size(); ++i) {
+    std::vector<std::string> row{std::to_string(i), lever_text(result.steps[i].value, integer)};
+    for (const auto& t : result.steps[i].per_target) row.push_back(probability_cell(t, goal));
+    steps.add_row(row);
+  }
+  steps.print(std::cout);
+
+  std::cout << "\nAnswers (the " << experiment::to_string(options.direction) << " " << lever
+            << " with P >= " << goal << "; bracket ["
+            << (largest ? "meets, misses" : "misses, meets") << "], tolerance "
+            << significant(result.tolerance) << "):\n";
+  TextTable answers({"target", "status", "answer", "bracket", "P at answer [95% CI]"},
+                    {false, false, true, true, true});
+  for (std::size_t k = 0; k < target_ids.size(); ++k) {
+    const auto& a = result.answers[k];
+    auto show = [&](double v) { return std::isnan(v) ? std::string("-") : lever_text(v, integer); };
+    std::string p_at = "-";
+    for (const auto& s : result.steps)
+      if (!std::isnan(a.answer) && s.value == a.answer)
+        p_at = probability_cell(s.per_target[k], goal);
+    std::string bracket = "[";
+    bracket.append(show(a.bracket_low)).append(", ").append(show(a.bracket_high)).append("]");
+    answers.add_row({target_ids[k] + " " + truncate_display(target_text[k], 26),
+                     experiment::to_string(a.status, options.direction), show(a.answer), bracket,
+                     p_at});
+  }
+  answers.print(std::cout);
+  if (target_ids.size() > 1)
+    std::cout << "\nAll targets: "
+              << (std::isnan(result.answer_all)
+                      ? std::string("no value in the range meets every target")
+                      : lever + " = " + lever_text(result.answer_all, integer))
+              << "\n";
+  if (!result.warnings.empty())
+    std::cout << "\n"
+              << result.warnings.size() << " warning" << (result.warnings.size() == 1 ? "" : "s")
+              << ": P is not monotone in the lever somewhere (see above); the answers are the "
+                 "bisection's, not a scan of the range\n";
 }
 
 }  // namespace
@@ -193,50 +321,9 @@ int seek_command(int argc, char** argv) {
   // The scenario without the lever (schema pass; it must be valid on its own).
   const scenario::Scenario plain = scenario::parse_scenario(scenario_path, base);
 
-  // The key list says whether the lever takes whole numbers (e.g. programme.NAME.projects: an
-  // integer lever). Probe it at both ends with the schema pass: an unknown key, a key that is not
-  // a number, or an end outside the key's allowed range fails here, before any step.
-  const scenario::KeyInfo* key = scenario::addressed_key(lever);
-  const bool integer =
-      key &&
-      (key->type == scenario::KeyType::integer || key->type == scenario::KeyType::year ||
-       key->type == scenario::KeyType::year_from_base) &&
-      std::floor(low) == low && std::floor(high) == high;
-  try {
-    for (const double v : {low, high}) {
-      auto overrides = base;
-      overrides.push_back({lever, lever_text(v, integer)});
-      scenario::parse_scenario(scenario_path, overrides);
-    }
-  } catch (const InputError& e) {
-    throw InputError("--lever " + lever + " --range " + range_text +
-                     ": the lever must be a numeric scenario key that accepts both ends of "
-                     "the range; setting it fails:\n" +
-                     e.what());
-  }
+  const bool integer = probe_lever(scenario_path, base, lever, low, high, range_text);
 
-  // The targets: each must exist and be evaluated in this scenario.
-  std::vector<std::string> target_ids;
-  for (const auto& t : target_args)
-    if (std::find(target_ids.begin(), target_ids.end(), t) == target_ids.end())
-      target_ids.push_back(t);
-  {
-    std::vector<std::string> known;
-    for (const auto& t : plain.targets) known.push_back(t.id);
-    experiment::Projection years_only;  // no replications: only which targets can be judged
-    for (int y = plain.base_year; y <= plain.horizon; ++y) years_only.years.push_back(y);
-    const experiment::TargetReport report = experiment::evaluate_targets(plain.targets, years_only);
-    for (const auto& id : target_ids) {
-      if (std::find(known.begin(), known.end(), id) == known.end())
-        throw InputError("--target " + id + ": no target with id '" + id +
-                         "' in the scenario (ids: " +
-                         (known.empty() ? std::string("none") : join(known, ", ")) + ")");
-      for (const auto& [t, reason] : report.not_evaluated)
-        if (t->id == id)
-          throw InputError("--target " + id + ": the target is not evaluated in this scenario (" +
-                           reason + ")");
-    }
-  }
+  const std::vector<std::string> target_ids = checked_targets(plain, target_args);
   std::vector<std::string> target_text;
   for (const auto& id : target_ids)
     for (const auto& t : plain.targets)
@@ -282,26 +369,11 @@ int seek_command(int argc, char** argv) {
     experiment::RunOptions run;
     run.threads = used_threads;
     run.progress = [&](int done, int total) { progress.update(done, total); };
-    const experiment::Projection projection = experiment::project(loaded, run);
+    const experiment::EvaluatedPoint point =
+        experiment::evaluate_point(experiment::PreparedScenario(loaded), run, false);
     progress.finish();
-    const experiment::TargetReport report =
-        experiment::evaluate_targets(loaded.scenario.targets, projection);
-    std::vector<experiment::TargetProbability> out;
-    for (const auto& id : target_ids) {
-      const experiment::TargetOutcome* found = nullptr;
-      for (const auto& o : report.evaluated)
-        if (o.target->id == id) found = &o;
-      if (found == nullptr)
-        throw InputError("--target " + id + ": the target is not evaluated with " + lever + " = " +
-                         lever_text(v, integer));
-      long reached = 0;
-      for (signed char r : found->reached) reached += r;
-      const auto trials = static_cast<long>(found->reached.size());
-      const experiment::Interval ci = experiment::wilson_interval(reached, trials);
-      out.push_back(
-          {trials > 0 ? static_cast<double>(reached) / static_cast<double>(trials) : std::nan(""),
-           ci.low, ci.high});
-    }
+    const std::vector<experiment::TargetProbability> out = experiment::target_probabilities(
+        point.verdicts.targets, target_ids, "with " + lever + " = " + lever_text(v, integer));
     if (!quiet) {
       std::cout << "step " << step_number << ": " << lever << " = " << lever_text(v, integer);
       for (std::size_t k = 0; k < target_ids.size(); ++k)
@@ -326,69 +398,14 @@ int seek_command(int argc, char** argv) {
   observe(result);
 
   if (file) {
-    output::SeekOutputs outputs;
-    outputs.provenance = {plain.name, plain.seed, plain.replications, used_threads, 1, money_unit};
-    outputs.scenario_text = plain.resolved_toml;
-    outputs.scenario_file = plain.file;
-    outputs.base_year = plain.base_year;
-    outputs.horizon = plain.horizon;
-    outputs.lever = lever;
-    outputs.target_text = target_text;
-    outputs.options = &options;
-    outputs.result = &result;
-    output::write_seek(*file, outputs);
+    write_seek_file(*file, plain, used_threads, money_unit, lever, target_text, options, result);
     file->commit();
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (quiet) return 0;
 
-  std::cout << "\nSteps (P(reached) with its 95 % Wilson interval; * meets P >= " << goal << "):\n";
-  std::vector<std::string> header{"step", lever};
-  std::vector<bool> right{true, true};
-  for (const auto& id : target_ids) {
-    header.push_back(id);
-    right.push_back(true);
-  }
-  TextTable steps(header, right);
-  for (std::size_t i = 0; i < result.steps.size(); ++i) {
-    std::vector<std::string> row{std::to_string(i), lever_text(result.steps[i].value, integer)};
-    for (const auto& t : result.steps[i].per_target) row.push_back(probability_cell(t, goal));
-    steps.add_row(row);
-  }
-  steps.print(std::cout);
-
-  std::cout << "\nAnswers (the " << experiment::to_string(options.direction) << " " << lever
-            << " with P >= " << goal << "; bracket ["
-            << (largest ? "meets, misses" : "misses, meets") << "], tolerance "
-            << significant(result.tolerance) << "):\n";
-  TextTable answers({"target", "status", "answer", "bracket", "P at answer [95% CI]"},
-                    {false, false, true, true, true});
-  for (std::size_t k = 0; k < target_ids.size(); ++k) {
-    const auto& a = result.answers[k];
-    auto show = [&](double v) { return std::isnan(v) ? std::string("-") : lever_text(v, integer); };
-    std::string p_at = "-";
-    for (const auto& s : result.steps)
-      if (!std::isnan(a.answer) && s.value == a.answer)
-        p_at = probability_cell(s.per_target[k], goal);
-    std::string bracket = "[";
-    bracket.append(show(a.bracket_low)).append(", ").append(show(a.bracket_high)).append("]");
-    answers.add_row({target_ids[k] + " " + truncate_display(target_text[k], 26),
-                     experiment::to_string(a.status, options.direction), show(a.answer), bracket,
-                     p_at});
-  }
-  answers.print(std::cout);
-  if (target_ids.size() > 1)
-    std::cout << "\nAll targets: "
-              << (std::isnan(result.answer_all)
-                      ? std::string("no value in the range meets every target")
-                      : lever + " = " + lever_text(result.answer_all, integer))
-              << "\n";
-  if (!result.warnings.empty())
-    std::cout << "\n"
-              << result.warnings.size() << " warning" << (result.warnings.size() == 1 ? "" : "s")
-              << ": P is not monotone in the lever somewhere (see above); the answers are the "
-                 "bisection's, not a scan of the range\n";
+  print_search(result, options, lever, target_text);
   std::cout << "\n"
             << result.steps.size() << " steps x " << plain.replications << " replications in "
             << human_duration(seconds) << "; "

@@ -9,7 +9,7 @@
 
 #include "icsim/common/error.hpp"
 #include "icsim/common/processes.hpp"
-#include "icsim/output/merge_runs.hpp"
+#include "icsim/experiment/evaluate.hpp"
 #include "icsim/output/result_file.hpp"
 #include "icsim/output/result_reader.hpp"
 #include "icsim/output/run_result.hpp"
@@ -62,6 +62,42 @@ void check_same_targets(const TargetReport& first, const TargetReport& report, s
                      std::to_string(first.evaluated.size()) +
                      ": a sweep's points must judge the same targets (a swept key such as "
                      "firms.enabled changes which targets can be evaluated)");
+}
+
+// Replications per unit with parts: `requested`, else 50; under MPI fewer when that leaves
+// less than 8 blocks a rank, so that ranks finish together (9 units on 2 ranks would be 5 and 4).
+// One process keeps 50: smaller blocks only add OpenMP tails and part files (measured in
+// benchmarks/README.md).
+int unit_block(int requested, int ranks, std::size_t points, int count) {
+  if (requested > 0) return requested;
+  int block = 50;
+  if (ranks > 1) {
+    const long P = static_cast<long>(points);
+    const long per_point = std::max(1L, (8L * ranks + P - 1) / P);
+    block = static_cast<int>(std::clamp((count + per_point - 1) / per_point, 1L, 50L));
+  }
+  return block;
+}
+
+// Blocks of `block` replications of each point, point by point.
+std::vector<Unit> plan_units(std::size_t points, int first, int count, int block) {
+  std::vector<Unit> units;
+  for (std::size_t i = 0; i < points; ++i)
+    for (int b = first; b < first + count; b += block)
+      units.push_back({i, b, std::min(block, first + count - b)});
+  return units;
+}
+
+// Point i's finished parts read back and joined in replication order.
+Projection read_parts(const std::string& parts_dir, const std::vector<Unit>& units, std::size_t i) {
+  Projection point;
+  for (const Unit& u : units) {
+    if (u.point != i) continue;
+    const std::string path = part_path(parts_dir, u);
+    const output::ResultReader part(path);
+    results::append_replications(point, output::read_projection(part, 0), path);
+  }
+  return point;
 }
 
 }  // namespace
@@ -126,9 +162,11 @@ EnsembleResult run_ensemble(const EnsembleSpec& spec, const EnsembleOptions& opt
   if (!out_path.empty() && world.root()) file = std::make_unique<output::ResultFile>(out_path);
 
   auto write_point = [&](std::size_t i, const Projection& projection) {
-    TargetReport report = evaluate_targets(points[i]->scenario.targets, projection);
+    // Reported figures are compared for a plain run; a sweep's points are what-ifs.
+    PointVerdicts verdicts = evaluate_point(*points[i], projection, P == 1);
+    TargetReport& report = verdicts.targets;
     if (i > 0) check_same_targets(result.targets.front(), report, i, labels[i]);
-    if (P == 1) result.actuals = compare_actuals(points[i]->scenario.actuals, projection);
+    if (P == 1) result.actuals = std::move(verdicts.actuals);
     if (file) {
       output::RunOutputs run{points[i], &projection, &report, &result.actuals,
                              options.threads > 0 ? options.threads : 1};
@@ -153,7 +191,7 @@ EnsembleResult run_ensemble(const EnsembleSpec& spec, const EnsembleOptions& opt
   // point by point, so one is enough and memory stays at one point's firm population).
   std::size_t prepared_point = P;
   std::unique_ptr<PreparedScenario> prepared;
-  auto run_unit = [&](const Unit& u) {
+  auto run_unit = [&](const Unit& u, bool judge) {
     if (prepared_point != u.point) {
       prepared.reset();
       prepared = std::make_unique<PreparedScenario>(*points[u.point]);
@@ -173,35 +211,25 @@ EnsembleResult run_ensemble(const EnsembleSpec& spec, const EnsembleOptions& opt
         options.progress(std::accumulate(counts.begin(), counts.end(), 0L), total_work, counts);
       }
     };
-    Projection p = project(*prepared, ro);
+    EvaluatedPoint p;
+    if (judge)
+      p = evaluate_point(*prepared, ro, false);
+    else
+      p.projection = project(*prepared, ro);
     done_before += u.count;
     return p;
   };
 
   if (!use_parts) {
     result.units = static_cast<long>(P);
-    for (std::size_t i = 0; i < P; ++i) write_point(i, run_unit({i, first, count}));
+    for (std::size_t i = 0; i < P; ++i)
+      write_point(i, run_unit({i, first, count}, false).projection);
     finish_file();
     return result;
   }
 
-  // Units: blocks of `block` replications of each point, point by point. By default 50; under
-  // MPI fewer when that leaves less than 8 blocks a rank, so that ranks finish together (9
-  // units on 2 ranks would be 5 and 4). One process keeps 50: smaller blocks only add OpenMP
-  // tails and part files (measured in benchmarks/README.md).
-  int block = options.block;
-  if (block <= 0) {
-    block = 50;
-    if (world.size() > 1) {
-      const long per_point =
-          std::max(1L, (8L * world.size() + static_cast<long>(P) - 1) / static_cast<long>(P));
-      block = static_cast<int>(std::clamp((count + per_point - 1) / per_point, 1L, 50L));
-    }
-  }
-  std::vector<Unit> units;
-  for (std::size_t i = 0; i < P; ++i)
-    for (int b = first; b < first + count; b += block)
-      units.push_back({i, b, std::min(block, first + count - b)});
+  const std::vector<Unit> units =
+      plan_units(P, first, count, unit_block(options.block, world.size(), P, count));
   result.units = static_cast<long>(units.size());
   std::error_code ec;
   fs::create_directories(options.parts_dir, ec);
@@ -224,11 +252,11 @@ EnsembleResult run_ensemble(const EnsembleSpec& spec, const EnsembleOptions& opt
     }
     if (options.stop != nullptr && options.stop->load())
       throw Interrupted("stopped; finished parts are kept in " + options.parts_dir);
-    const Projection projection = run_unit(u);
-    const TargetReport report = evaluate_targets(points[u.point]->scenario.targets, projection);
+    const EvaluatedPoint unit = run_unit(u, true);
     const std::vector<ActualComparison> none;
     output::ResultFile part(path, output::ResultFile::Compression::none);
-    output::RunOutputs run{points[u.point], &projection, &report, &none, options.threads};
+    output::RunOutputs run{points[u.point], &unit.projection, &unit.verdicts.targets, &none,
+                           options.threads};
     run.point_numbers = {static_cast<std::int64_t>(u.point)};
     output::write_run(part, run);
     part.commit();
@@ -243,16 +271,7 @@ EnsembleResult run_ensemble(const EnsembleSpec& spec, const EnsembleOptions& opt
   }
 
   // Rank 0: every point's parts back in replication order, judged over all replications.
-  for (std::size_t i = 0; i < P; ++i) {
-    Projection point;
-    for (const Unit& u : units) {
-      if (u.point != i) continue;
-      const std::string path = part_path(options.parts_dir, u);
-      const output::ResultReader part(path);
-      output::append_replications(point, output::read_projection(part, 0), path);
-    }
-    write_point(i, point);
-  }
+  for (std::size_t i = 0; i < P; ++i) write_point(i, read_parts(options.parts_dir, units, i));
   finish_file();
   fs::remove_all(options.parts_dir, ec);
   return result;

@@ -197,20 +197,4 @@ SeekResult seek(const SeekOptions& options, const SeekEvaluator& evaluate,
   return Search(options, evaluate, observer).run();
 }
 
-const char* to_string(SeekAnswer::Status status, SeekOptions::Direction direction) {
-  switch (status) {
-    case SeekAnswer::Status::found:
-      return "found";
-    case SeekAnswer::Status::at_range_end:
-      return direction == SeekOptions::Direction::smallest ? "at the low end" : "at the high end";
-    case SeekAnswer::Status::not_reached:
-      return "not reached in range";
-  }
-  return "?";
-}
-
-const char* to_string(SeekOptions::Direction direction) {
-  return direction == SeekOptions::Direction::smallest ? "smallest" : "largest";
-}
-
 }  // namespace icsim::experiment

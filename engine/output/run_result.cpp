@@ -1,4 +1,4 @@
-// Lays a run's projection and target verdicts out as RESULTS.md specifies. Each group repeats
+// Lays a run's projection and target verdicts out as docs/results.md specifies. Each group repeats
 // the dimensions it uses (netCDF-4 scopes dimensions by group), so that every group opens on
 // its own with xarray.open_dataset(path, engine="h5netcdf", group=G).
 #include "icsim/output/run_result.hpp"
@@ -13,6 +13,7 @@
 
 #include "icsim/abm/statistics.hpp"
 #include "icsim/common/version.hpp"
+#include "icsim/results/variables.hpp"
 
 namespace icsim::output {
 namespace {
@@ -62,19 +63,14 @@ std::string kind_name(abm::StatInfo::Kind kind) {
   return "count";
 }
 
-// A statistic's `units` and `long_name` (its description; for /region, said of the region
-// rather than of a district), plus `kind` (count, money, land or ratio) and, for ratios, the
-// `numerator` and `denominator` variables: a ratio over several districts is the ratio of
-// their sums, never a sum of ratios.
-VariableInfo statistic_variable(const abm::StatInfo& s, bool region) {
-  std::string text(s.description);
-  if (region)
-    for (const auto& [from, to] :
-         {std::pair<std::string, std::string>{"the district's", "the region's"},
-          {"the district", "the region"}})
-      for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at))
-        text.replace(at, from.size(), to), at += to.size();
-  VariableInfo info{std::string(s.unit), text, {{"kind", kind_name(s.kind)}}};
+// A variable's `units` and `long_name`; a firm statistic also carries `kind` (count, money, land
+// or ratio) and, for ratios, the `numerator` and `denominator` variables: a ratio over several
+// districts is the ratio of their sums, never a sum of ratios.
+VariableInfo variable_info(const results::Variable& v, const std::string& money_unit) {
+  VariableInfo info{v.units_in(money_unit), v.long_name, {}};
+  if (v.statistic < 0) return info;
+  const abm::StatInfo& s = abm::info(static_cast<abm::Stat>(v.statistic));
+  info.extra.emplace_back("kind", kind_name(s.kind));
   if (s.kind == abm::StatInfo::Kind::ratio) {
     info.extra.emplace_back("numerator", std::string(abm::info(s.numerator).name));
     info.extra.emplace_back("denominator", std::string(abm::info(s.denominator).name));
@@ -82,144 +78,62 @@ VariableInfo statistic_variable(const abm::StatInfo& s, bool region) {
   return info;
 }
 
-// Statistic k of an array laid out (outer, inner, statistic) as an (outer, inner) array.
-std::vector<double> statistic_values(const std::vector<double>& data, std::size_t outer,
-                                     std::size_t inner, std::size_t k, const char* name) {
-  const std::size_t K = abm::kStatCount;
-  if (data.size() != outer * inner * K)
-    throw std::logic_error(std::string("Projection::") + name + " holds " +
-                           std::to_string(data.size()) + " values, expected " +
-                           std::to_string(outer * inner * K));
-  std::vector<double> out(outer * inner);
-  for (std::size_t i = 0; i < outer * inner; ++i) out[i] = data[i * K + k];
-  return out;
+// The group's coordinates and notes (once, for point 0).
+void start_group(Group& g, results::Group group, const RunOutputs& run) {
+  const auto& p = *run.projection;
+  add_run_dimensions(g, run);
+  switch (group) {
+    case results::Group::sectors:
+      g.add_dimension("sector", p.sectors, "sector code of the input-output table");
+      g.write_strings("sector_name", "sector", p.sector_names, {"", "sector name", {}});
+      break;
+    case results::Group::clusters:
+      g.add_dimension("cluster", p.clusters, "cluster as SYSTEM/CODE");
+      g.write_strings("system", "cluster", p.cluster_system,
+                      {"", "cluster system (programme)", {}});
+      g.write_strings("cluster_name", "cluster", p.cluster_names, {"", "cluster name", {}});
+      break;
+    case results::Group::region:
+      g.set_attribute("region", run.loaded->scenario.region.name);
+      break;
+    case results::Group::districts:
+      g.add_dimension("district", p.districts, "district code");
+      g.write_strings("district_name", "district", p.district_names, {"", "district name", {}});
+      g.set_attribute("note", std::string(kFirmModelNote));
+      return;
+  }
+  g.set_attribute("note", std::string(kReplicationYearNote));
 }
 
-void write_sectors(ResultFile& file, const RunOutputs& run) {
+// One group of the projection: every variable of the catalogue in it (those of the firm model
+// only with it), point slot run.point.
+void write_variables(ResultFile& file, const RunOutputs& run, results::Group group) {
   const auto& p = *run.projection;
+  if (group == results::Group::clusters && p.clusters.empty()) return;
+  if (group == results::Group::districts && !p.firm_model) return;
   const std::string money = run.loaded->table.meta.money_unit;
-  Group g = file.group("sectors");
-  if (run.point == 0) {
-    add_run_dimensions(g, run);
-    g.add_dimension("sector", p.sectors, "sector code of the input-output table");
-    g.write_strings("sector_name", "sector", p.sector_names, {"", "sector name", {}});
-    g.set_attribute("note", std::string(kReplicationYearNote));
+  Group g = file.group(std::string(results::group_name(group)));
+  if (run.point == 0) start_group(g, group, run);
+  std::vector<std::string> dims = {"point", "replication", "year"};
+  switch (results::dimension(group)) {
+    case results::Dimension::none:
+      break;
+    case results::Dimension::sector:
+      dims.emplace_back("sector");
+      break;
+    case results::Dimension::cluster:
+      dims.emplace_back("cluster");
+      break;
+    case results::Dimension::district:
+      dims.emplace_back("district");
+      break;
   }
-  const std::vector<std::string> dims = {"point", "replication", "year", "sector"};
-  g.write_slice("output", dims, run.point, p.sector_output, {money, "gross output", {}});
-  g.write_slice("value_added", dims, run.point, p.sector_value_added, {money, "value added", {}});
-  g.write_slice("employment", dims, run.point, p.sector_employment, {"persons", "employment", {}});
-  g.write_slice(
-      "investment", dims, run.point, p.sector_investment,
-      {money, "fixed-asset investment by investing sector (industrial trend + programmes)", {}});
-  g.write_slice("capacity", dims, run.point, p.sector_capacity,
-                {money, "output capacity (NaN where the sector is not capacity-constrained)", {}});
-  g.write_slice("imports", dims, run.point, p.sector_imports,
-                {money,
-                 "imports and inflows: intermediate imports of the sector plus demand for its "
-                 "product above its capacity",
-                 {}});
-  if (p.firm_model) {
-    g.write_slice("land_in_use", dims, run.point, p.sector_land_in_use,
-                  {"mu", "industrial land in use by the sector's active firms", {}});
-    g.write_slice("firms", dims, run.point, p.sector_firms,
-                  {"firms", "active firms of the sector", {}});
-  }
-}
-
-void write_clusters(ResultFile& file, const RunOutputs& run) {
-  const auto& p = *run.projection;
-  if (p.clusters.empty()) return;
-  const std::string money = run.loaded->table.meta.money_unit;
-  Group g = file.group("clusters");
-  if (run.point == 0) {
-    add_run_dimensions(g, run);
-    g.add_dimension("cluster", p.clusters, "cluster as SYSTEM/CODE");
-    g.write_strings("system", "cluster", p.cluster_system, {"", "cluster system (programme)", {}});
-    g.write_strings("cluster_name", "cluster", p.cluster_names, {"", "cluster name", {}});
-    g.set_attribute("note", std::string(kReplicationYearNote));
-  }
-  const std::vector<std::string> dims = {"point", "replication", "year", "cluster"};
-  g.write_slice("output", dims, run.point, p.cluster_output,
-                {money, "gross output (concordance-weighted)", {}});
-  g.write_slice("value_added", dims, run.point, p.cluster_value_added, {money, "value added", {}});
-  g.write_slice("investment", dims, run.point, p.cluster_investment,
-                {money, "fixed-asset investment", {}});
-  g.write_slice("output_above_scale", dims, run.point, p.cluster_output_above_scale,
-                {money, "gross output of above-scale (规上) firms", {}});
-  if (p.firm_model) {
-    g.write_slice(
-        "land_in_use", dims, run.point, p.cluster_land_in_use,
-        {"mu", "industrial land in use by the cluster's firms (concordance-weighted)", {}});
-    g.write_slice("firms", dims, run.point, p.cluster_firms,
-                  {"firms", "active firms of the cluster (concordance-weighted)", {}});
-  }
-}
-
-// The firm model's statistics by district: one variable per statistic of abm/statistics.hpp.
-void write_districts(ResultFile& file, const RunOutputs& run) {
-  const auto& p = *run.projection;
-  if (!p.firm_model) return;
-  Group g = file.group("districts");
-  if (run.point == 0) {
-    add_run_dimensions(g, run);
-    g.add_dimension("district", p.districts, "district code");
-    g.write_strings("district_name", "district", p.district_names, {"", "district name", {}});
-    g.set_attribute("note", std::string(kFirmModelNote));
-  }
-  const std::vector<std::string> dims = {"point", "replication", "year", "district"};
-  const std::size_t outer = static_cast<std::size_t>(p.replications) * p.years.size();
-  for (const auto& s : abm::statistics_info())
-    g.write_slice(std::string(s.name), dims, run.point,
-                  statistic_values(p.district_statistics, outer, p.districts.size(),
-                                   static_cast<std::size_t>(s.stat), "district_statistics"),
-                  statistic_variable(s, false));
-}
-
-void write_region(ResultFile& file, const RunOutputs& run) {
-  const auto& p = *run.projection;
-  const std::string money = run.loaded->table.meta.money_unit;
-  Group g = file.group("region");
-  if (run.point == 0) {
-    add_run_dimensions(g, run);
-    g.set_attribute("region", run.loaded->scenario.region.name);
-    g.set_attribute("note", std::string(kReplicationYearNote));
-  }
-  const std::vector<std::string> dims = {"point", "replication", "year"};
-  g.write_slice("gdp", dims, run.point, p.gdp,
-                {money, "gross domestic product (sum of value added)", {}});
-  g.write_slice("industrial_output", dims, run.point, p.industrial_output,
-                {money, "gross output of industry (all firms)", {}});
-  g.write_slice("industrial_value_added", dims, run.point, p.industrial_value_added,
-                {money, "value added of industry (all firms, 全部工业增加值)", {}});
-  g.write_slice("industrial_output_above_scale", dims, run.point, p.industrial_output_above_scale,
-                {money, "gross output of above-scale industry (规上工业总产值)", {}});
-  g.write_slice("industrial_value_added_above_scale", dims, run.point,
-                p.industrial_value_added_above_scale,
-                {money, "value added of above-scale industry (规上工业增加值)", {}});
-  g.write_slice("industrial_investment", dims, run.point, p.industrial_investment,
-                {money, "industrial fixed-asset investment (工业投资)", {}});
-  g.write_slice("price_index", dims, run.point, p.price_index,
-                {"1", "price index (base year = 1)", {}});
-  if (p.firm_model) {
-    // The firm model's statistics summed over districts (ratios of the sums); a statistic whose
-    // name an input-output variable above already uses is not written twice.
-    const std::vector<std::string> written = {"gdp",
-                                              "industrial_output",
-                                              "industrial_value_added",
-                                              "industrial_output_above_scale",
-                                              "industrial_value_added_above_scale",
-                                              "industrial_investment",
-                                              "price_index"};
-    const std::size_t outer = static_cast<std::size_t>(p.replications) * p.years.size();
-    for (const auto& s : abm::statistics_info()) {
-      const std::string name(s.name);
-      if (std::find(written.begin(), written.end(), name) != written.end()) continue;
-      g.write_slice(name, dims, run.point,
-                    statistic_values(p.region_statistics, outer, 1,
-                                     static_cast<std::size_t>(s.stat), "region_statistics"),
-                    statistic_variable(s, true));
-    }
+  for (const auto& v : results::variables()) {
+    if (v.group != group || (v.firm_model && !p.firm_model)) continue;
+    if (v.statistic < 0)
+      g.write_slice(v.name, dims, run.point, p.*v.member, variable_info(v, money));
+    else
+      g.write_slice(v.name, dims, run.point, results::values(p, v), variable_info(v, money));
   }
 }
 
@@ -445,10 +359,9 @@ void write_run(ResultFile& file, const RunOutputs& run) {
     file.write_text("scenario", run.scenario_text.empty() ? s.resolved_toml : run.scenario_text,
                     "the resolved scenario (after extends and --set) as TOML");
   }
-  write_sectors(file, run);
-  write_clusters(file, run);
-  write_region(file, run);
-  write_districts(file, run);
+  for (auto group : {results::Group::sectors, results::Group::clusters, results::Group::region,
+                     results::Group::districts})
+    write_variables(file, run, group);
   write_targets(file, run);
   // Reported figures are compared for a plain run; a sweep's points are what-ifs.
   if (run.point_numbers.size() == 1) write_backtest(file, run);

@@ -8,8 +8,8 @@ namespace icsim::output {
 void write_seek(ResultFile& file, const SeekOutputs& seek) {
   if (seek.options == nullptr || seek.result == nullptr)
     throw std::invalid_argument("write_seek: options and result are required");
-  const experiment::SeekOptions& o = *seek.options;
-  const experiment::SeekResult& r = *seek.result;
+  const results::SeekOptions& o = *seek.options;
+  const results::SeekResult& r = *seek.result;
   const std::size_t n = o.targets.size();
   if (r.answers.size() != n)
     throw std::invalid_argument("write_seek: " + std::to_string(r.answers.size()) +
@@ -58,9 +58,9 @@ void write_seek(ResultFile& file, const SeekOutputs& seek) {
     answer.push_back(a.answer);
     bracket_low.push_back(a.bracket_low);
     bracket_high.push_back(a.bracket_high);
-    status.push_back(experiment::to_string(a.status, o.direction));
+    status.push_back(results::to_string(a.status, o.direction));
   }
-  const std::string direction = experiment::to_string(o.direction);
+  const std::string direction = results::to_string(o.direction);
   g.write("answer", {"target"}, answer,
           {"", "the " + direction + " lever value evaluated that meets the goal (NaN: none)", {}});
   g.write("bracket_low", {"target"}, bracket_low,

@@ -5,40 +5,39 @@
 #include <algorithm>
 
 #include "icsim/abm/statistics.hpp"
+#include "icsim/results/variables.hpp"
 #include "reader.hpp"
 
 namespace icsim::scenario::detail {
 namespace {
 
+// The projection's metrics (results/variables.hpp, less the firm statistics), in the order the
+// error messages list them: the input-output ones (region, clusters, sectors), then those only
+// the firm model fills.
 const std::vector<std::string>& metric_names() {
-  static const std::vector<std::string> names = {"region/gdp",
-                                                 "region/industrial_output",
-                                                 "region/industrial_value_added",
-                                                 "region/industrial_output_above_scale",
-                                                 "region/industrial_value_added_above_scale",
-                                                 "region/industrial_investment",
-                                                 "region/price_index",
-                                                 "clusters/output",
-                                                 "clusters/value_added",
-                                                 "clusters/investment",
-                                                 "clusters/output_above_scale",
-                                                 "sectors/output",
-                                                 "sectors/value_added",
-                                                 "sectors/employment",
-                                                 "sectors/investment",
-                                                 "sectors/capacity",
-                                                 "sectors/imports",
-                                                 "clusters/land_in_use",
-                                                 "clusters/firms",
-                                                 "sectors/land_in_use",
-                                                 "sectors/firms"};
+  static const std::vector<std::string> names = [] {
+    std::vector<const results::Variable*> own;
+    for (const auto& v : results::variables())
+      if (v.statistic < 0) own.push_back(&v);
+    auto rank = [](const results::Variable* v) {
+      const int group = v->group == results::Group::region     ? 0
+                        : v->group == results::Group::clusters ? 1
+                                                               : 2;
+      return (v->firm_model ? 3 : 0) + group;
+    };
+    std::stable_sort(own.begin(), own.end(),
+                     [&](const auto* a, const auto* b) { return rank(a) < rank(b); });
+    std::vector<std::string> out;
+    for (const auto* v : own) out.push_back(v->metric());
+    return out;
+  }();
   return names;
 }
 
 // Metrics of metric_names() that only the firm model fills.
 bool firm_model_metric(const std::string& metric) {
-  return metric == "clusters/land_in_use" || metric == "clusters/firms" ||
-         metric == "sectors/land_in_use" || metric == "sectors/firms";
+  const auto* v = results::find_variable(metric);
+  return v && v->statistic < 0 && v->firm_model;
 }
 
 // The firm model's statistics (abm/statistics.hpp): "districts/<name>" and "region/<name>".

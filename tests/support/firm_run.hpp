@@ -11,6 +11,7 @@
 #include "icsim/abm/statistics.hpp"
 #include "icsim/experiment/projection.hpp"
 #include "icsim/experiment/targets.hpp"
+#include "icsim/results/variables.hpp"
 #include "icsim/scenario/load.hpp"
 
 namespace icsim::test {
@@ -61,6 +62,19 @@ inline double sample_cluster_land(std::size_t r, std::size_t t, std::size_t c) {
 inline double sample_cluster_firms(std::size_t r, std::size_t t, std::size_t c) {
   return 20.0 + static_cast<double>(r) + 2.0 * static_cast<double>(t) +
          4.0 * static_cast<double>(c);
+}
+
+// A variable of the catalogue (results/variables.hpp) that sample_run does not set by name gets
+// value i = 1 + i, so that a new variable is written and read like the others without an edit
+// here.
+inline void sample_fill_the_rest(results::Projection& p) {
+  const std::size_t RY = static_cast<std::size_t>(p.replications) * p.years.size();
+  for (const auto& v : results::variables()) {
+    auto& data = p.*v.member;
+    if (v.statistic >= 0 || (v.firm_model && !p.firm_model) || !data.empty()) continue;
+    data.resize(RY * results::dimension_size(p, v));
+    for (std::size_t i = 0; i < data.size(); ++i) data[i] = 1.0 + static_cast<double>(i);
+  }
 }
 
 struct SampleRun {
@@ -122,7 +136,10 @@ inline SampleRun sample_run(bool firm_model) {
     p.industrial_investment.push_back(0.2 * v);
     p.price_index.push_back(1.0);
   }
-  if (!firm_model) return run;
+  if (!firm_model) {
+    sample_fill_the_rest(p);
+    return run;
+  }
   p.firm_model = true;
   p.districts = kSampleDistricts;
   p.district_names = kSampleDistrictNames;
@@ -141,6 +158,7 @@ inline SampleRun sample_run(bool firm_model) {
         p.sector_firms.push_back(static_cast<double>(10 * (j + 1) + r));
       }
     }
+  sample_fill_the_rest(p);
   return run;
 }
 

@@ -1,6 +1,6 @@
 #pragma once
-// The yearly projection (MODEL.md §3 steps 1-3 with the input-output core), run as Monte Carlo
-// replications. Per replication r and year t = base+1 .. horizon:
+// The yearly projection (docs/model.md §3 steps 1-3 with the input-output core), run as Monte
+// Carlo replications. Per replication r and year t = base+1 .. horizon:
 //  1. final demand by component grows by the scenario's growth draws (common shock times each
 //     component's loading, plus its own part, plus sector-group extras for given products);
 //  2. investment: industrial investment outside programmes grows by its own draw; programme
@@ -17,56 +17,13 @@
 #include <string>
 #include <vector>
 
+#include "icsim/results/projection.hpp"
 #include "icsim/scenario/load.hpp"
 
 namespace icsim::experiment {
 
-// Arrays are row-major over the dimensions named in the comment (replication slowest). The year
-// axis starts at the base year (which holds the base-year table) and ends at the horizon.
-struct Projection {
-  std::vector<int> years;
-  int replications = 0;       // replications held (indices below are local: 0 .. replications-1)
-  int first_replication = 0;  // global number of local replication 0 (RunOptions)
-  std::vector<std::string> sectors;         // codes
-  std::vector<std::string> sector_names;    // readable (Chinese where the table has it)
-  std::vector<std::string> clusters;        // "SYSTEM/CODE"
-  std::vector<std::string> cluster_system;  // SYSTEM of each cluster
-  std::vector<std::string> cluster_names;
-
-  // (replication, year, sector)
-  std::vector<double> sector_output, sector_value_added, sector_employment, sector_investment,
-      sector_capacity, sector_imports;
-  // (replication, year, cluster): weighted sums of the sector arrays with the concordance weights
-  std::vector<double> cluster_output, cluster_value_added, cluster_investment,
-      cluster_output_above_scale;
-  // (replication, year)
-  std::vector<double> gdp, industrial_output, industrial_value_added, industrial_output_above_scale,
-      industrial_value_added_above_scale, industrial_investment, price_index;
-
-  // The firm model (scenario [firms] enabled): districts and the statistics of
-  // abm/statistics.hpp, in abm::Stat order. Empty without the firm model.
-  bool firm_model = false;
-  std::vector<std::string> districts;       // codes
-  std::vector<std::string> district_names;  // readable
-  // (replication, year, district, statistic) and (replication, year, statistic); the base year
-  // holds the synthesised population's values (flows 0).
-  std::vector<double> district_statistics, region_statistics;
-  // (replication, year, cluster): land in use (mu) and active firms, from the firms' sectors
-  // with the concordance weights.
-  std::vector<double> cluster_land_in_use, cluster_firms;
-  // (replication, year, sector): land in use (mu) and active firms of the sector.
-  std::vector<double> sector_land_in_use, sector_firms;
-
-  // Modelling choices the data forced (e.g. GFCF entries clipped at 0), one sentence each.
-  std::vector<std::string> notes;
-
-  std::size_t year_index(int year) const;  // throws std::out_of_range
-  // The series of one replication over all years, summed over its selection; understands
-  // "region/<variable>", "clusters/<variable>", "sectors/<variable>" and, with the firm model,
-  // "districts/<statistic>" (select district codes or "*"; ratios are recomputed from the
-  // summed numerator and denominator) and "region/<statistic>" (InputError otherwise).
-  std::vector<double> series(const scenario::Series& s, int replication) const;
-};
+// The result: every result variable per replication and year (results/projection.hpp).
+using Projection = results::Projection;
 
 struct RunOptions {
   int threads = 0;  // 0 = all cores; results do not depend on it

@@ -18,63 +18,19 @@
 // monotonicity beyond the Monte Carlo interval is recorded as a warning (see `warnings`): for
 // smallest, a value v above an evaluated u whose P(v) lies below the 95 % interval of P(u) (for
 // largest: P(v) above that interval).
-#include <cstddef>
 #include <functional>
-#include <string>
-#include <vector>
+
+#include "icsim/results/seek.hpp"
 
 namespace icsim::experiment {
 
-// The probability of one target at one lever value, with its 95 % interval.
-struct TargetProbability {
-  double probability = 0;
-  double low = 0, high = 0;  // 95 % interval (Wilson, wilson_interval in targets.hpp)
-};
-
-struct SeekOptions {
-  enum class Direction { smallest, largest };
-  double low = 0, high = 1;  // the range searched, low < high
-  double goal = 0.8;         // probability goal p: a target is met at v when P(v) >= goal
-  Direction direction = Direction::smallest;
-  // Stop when a bracket is at most this wide; <= 0 means 1 % of (high - low).
-  double tolerance = 0;
-  // The lever takes whole numbers only: midpoints are rounded down to integers and a bracket
-  // stops at width 1 (at the latest); low and high must be whole numbers.
-  bool integer = false;
-  // Target ids, for warnings; the evaluator returns one probability per target, in this order.
-  std::vector<std::string> targets;
-};
-
-struct SeekStep {
-  double value = 0;                           // lever value
-  std::vector<TargetProbability> per_target;  // in target order
-};
-
-struct SeekAnswer {
-  // at_range_end: the goal is met at the end of the range where the search starts (low for
-  // smallest, high for largest), so the true threshold may lie beyond the range.
-  enum class Status { found, at_range_end, not_reached };
-  Status status = Status::not_reached;
-  double answer = 0;  // NaN when not reached
-  // The final bracket, bracket_low < bracket_high: for smallest [largest value evaluated that
-  // misses the goal, answer]; for largest [answer, smallest value evaluated above it that misses
-  // the goal]. NaN on the side where no such value was evaluated (at the end of the range: the
-  // low end has no missing value below it, a target not reached has no value meeting it).
-  double bracket_low = 0, bracket_high = 0;
-};
-
-struct SeekResult {
-  std::vector<SeekStep> steps;      // in evaluation order, each value once
-  std::vector<SeekAnswer> answers;  // per target
-  // The value meeting every target: for smallest the largest answer, for largest the smallest
-  // answer (evaluated as an extra step if it was not evaluated yet, and checked); NaN if a
-  // target has no answer, or if the check fails for some target at that value.
-  double answer_all = 0;
-  bool answer_all_verified = false;  // answer_all's step meets every target
-  double tolerance = 0;              // the tolerance used (after the default)
-  // One sentence each: steps that contradict monotonicity, an answer_all that fails its check.
-  std::vector<std::string> warnings;
-};
+// The options, steps and answers are plain result data (results/seek.hpp).
+using results::SeekAnswer;
+using results::SeekOptions;
+using results::SeekResult;
+using results::SeekStep;
+using results::TargetProbability;
+using results::to_string;
 
 // Called with each lever value to evaluate; returns one TargetProbability per target (exactly
 // options.targets.size() of them, else std::invalid_argument).
@@ -86,9 +42,5 @@ using SeekObserver = std::function<void(const SeekResult&)>;
 // whole numbers for an integer lever), a goal outside (0, 1], or zero targets.
 SeekResult seek(const SeekOptions& options, const SeekEvaluator& evaluate,
                 const SeekObserver& observer = {});
-
-// "found", "at the low end" (smallest) / "at the high end" (largest), "not reached in range".
-const char* to_string(SeekAnswer::Status status, SeekOptions::Direction direction);
-const char* to_string(SeekOptions::Direction direction);  // "smallest", "largest"
 
 }  // namespace icsim::experiment

@@ -2,23 +2,24 @@
 // The result file of `icsim run` (docs/results.md, the contract with notebooks): root
 // provenance attributes, the resolved scenario text, and the groups /sectors, /clusters,
 // /region, /targets (and /backtest when the scenario lists reported figures), every array over
-// (point, replication, year, ...) with point of size 1 for a plain run. With the firm model
-// (Projection::firm_model; root attribute `firm_model` = 1, else 0) also /districts (every
-// statistic of abm/statistics.hpp over district), the same statistics summed in /region, and
-// land_in_use and firms in /clusters.
+// (point, replication, year, ...) with point of size 1 for a plain run. The groups /sectors,
+// /clusters, /region and /districts hold the variables of the catalogue (results/variables.hpp)
+// in its order; those of the firm model only with it (Projection::firm_model; root attribute
+// `firm_model` = 1, else 0).
 #include <cstdint>
 #include <string>
 #include <vector>
 
-#include "icsim/experiment/projection.hpp"
-#include "icsim/experiment/targets.hpp"
 #include "icsim/output/result_file.hpp"
+#include "icsim/output/result_reader.hpp"
+#include "icsim/results/projection.hpp"
+#include "icsim/results/targets.hpp"
 #include "icsim/scenario/load.hpp"
 #include "icsim/scenario/sweep.hpp"
 
 namespace icsim::output {
 
-// Root attributes every icsim result carries (RESULTS.md "Layout").
+// Root attributes every icsim result carries (docs/results.md "Layout").
 struct Provenance {
   std::string scenario_name;
   std::uint64_t seed = 0;
@@ -31,9 +32,9 @@ void write_provenance(ResultFile& file, const Provenance& provenance);
 
 struct RunOutputs {
   RunOutputs() = default;
-  RunOutputs(const scenario::LoadedScenario* loaded_, const experiment::Projection* projection_,
-             const experiment::TargetReport* targets_,
-             const std::vector<experiment::ActualComparison>* actuals_, int threads_)
+  RunOutputs(const scenario::LoadedScenario* loaded_, const results::Projection* projection_,
+             const results::TargetReport* targets_,
+             const std::vector<results::ActualComparison>* actuals_, int threads_)
       : loaded(loaded_),
         projection(projection_),
         targets(targets_),
@@ -41,9 +42,9 @@ struct RunOutputs {
         threads(threads_) {}
 
   const scenario::LoadedScenario* loaded = nullptr;
-  const experiment::Projection* projection = nullptr;
-  const experiment::TargetReport* targets = nullptr;
-  const std::vector<experiment::ActualComparison>* actuals = nullptr;  // may be empty
+  const results::Projection* projection = nullptr;
+  const results::TargetReport* targets = nullptr;
+  const std::vector<results::ActualComparison>* actuals = nullptr;  // may be empty
   int threads = 1;
   int processes = 1;  // processes whose replications the file holds (icsim merge: the shards)
   // A shard of a run (icsim run --shard i/N): shard i (1-based) of shard_count; 0 = not a shard.
@@ -65,8 +66,13 @@ struct RunOutputs {
 // Writes everything of a run into `file` (not committed: the caller commits).
 void write_run(ResultFile& file, const RunOutputs& run);
 
-// The /sweep group of RESULTS.md: parameter_value (point, parameter), the scenario keys as the
+// The /sweep group of docs/results.md: parameter_value (point, parameter), the scenario keys as the
 // `parameter` coordinate, point_label (point), and the design's method (and seed).
 void write_sweep(ResultFile& file, const scenario::SweepPlan& plan);
+
+// The per-replication arrays of one point (slot `slot` of the point dimension) of a result file
+// written by write_run, read back (no target verdicts): every variable of the catalogue
+// (results/variables.hpp). InputError naming the file if a group or variable is missing.
+results::Projection read_projection(const ResultReader& file, std::size_t slot = 0);
 
 }  // namespace icsim::output

@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "icsim/experiment/seek.hpp"
 #include "icsim/output/result_file.hpp"
 #include "icsim/output/run_result.hpp"
+#include "icsim/results/seek.hpp"
 
 namespace icsim::output {
 
@@ -23,8 +23,8 @@ struct SeekOutputs {
   int base_year = 0, horizon = 0;
   std::string lever;                     // the scenario key sought
   std::vector<std::string> target_text;  // per target (options->targets order); may be empty
-  const experiment::SeekOptions* options = nullptr;
-  const experiment::SeekResult* result = nullptr;
+  const results::SeekOptions* options = nullptr;
+  const results::SeekResult* result = nullptr;
 };
 
 // Writes everything into `file` (not committed: the caller commits). std::invalid_argument if

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "icsim/abm/firm_model.hpp"
+#include "icsim/results/targets.hpp"
 
 namespace icsim::scenario {
 
@@ -142,51 +143,12 @@ struct ExogenousInvestment {
   bool adds_capacity = true;
 };
 
-// A series of the projection, summed over a selection: metric "region/<variable>" (no
-// selection), "clusters/<variable>" or "sectors/<variable>" with codes ("SYSTEM/CODE" for
-// clusters; "SYSTEM/*" = every cluster of a system; "*" = every sector).
-struct Series {
-  std::string metric;
-  std::vector<std::string> select;
-  // prices = "constant": money values divided by the year's price index (base-year prices), for
-  // targets stated in comparable prices (可比价, e.g. 增加值增长); default "current".
-  bool constant_prices = false;
-};
-
-// A stated target (MODEL.md §4). Thresholds of growth/share/change kinds are in percent.
-//   level:  value(year) op threshold
-//   growth: (value(year) / value(base_year) - 1) * 100 op threshold   (base_year default year-1)
-//   cagr:   annualised growth from base_year to year, percent
-//   share:  value(year) / denominator(year) * 100 op threshold
-//   change: same as growth, phrased "change vs base" (intensity targets)
-struct Target {
-  enum class Kind { level, growth, cagr, share, change };
-  enum class Op { at_least, at_most };
-  std::string id;
-  std::string text;  // the plan's words
-  std::string source;
-  std::string programme;
-  Series series;
-  std::optional<Series> denominator;  // share targets
-  Kind kind = Kind::level;
-  Op op = Op::at_least;
-  double threshold = 0;
-  std::string unit;
-  int year = 0;
-  int base_year = 0;  // 0 = default
-  // Non-empty: the model cannot evaluate this target yet; `icsim run` lists it as
-  // "not evaluated: needs <needs>".
-  std::string needs;
-};
-
-// A reported figure for a backtest: compared with the projection's median and 90 % band.
-struct Actual {
-  Series series;
-  int year = 0;
-  double value = 0;
-  std::string unit;
-  std::string source;
-};
+// Series (a result variable summed over a selection), targets and reported figures are plain
+// result data (results/series.hpp, results/targets.hpp): the scenario states them, experiment
+// evaluates them and output writes the verdicts.
+using Series = results::Series;
+using Target = results::Target;
+using Actual = results::Actual;
 
 // Households (MODEL.md §3 step 11). "exogenous": household consumption grows by its
 // growth.final_demand spec; "labour_income" (Type II closure): the household column moves with

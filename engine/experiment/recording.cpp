@@ -1,0 +1,93 @@
+// Recording a year of a replication (engine/experiment/replication.hpp). Each result variable
+// of results/variable_list.hpp is computed here, one line each; adding a variable = its line in
+// the list and its line here.
+#include <cmath>
+
+#include "icsim/abm/statistics.hpp"
+#include "replication.hpp"
+
+namespace icsim::experiment::detail {
+
+void record(const Model& M, const Slices& s, int r, std::size_t t, double P, const VectorXd& x,
+            const VectorXd& inv, const VectorXd& K, const VectorXd& leak,
+            const abm::FirmModel* fm) {
+  results::Projection& out = s.out;
+  const VectorXd output = x * P;
+  VectorXd va = M.v.cwiseProduct(x) * P;
+  VectorXd employment = M.e.cwiseProduct(x);
+  VectorXd above = output.cwiseProduct(M.above_scale);
+  if (fm) {
+    const auto fva = fm->sector_value_added(), femp = fm->sector_employment(),
+               fabove = fm->sector_output_above_scale();
+    for (Index j = 0; j < M.n; ++j)
+      if (M.firm_sectors(j) > 0) {
+        va(j) = fva[static_cast<std::size_t>(j)] * P;
+        employment(j) = femp[static_cast<std::size_t>(j)];
+        above(j) = fabove[static_cast<std::size_t>(j)] * P;
+      }
+  }
+  const VectorXd investment = inv * P;
+  const std::size_t o = s.sector(r, t);
+  for (Index j = 0; j < M.n; ++j) {
+    const std::size_t k = o + static_cast<std::size_t>(j);
+    out.sector_output[k] = output(j);
+    out.sector_value_added[k] = va(j);
+    out.sector_employment[k] = employment(j);
+    out.sector_investment[k] = investment(j);
+    out.sector_capacity[k] = std::isfinite(K(j)) ? K(j) * P : kNaN;
+    out.sector_imports[k] = (M.m(j) * x(j) + leak(j)) * P;
+  }
+  if (s.nc > 0) {
+    const VectorXd c_out = M.W * output, c_va = M.W * va, c_inv = M.W * investment,
+                   c_above = M.W * above;
+    const std::size_t oc = s.cluster(r, t);
+    for (std::size_t c = 0; c < s.nc; ++c) {
+      const auto ci = static_cast<Index>(c);
+      out.cluster_output[oc + c] = c_out(ci);
+      out.cluster_value_added[oc + c] = c_va(ci);
+      out.cluster_investment[oc + c] = c_inv(ci);
+      out.cluster_output_above_scale[oc + c] = c_above(ci);
+    }
+  }
+  const std::size_t g = s.region(r, t);
+  const auto& region = M.sc.region;
+  out.gdp[g] = va.sum();
+  out.industrial_output[g] = M.industrial.dot(output);
+  out.industrial_value_added[g] = M.industrial.dot(va);
+  if (fm) {
+    const auto& st = fm->statistics();
+    out.industrial_output_above_scale[g] =
+        st.region[static_cast<std::size_t>(abm::Stat::output_above_scale)];
+    out.industrial_value_added_above_scale[g] =
+        st.region[static_cast<std::size_t>(abm::Stat::value_added_above_scale)];
+    const std::size_t D = out.districts.size(), S = abm::kStatCount;
+    std::copy(st.values.begin(), st.values.end(),
+              out.district_statistics.begin() + static_cast<long>(((r * s.Y + t) * D) * S));
+    std::copy(st.region.begin(), st.region.end(),
+              out.region_statistics.begin() + static_cast<long>((r * s.Y + t) * S));
+    const std::size_t os = s.sector(r, t);
+    for (Index j = 0; j < M.n; ++j) {
+      out.sector_land_in_use[os + static_cast<std::size_t>(j)] = fm->sector_land()[j];
+      out.sector_firms[os + static_cast<std::size_t>(j)] = fm->sector_firms()[j];
+    }
+    if (s.nc > 0) {
+      const Eigen::Map<const VectorXd> land(fm->sector_land().data(), M.n),
+          firms(fm->sector_firms().data(), M.n);
+      const VectorXd c_land = M.W * land, c_firms = M.W * firms;
+      const std::size_t oc = s.cluster(r, t);
+      for (std::size_t c = 0; c < s.nc; ++c) {
+        out.cluster_land_in_use[oc + c] = c_land(static_cast<Index>(c));
+        out.cluster_firms[oc + c] = c_firms(static_cast<Index>(c));
+      }
+    }
+  } else {
+    out.industrial_output_above_scale[g] =
+        out.industrial_output[g] * region.above_scale_output_share;
+    out.industrial_value_added_above_scale[g] =
+        out.industrial_value_added[g] * region.above_scale_value_added_share;
+  }
+  out.industrial_investment[g] = M.industrial.dot(investment);
+  out.price_index[g] = P;
+}
+
+}  // namespace icsim::experiment::detail

@@ -1,0 +1,56 @@
+#pragma once
+// THE list of the projection's result variables over sectors, clusters and the region: one line
+// each. A line declares the Projection member that holds the variable (results/projection.hpp)
+// and its entry in the catalogue (results/variables.hpp), from which allocation, the metric
+// lookup and its errors, the scenario's metric check, the result file (writing and reading back),
+// shard merging and the docs test (docs/results.md lists every variable) all work. The firm
+// model's statistics per district and for the region come from abm/statistics.hpp's list.
+//
+// Adding a variable: one line here, plus the line in engine/experiment/recording.cpp that
+// computes it for a year.
+//
+// X(group, name, member, units, firm_model, long_name)
+//   group       sectors (replication, year, sector), clusters (replication, year, cluster) or
+//               region (replication, year); arrays are row-major, replication slowest
+//   name        variable name in the result file and in metrics "group/name"
+//   member      the Projection member holding it
+//   units       `units` attribute; ICSIM_MONEY = the table's money unit (current prices)
+//   firm_model  firm: filled only with the firm model (empty without it); io: always
+//   long_name   `long_name` attribute
+// clang-format off
+#define ICSIM_RESULT_VARIABLES(X) \
+  X(sectors, output, sector_output, ICSIM_MONEY, io, "gross output") \
+  X(sectors, value_added, sector_value_added, ICSIM_MONEY, io, "value added") \
+  X(sectors, employment, sector_employment, "persons", io, "employment") \
+  X(sectors, investment, sector_investment, ICSIM_MONEY, io, \
+    "fixed-asset investment by investing sector (industrial trend + programmes)") \
+  X(sectors, capacity, sector_capacity, ICSIM_MONEY, io, \
+    "output capacity (NaN where the sector is not capacity-constrained)") \
+  X(sectors, imports, sector_imports, ICSIM_MONEY, io, \
+    "imports and inflows: intermediate imports of the sector plus demand for its product above " \
+    "its capacity") \
+  X(sectors, land_in_use, sector_land_in_use, "mu", firm, \
+    "industrial land in use by the sector's active firms") \
+  X(sectors, firms, sector_firms, "firms", firm, "active firms of the sector") \
+  X(clusters, output, cluster_output, ICSIM_MONEY, io, "gross output (concordance-weighted)") \
+  X(clusters, value_added, cluster_value_added, ICSIM_MONEY, io, "value added") \
+  X(clusters, investment, cluster_investment, ICSIM_MONEY, io, "fixed-asset investment") \
+  X(clusters, output_above_scale, cluster_output_above_scale, ICSIM_MONEY, io, \
+    "gross output of above-scale (规上) firms") \
+  X(clusters, land_in_use, cluster_land_in_use, "mu", firm, \
+    "industrial land in use by the cluster's firms (concordance-weighted)") \
+  X(clusters, firms, cluster_firms, "firms", firm, \
+    "active firms of the cluster (concordance-weighted)") \
+  X(region, gdp, gdp, ICSIM_MONEY, io, "gross domestic product (sum of value added)") \
+  X(region, industrial_output, industrial_output, ICSIM_MONEY, io, \
+    "gross output of industry (all firms)") \
+  X(region, industrial_value_added, industrial_value_added, ICSIM_MONEY, io, \
+    "value added of industry (all firms, 全部工业增加值)") \
+  X(region, industrial_output_above_scale, industrial_output_above_scale, ICSIM_MONEY, io, \
+    "gross output of above-scale industry (规上工业总产值)") \
+  X(region, industrial_value_added_above_scale, industrial_value_added_above_scale, ICSIM_MONEY, \
+    io, "value added of above-scale industry (规上工业增加值)") \
+  X(region, industrial_investment, industrial_investment, ICSIM_MONEY, io, \
+    "industrial fixed-asset investment (工业投资)") \
+  X(region, price_index, price_index, "1", io, "price index (base year = 1)")
+// clang-format on
