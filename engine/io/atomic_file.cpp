@@ -42,8 +42,9 @@ std::string folder_of(const std::string& path) {
 // icsim's, with the process id so that concurrent commands do not collide.
 std::string temp_beside(const std::string& target) {
   const fs::path p(target);
-  const std::string name = "." + p.filename().string() + ".icsim-" + std::to_string(::getpid()) +
-                           "-" + std::to_string(g_counter++) + ".tmp";
+  std::string name(1, '.');  // appended piecewise: GCC 12 warns falsely on "." + string
+  name += p.filename().string();
+  name += ".icsim-" + std::to_string(::getpid()) + "-" + std::to_string(g_counter++) + ".tmp";
   return (p.parent_path() / name).string();
 }
 
