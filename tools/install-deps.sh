@@ -5,6 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config git clang-format
+  clang libclang-rt-14-dev ccache
   libeigen3-dev libopenblas-dev liblapacke-dev
   libboost-program-options-dev
   libhdf5-dev hdf5-tools

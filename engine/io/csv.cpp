@@ -6,10 +6,9 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 
 #include "icsim/common/error.hpp"
+#include "icsim/io/text.hpp"
 
 namespace icsim::io {
 namespace {
@@ -33,6 +32,40 @@ void on_record(int, void* ctx) {
   c->records.push_back(std::move(c->current));
   c->record_lines.push_back(c->line_of_next_record);
   c->current.clear();
+}
+
+// Plain decimal notation only: [+-] digits [. digits] [e [+-] digits]. strtod alone would also
+// take hexadecimal ("0x1p3"), "inf", "nan" and "infinity", none of which belongs in a table.
+bool decimal_syntax(const std::string& t) {
+  std::size_t i = 0;
+  auto digits = [&]() {
+    const std::size_t start = i;
+    while (i < t.size() && t[i] >= '0' && t[i] <= '9') ++i;
+    return i - start;
+  };
+  if (i < t.size() && (t[i] == '+' || t[i] == '-')) ++i;
+  std::size_t mantissa = digits();
+  if (i < t.size() && t[i] == '.') {
+    ++i;
+    mantissa += digits();
+  }
+  if (mantissa == 0) return false;
+  if (i < t.size() && (t[i] == 'e' || t[i] == 'E')) {
+    ++i;
+    if (i < t.size() && (t[i] == '+' || t[i] == '-')) ++i;
+    if (digits() == 0) return false;
+  }
+  return i == t.size();
+}
+
+// Why a cell that is not a number might look like one, for the message.
+std::string number_hint(const std::string& t) {
+  if (t.find(',') != std::string::npos)
+    return " (decimal commas and thousands separators are not accepted: write 1234.5, not "
+           "1.234,5 or 1,234.5)";
+  if (t.find_first_of("xX") != std::string::npos)
+    return " (hexadecimal numbers are not accepted: write the value in decimal)";
+  return "";
 }
 
 bool blank(const std::vector<std::string>& fields) {
@@ -60,22 +93,27 @@ double CsvFile::number(const CsvRecord& row, std::size_t col, bool empty_is_zero
         path, row.line, "column '" + column_name + "': expected a number, found an empty cell"));
   }
   std::string trimmed = text.substr(begin, end - begin + 1);
+  if (!decimal_syntax(trimmed)) {
+    const bool special = trimmed.find_first_of("iInN") != std::string::npos &&
+                         trimmed.find_first_of("0123456789") == std::string::npos;
+    throw InputError(located(path, row.line,
+                             "column '" + column_name + "': expected a " +
+                                 (special ? "finite number" : "number") + ", found '" + text + "'" +
+                                 (special ? " (NaN and Inf are not allowed)" : number_hint(text))));
+  }
   errno = 0;
   char* stop = nullptr;
   double value = std::strtod(trimmed.c_str(), &stop);
-  if (stop != trimmed.c_str() + trimmed.size() || trimmed.empty()) {
-    throw InputError(located(
-        path, row.line, "column '" + column_name + "': expected a number, found '" + text + "'"));
-  }
   if (!std::isfinite(value)) {
     throw InputError(located(path, row.line,
-                             "column '" + column_name + "': expected a finite number, found '" +
-                                 text + "' (NaN and Inf are not allowed)"));
+                             "column '" + column_name + "': the number '" + trimmed +
+                                 "' is too large (beyond about 1.8e308, it would be Inf)"));
   }
   return value;
 }
 
 CsvFile parse_csv(const std::string& raw, const std::string& name, char delimiter) {
+  require_utf8(raw, name);
   std::string_view text(raw);
   if (text.size() >= 3 && static_cast<unsigned char>(text[0]) == 0xEF &&
       static_cast<unsigned char>(text[1]) == 0xBB && static_cast<unsigned char>(text[2]) == 0xBF)
@@ -115,6 +153,11 @@ CsvFile parse_csv(const std::string& raw, const std::string& name, char delimite
   while (first < collector.records.size() && blank(collector.records[first])) ++first;
   if (first == collector.records.size()) throw InputError(located(name, 0, "the file is empty"));
   file.header = collector.records[first];
+  if (delimiter == ',' && file.header.size() == 1 && file.header[0].find(';') != std::string::npos)
+    throw InputError(located(name, collector.record_lines[first],
+                             "the fields are separated by ';', not ',' (a CSV export in a "
+                             "European or Chinese locale, which also writes decimal commas); "
+                             "re-save it with ',' between fields and '.' as the decimal point"));
   for (auto& h : file.header) {
     std::size_t b = h.find_first_not_of(" \t");
     std::size_t e = h.find_last_not_of(" \t\r");
@@ -135,11 +178,7 @@ CsvFile parse_csv(const std::string& raw, const std::string& name, char delimite
 }
 
 CsvFile read_csv(const std::string& path, char delimiter) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(located(path, 0, "cannot open the file (missing or unreadable)"));
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return parse_csv(buffer.str(), path, delimiter);
+  return parse_csv(read_file_bytes(path), path, delimiter);
 }
 
 std::string csv_escape(const std::string& field) {

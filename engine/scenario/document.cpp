@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "icsim/common/error.hpp"
+#include "icsim/io/text.hpp"
 #include "internal.hpp"
 
 namespace fs = std::filesystem;
@@ -192,15 +193,38 @@ std::string chain_text(const std::vector<std::string>& stack, const std::string&
 std::optional<toml::table> read_file(const std::string& path, const Where& named_at,
                                      const std::string& key, std::vector<std::string>& stack,
                                      Sink& sink) {
-  if (!fs::is_regular_file(path)) {
-    sink.add(named_at, key,
-             fs::exists(path) ? "'" + path + "' is not a file"
-                              : "cannot open '" + path + "': no such file");
+  // Every filesystem problem (missing, a folder, a device, a link loop, no permission) is
+  // reported where the file is named; problems in the text where they are in the file.
+  std::string text;
+  try {
+    const io::PathKind kind = io::path_kind(path);
+    if (kind == io::PathKind::missing) {
+      sink.add(named_at, key, "cannot open '" + path + "': no such file");
+      return std::nullopt;
+    }
+    if (kind != io::PathKind::file) {
+      sink.add(named_at, key,
+               "'" + path + "' is not a file (" +
+                   (kind == io::PathKind::folder ? "a folder" : "a device, pipe or socket") + ")");
+      return std::nullopt;
+    }
+    text = io::read_file_bytes(path, "scenario file");
+  } catch (const InputError& e) {
+    sink.add(named_at, key, e.what());
+    return std::nullopt;
+  }
+  if (auto problem = io::utf8_problem(text)) {
+    sink.add(Where{path, problem->line, problem->column, {}}, "", problem->message);
+    return std::nullopt;
+  }
+  // toml++ recurses once per nesting level: bound the depth before it parses.
+  if (auto problem = io::toml_nesting_problem(text)) {
+    sink.add(Where{path, problem->line, 0, {}}, "", problem->message);
     return std::nullopt;
   }
   toml::table doc;
   try {
-    doc = toml::parse_file(path);
+    doc = toml::parse(text, path);
   } catch (const toml::parse_error& e) {
     Where w{path,
             static_cast<long>(e.source().begin.line),
@@ -259,7 +283,8 @@ toml::table override_value(const Override& o) {
   const std::string source = std::string(kSetPrefix) + o.key + "=" + o.value;
   std::optional<toml::table> parsed;
   try {
-    parsed = toml::parse("v = " + o.value, source);
+    // Too deep a value is taken as a string (and refused by the key's type check).
+    if (!io::toml_nesting_problem("v = " + o.value)) parsed = toml::parse("v = " + o.value, source);
   } catch (const toml::parse_error&) {
   }
   if (!parsed || parsed->size() != 1 || !parsed->get("v"))
@@ -329,6 +354,16 @@ void apply_override(toml::table& root, const Override& o, Sink& sink) {
               if (id == which) entry = t;
             }
         }
+      }
+      const bool by_index = which.size() > 2 && which.front() == '[';
+      if (!entry && by_index) {
+        const std::size_t count = arr ? arr->size() : 0;
+        sink.add(w, shown + which,
+                 "no " + seg + " entry " + which + ": the file has " + std::to_string(count) + " " +
+                     seg + " entr" + (count == 1 ? "y" : "ies") +
+                     (count > 0 ? " ([0] to [" + std::to_string(count - 1) + "])" : "") +
+                     "; --set changes entries of the file, it cannot add new ones");
+        return;
       }
       if (!entry) {
         std::string what = child == "target" ? "id" : "name";

@@ -218,3 +218,119 @@ TEST(PymrioFormat, TestMrioLoadsAsMultiRegionTable) {
   EXPECT_EQ(t.meta.money_unit, "Mill USD");
   EXPECT_GE(t.satellites.size(), 2u);
 }
+
+// ---- hostile inputs: each refused with the file, the line or the cell ---------------------------
+
+TEST_F(TableFolder, HexadecimalAndOverflowingNumbersAreRefused) {
+  replace("Z.csv", "M,20,", "M,0x14,");
+  expect_error({"Z.csv:3", "column 'A'", "found '0x14'", "hexadecimal"});
+  replace("Z.csv", "M,0x14,", "M,1e400,");
+  expect_error({"Z.csv:3", "column 'A'", "'1e400' is too large"});
+  replace("Z.csv", "M,1e400,", "M,infinity,");
+  expect_error({"Z.csv:3", "NaN and Inf are not allowed"});
+}
+
+TEST_F(TableFolder, DecimalCommasAndSemicolonsAreExplained) {
+  replace("Z.csv", "M,20,", "M,\"20,5\",");
+  expect_error({"Z.csv:3", "found '20,5'", "decimal commas"});
+  write("sectors.csv", "code;name\nA;agriculture\nM;manufacturing\nS;services\n");
+  expect_error({"sectors.csv:1", "separated by ';'", "'.' as the decimal point"});
+}
+
+TEST_F(TableFolder, TotalsThatOverflowNameTheCell) {
+  auto t = test::three_sector();
+  t.Z(1, 0) = 1.5e308;
+  t.Z(1, 2) = 1.5e308;  // every cell finite, row M's total is not
+  io::save_table_folder(t, dir.string());
+  expect_error({"row total of sector 'M'", "overflows", "1.5e+308", "to sector 'A'"});
+}
+
+TEST_F(TableFolder, ZeroOutputSectorWithPurchasesIsRefused) {
+  auto t = test::three_sector();
+  t.final_demand.values(0, 0) += t.Z(0, 1);
+  t.final_demand.values(2, 0) += t.Z(2, 1);
+  t.Z.row(1).setZero();
+  t.final_demand.values.row(1).setZero();
+  // M keeps buying 40 from A; a negative value added balances its column at zero output.
+  t.Z.col(1).setZero();
+  t.Z(0, 1) = 40;
+  t.imports.values.col(1).setZero();
+  t.value_added.values.col(1).setZero();
+  t.value_added.values(0, 1) = -40;
+  const Eigen::VectorXd x = t.total_output();
+  for (int j : {0, 2})
+    t.value_added.values(0, j) =
+        x(j) - t.Z.col(j).sum() - t.imports.values(0, j) - t.value_added.values(1, j);
+  io::save_table_folder(t, dir.string());
+  expect_error({"sector 'M' (制造业) has zero total output", "Z.csv row 'A' (农业) = 40"});
+}
+
+TEST_F(TableFolder, LabelsCollidingWithReservedOrEachOtherAreRefused) {
+  replace("satellites.csv", "employment,", "output,");
+  expect_error({"label 'output'", "satellites.csv"});
+  replace("satellites.csv", "output,", "investment,");
+  expect_error({"label 'investment'", "investment_multiplier"});
+  replace("satellites.csv", "investment,", "compensation_investment,");
+  expect_error({"label 'compensation_investment'", "collides with label 'compensation'",
+                "compensation_investment_multiplier"});
+  replace("satellites.csv", "compensation_investment,", "\"a/b\",");
+  expect_error({"label 'a/b'", "'/'"});
+}
+
+TEST_F(TableFolder, YearMustBeAPlausibleYear) {
+  replace("table.toml", "year = 2020", "year = 1000000000000");
+  expect_error(
+      {"table.toml:3", "key 'year': expected a year from 1900 to 2200", "got 1000000000000"});
+}
+
+TEST_F(TableFolder, GbkNamesAreRefusedWithLineAndAdvice) {
+  write(
+      "sectors.csv",
+      "code,name,name_zh\nA,agriculture,\xD6\xC6\xD4\xEC\xD2\xB5\nM,manufacturing,\nS,services,\n");
+  expect_error({"sectors.csv:2: column 15", "GB18030/GBK", "制造业", "re-save the file as UTF-8"});
+}
+
+TEST_F(TableFolder, FoldersWhereFilesShouldBeAreNamed) {
+  fs::remove(dir / "Z.csv");
+  fs::create_directory(dir / "Z.csv");
+  expect_error({"Z.csv", "is a folder"});
+  fs::remove(dir / "table.toml");
+  fs::create_directory(dir / "table.toml");
+  expect_error({"table.toml", "is a folder"});
+}
+
+TEST_F(TableFolder, SymbolicLinkLoopsAreInputErrors) {
+  fs::create_symlink(dir / "imports2.csv", dir / "imports1.csv");
+  fs::create_symlink(dir / "imports1.csv", dir / "imports2.csv");
+  fs::remove(dir / "imports.csv");
+  fs::create_symlink(dir / "imports1.csv", dir / "imports.csv");
+  expect_error({"imports.csv", "loop of symbolic links"});
+}
+
+TEST_F(TableFolder, DeeplyNestedTableTomlIsRefusedBeforeParsing) {
+  std::string key = "a";
+  for (int i = 0; i < 100000; ++i) key += ".a";
+  write("table.toml", read("table.toml") + "[" + key + "]\n");
+  expect_error({"table.toml:11", "nested more than 64 levels"});
+}
+
+TEST_F(TableFolder, SavingOverAFileOrAForeignFolderIsRefused) {
+  const fs::path file = dir / "Z.csv";
+  EXPECT_THROW(io::save_table_folder(test::three_sector(), file.string()), InputError);
+  const fs::path other = dir.string() + "_other";
+  fs::create_directories(other);
+  std::ofstream(other / "notes.txt") << "mine";
+  EXPECT_THROW(io::save_table_folder(test::three_sector(), other.string()), InputError);
+  EXPECT_TRUE(fs::exists(other / "notes.txt"));
+  fs::remove_all(other);
+}
+
+TEST_F(TableFolder, ReplacingATableFolderRemovesFilesTheNewTableLacks) {
+  auto t = test::three_sector();
+  t.imports.labels.clear();
+  t.imports.values.resize(0, 3);
+  t.value_added.values.row(0) += Eigen::RowVector3d(5, 80, 20);  // imports become value added
+  io::save_table_folder(t, dir.string());
+  EXPECT_FALSE(fs::exists(dir / "imports.csv"));
+  EXPECT_EQ(io::load_table(dir.string()).imports.size(), 0u);
+}

@@ -710,6 +710,41 @@ TEST(ScenarioOverrides, ErrorsNameTheArgument) {
   expect_contains(d->message, "distribution 'normal' takes mean, sd");
 }
 
+TEST(ScenarioOverrides, AnIndexBeyondTheEntriesSaysHowManyThereAre) {
+  auto list = validate_scenario(data("full.toml"), {parse_override("programme[99].investment=3")});
+  const Diagnostic* d = find_key(list, "programme[99]");
+  ASSERT_TRUE(d) << all_text(list);
+  expect_contains(d->message,
+                  "no programme entry [99]: the file has 1 programme entry ([0] to [0])");
+}
+
+// ---- hostile files --------------------------------------------------------------------------
+
+TEST(ScenarioFiles, DeepNestingGbkAndFoldersAreLocatedProblems) {
+  const fs::path dir = fs::temp_directory_path() / ("icsim_hostile_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::string key = "a";
+  for (int i = 0; i < 100000; ++i) key += ".a";
+  std::ofstream(dir / "deep.toml") << "[scenario]\n" << key << " = 1\n";
+  auto list = validate_scenario((dir / "deep.toml").string());
+  ASSERT_EQ(list.size(), 1u) << all_text(list);
+  EXPECT_EQ(list[0].line, 2);
+  expect_contains(list[0].message, "nested more than 64 levels");
+  std::ofstream(dir / "gbk.toml", std::ios::binary)
+      << "[scenario]\nname = '\xD6\xC6\xD4\xEC\xD2\xB5'\n";
+  list = validate_scenario((dir / "gbk.toml").string());
+  ASSERT_EQ(list.size(), 1u) << all_text(list);
+  EXPECT_EQ(list[0].line, 2);
+  EXPECT_EQ(list[0].column, 9);
+  expect_contains(list[0].message, "GB18030/GBK");
+  expect_contains(list[0].message, "制造业");
+  fs::create_directories(dir / "folder.toml");
+  list = validate_scenario((dir / "folder.toml").string());
+  ASSERT_EQ(list.size(), 1u) << all_text(list);
+  expect_contains(list[0].message, "is not a file (a folder)");
+  fs::remove_all(dir);
+}
+
 TEST(ScenarioOverrides, PathsAreRelativeToTheCurrentDirectory) {
   const fs::path cwd = fs::current_path();
   fs::current_path(kData);

@@ -9,6 +9,10 @@
 
 namespace icsim::io {
 
+// The years a table may describe (table.toml `year`), as for a scenario's base_year.
+inline constexpr int kMinTableYear = 1900;
+inline constexpr int kMaxTableYear = 2200;
+
 struct TableMeta {
   std::string name;
   std::string region;

@@ -5,10 +5,13 @@
 //    finald_demand_Y.txt, factor_input.txt, extensions), so pymrio users bring tables as-is.
 // Every problem found is an InputError naming file, line/column or sector, and what was expected.
 #include <string>
+#include <vector>
 
 #include "icsim/io/table.hpp"
 
 namespace icsim::io {
+
+class OutputSet;
 
 // Detects the format of `dir` and loads it, then validates (validate_table).
 IOTable load_table(const std::string& dir);
@@ -21,7 +24,19 @@ IOTable load_pymrio_folder(const std::string& dir);
 // bridge columns summing over 1. `where` prefixes messages (usually the folder).
 void validate_table(const IOTable& table, const std::string& where);
 
-// Writes a table folder in icsim's format (used by importers and --write-table).
+// Writes a table folder in icsim's format (used by importers and --write-table), atomically:
+// into a temporary folder renamed to `dir`, or, when `dir` is an existing table folder, file by
+// file, replacing its table files (and removing those the new table lacks) only when all are
+// written. Checks the target first (check_table_folder_target).
 void save_table_folder(const IOTable& table, const std::string& dir);
+
+// The same, as part of a command's outputs: committed with the others by outputs.commit().
+void stage_table_folder(const IOTable& table, const std::string& dir, OutputSet& outputs);
+
+// Refuses (InputError) a `dir` that is a file, a device, one of `inputs`, or an existing folder
+// holding other files than a table folder's: replacing it would mix two tables or destroy
+// someone's files. `option` names it in messages ("--write-table").
+void check_table_folder_target(const std::string& dir, const std::string& option,
+                               const std::vector<std::string>& inputs);
 
 }  // namespace icsim::io
