@@ -1,11 +1,12 @@
-// Google Benchmark for the coupled firm model (issue 4 §5): the whole firm-model year and the
-// whole projection with the firm model, on populations synthesised from the bundled Ningbo data
-// (scenarios/ningbo/baseline.toml with its [firms] section: scenarios/data/ningbo/districts.csv
-// and firms.csv; switched on with those files if the baseline has none). The population is scaled
-// by the number of below-scale firms (synthesis.below_scale_mean_output; the default 0.08 gives
-// about 60,000 firms); the 10^4 population also needs fewer 规上 firms and a larger 规上 output
-// share, because the below-scale firms' mean output must stay under the 0.2 亿 threshold. The
-// counter `firms` is the synthesised count.
+// Google Benchmark for the coupled firm model (docs/model.md §3 steps 4-10): the whole firm-model
+// year and the whole projection with the firm model, on populations synthesised from the bundled
+// Ningbo data (scenarios/ningbo/baseline.toml with its [firms] section:
+// scenarios/data/ningbo/districts.csv and firms.csv; switched on with those files if the baseline
+// has none). The population is scaled by the number of below-scale firms
+// (synthesis.below_scale_mean_output; the default 0.08 gives about 60,000 firms); the 10^4
+// population also needs fewer 规上 firms and a larger 规上 output share, because the below-scale
+// firms' mean output must stay under the 0.2 亿 threshold. The counter `firms` is the synthesised
+// count.
 //
 //   FirmModelYear/firms:N/threads:T   one replication of abm::FirmModel over the scenario's nine
 //                                     years (2022-2030): begin_year (land market, programme

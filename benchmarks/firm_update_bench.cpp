@@ -1,4 +1,4 @@
-// Google Benchmark for the yearly firm update of the agent-based model (MODEL.md §3 steps 4-5,
+// Google Benchmark for the yearly firm update of the agent-based model (docs/model.md §3 steps 4-5,
 // 10): output allocation by water-filling (abm/allocation.hpp) and the firm accounts and 规上
 // statistics (abm/accounts.hpp), fused by update_firms (accounts.hpp), on a synthetic population of
 // N firms in 25 sectors of skewed sizes and 10 districts, log-normal capacity and productivity, 4 %

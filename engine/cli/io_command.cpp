@@ -1,4 +1,4 @@
-// `icsim io TABLE_DIR`: the static input-output analysis of one table (MODEL.md §2).
+// `icsim io TABLE_DIR`: the static input-output analysis of one table (docs/model.md §2).
 #include <boost/program_options.hpp>
 #include <chrono>
 #include <cmath>

@@ -159,7 +159,7 @@ TEST_F(RunResultTest, RegionGetsEveryStatisticAfterItsOwnVariables) {
   const auto links = links_of(g);
   EXPECT_EQ(links, expected);
   EXPECT_EQ(std::set<std::string>(links.begin(), links.end()).size(), links.size());
-  // What RESULTS.md asks of /region.
+  // What docs/results.md promises of /region.
   for (const char* name :
        {"firms_above_scale", "firms_entered", "firms_exited", "tax_per_mu_above_scale",
         "value_added_per_mu_above_scale", "land_in_use", "land_available"})

@@ -162,7 +162,7 @@ def test_table_folder_is_valid_and_balances(tables, name):
 
 
 def test_totals_match_published_figures(tables):
-    # Zhejiang: gross output and value added (CNY 100 million), SOURCES.md / ningbo_facts.md
+    # Zhejiang: gross output and value added (CNY 100 million), scenarios/data/tables/SOURCES.md
     for name, go, vat in [("zhejiang_2017_42", 152428.6, 52440.3),
                           ("zhejiang_2012_42", 116082.5, 35911.0)]:
         t = tables[name]

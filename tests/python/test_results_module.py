@@ -24,7 +24,7 @@ import icsim_results as ir  # noqa: E402
 DISTRICTS = ["haishu", "zhenhai"]
 DISTRICT_NAMES = ["海曙区", "镇海区"]
 YEARS = [2024, 2025]
-# What RESULTS.md asks of /region (and, split by district, of /districts).
+# What docs/results.md promises of /region (and, split by district, of /districts).
 REQUIRED = ["firms_above_scale", "firms_entered", "firms_exited", "tax_per_mu_above_scale",
             "value_added_per_mu_above_scale", "land_in_use", "land_available"]
 

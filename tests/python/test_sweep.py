@@ -1,6 +1,6 @@
 """`icsim sweep`, and how any run is split over processes: every sweep point equals `icsim run`
 with the point's overrides (common random numbers: same seed, same draws), the /sweep group and
-point dimension of RESULTS.md, shards + `icsim merge` and `mpirun -n 2` giving the file one
+point dimension of docs/results.md, shards + `icsim merge` and `mpirun -n 2` giving the file one
 process writes, resume after a killed run, a clean stop on Ctrl-C, and the errors."""
 import os
 import shutil

@@ -31,8 +31,8 @@ enum class MujunScope : std::uint8_t { district, region };
 // aggregate: Σ tax / Σ land, Σ output / Σ land, Σ energy / Σ value added, Σ value added / Σ
 // labour), capped at MujunRules::indicator_cap, times its weight; energy per value added enters
 // inverted (lower is better). The score is normalised to 100 for a firm at every benchmark.
-// Defaults: the analogue weights of ningbo_facts.md ("Land and 亩均论英雄", from another city;
-// Zhejiang's own v4.0 weights were not readable): 亩均税收 45, 销售/亩 20, 能耗 15, 研发 15,
+// Defaults: an analogue, another city's published weights (docs/mujun-and-land.md; Zhejiang's
+// own v4.0 weights were not readable): 亩均税收 45, 销售/亩 20, 能耗 15, 研发 15,
 // 劳动生产率 5. The firm layout holds no R&D data, so the R&D term (15) is dropped and the
 // remaining weights are renormalised by their sum (85): 52.9 / 23.5 / 17.6 / 5.9 %.
 struct MujunWeights {
@@ -52,8 +52,8 @@ struct MujunRules {
 
   // Percentile method: cumulative shares from the top. A firm ranked k-th (1 = best) of n in
   // its group is A if k/n <= a_share, else B if k/n <= b_share, else C if k/n <= c_share, else D.
-  // Defaults: the analogue of ningbo_facts.md — A top 25 %, B 26-70 %, C 71-95 %, D bottom 5 %
-  // (another city's rule; to be overridden by Ningbo's).
+  // Defaults: the analogue of docs/mujun-and-land.md — A top 25 %, B 26-70 %, C 71-95 %, D bottom 5
+  // % (another city's rule; to be overridden by Ningbo's).
   double a_share = 0.25;
   double b_share = 0.70;
   double c_share = 0.95;
@@ -66,12 +66,14 @@ struct MujunRules {
 
   // Which firms are evaluated: active firms on land (not under construction) that are above
   // scale (规上), or below scale with at least this much land. Ningbo 2018 evaluated the 1.91万
-  // 规上 firms plus below-scale firms with >= 3 亩 (ningbo_facts.md).
+  // 规上 firms plus below-scale firms with >= 3 亩 (宁波日报 2019-04-12,
+  // daily.cnnb.com.cn/nbrb/html/2019-04/12/content_1160421.htm).
   double min_land_below_scale = 3.0;  // mu
 
   // Differential electricity surcharge (差别化电价), 元 per kWh of electricity. D firms pay
   // d_surcharge[k-1] in their k-th consecutive D year (the last entry from then on). Default:
-  // the Shandong analogue of ningbo_facts.md, +0.05 / 0.10 / 0.15 元/kWh for 1 / 2 / 3+ years.
+  // the Shandong analogue of docs/mujun-and-land.md, +0.05 / 0.10 / 0.15 元/kWh for 1 / 2 / 3+
+  // years.
   std::vector<double> d_surcharge = {0.05, 0.10, 0.15};
   // C firms pay a flat surcharge. Default 0: no source gives one (the analogue surcharges D only).
   double c_surcharge = 0.0;
@@ -91,7 +93,7 @@ struct MujunRules {
   // every evaluated firm below the line, as seed 001's 动态清零 demands. Default false.
   bool rectify_only_class_d = false;
   // Probability that a rectified firm upgrades (stays, with the uplifts below) rather than exits.
-  // Assumption 0.5: Ningbo 2018 upgraded 249 low-efficiency firms (ningbo_facts.md) but the
+  // Assumption 0.5: Ningbo 2018 upgraded 249 low-efficiency firms (宁波日报 2019-04-12) but the
   // exit count of that year is not known; seed 001 aims to rectify (整治提升) 1,000 高耗低效
   // and 1,500 散乱弱 firms a year, most of them by upgrading.
   double upgrade_probability = 0.5;

@@ -88,7 +88,7 @@ struct InvestmentSpec {
   Growth other_gfcf_growth;  // growth of the rest of gross fixed capital formation
 };
 
-// A programme of projects (MODEL.md §3 step 7): e.g. "双百" 112 projects, 570 亿.
+// A programme of projects (docs/model.md §3 step 7): e.g. "双百" 112 projects, 570 亿.
 struct Programme {
   std::string name;   // identifier
   std::string label;  // readable (Chinese) name
@@ -127,7 +127,7 @@ using Series = results::Series;
 using Target = results::Target;
 using Actual = results::Actual;
 
-// Households (MODEL.md §3 step 11). "exogenous": household consumption grows by its
+// Households (docs/model.md §3 step 11). "exogenous": household consumption grows by its
 // growth.final_demand spec; "labour_income" (Type II closure): the household column moves with
 // the region's labour income of the previous year (compensation of employees, the table's
 // meta.labour_income row, times output), x_household,t = F_household,0 × W_t-1 / W_0, so that
