@@ -567,7 +567,8 @@ def write_concordances(rules, out_root: Path, t17, t21, shares):
            "| base | cluster | published (year) | observed id | factor | target | before | after "
            "| error | status |", "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for r in report:
-        err = "" if r["after"] is None else f"{(r['after'] / r['goal'] - 1) * 100:+.1f} %"
+        e = None if r["after"] is None else (r["after"] / r["goal"] - 1) * 100
+        err = "" if e is None else ("0.0 %" if abs(e) < 0.05 else f"{e:+.1f} %")
         md.append(
             f"| {r['base']} | `{r['system']}/{r['cluster']}` {r['name']} | {f(r['value'])} "
             f"({r['year']}) | `{r['obs']['id']}` | "
