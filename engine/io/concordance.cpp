@@ -1,8 +1,11 @@
 // Cluster concordances (docs/model.md §1): W (clusters x sectors) with W(c, j) the share of sector
 // j that belongs to cluster c. A sector may be split across clusters, so within one system its
-// weights may sum to anything in [0, 1] (the rest of the sector lies outside the programme).
+// weights may sum to anything in [0, 1] (the rest of the sector lies outside the programme) --
+// unless the file declares the system overlapping (`# overlapping` before the header): then a
+// sector may feed several clusters in full, and the system's clusters are never added up.
 #include "icsim/io/concordance.hpp"
 
+#include <algorithm>
 #include <iomanip>
 #include <map>
 #include <sstream>
@@ -11,6 +14,7 @@
 
 #include "icsim/common/error.hpp"
 #include "icsim/io/csv.hpp"
+#include "icsim/io/text.hpp"
 
 namespace icsim::io {
 namespace {
@@ -28,6 +32,32 @@ std::string trim(const std::string& s) {
   if (b == std::string::npos) return std::string();
   std::size_t e = s.find_last_not_of(" \t\r");
   return s.substr(b, e - b + 1);
+}
+
+// The file's text with its leading '#' comment lines blanked (kept as empty lines, so that line
+// numbers in errors stay those of the file); `overlapping` is set by a comment whose first word
+// is "overlapping".
+std::string strip_comments(const std::string& path, bool& overlapping) {
+  const std::string text = read_text_file(path, "concordance file");
+  std::size_t pos = 0;
+  if (text.size() >= 3 && static_cast<unsigned char>(text[0]) == 0xEF &&
+      static_cast<unsigned char>(text[1]) == 0xBB && static_cast<unsigned char>(text[2]) == 0xBF)
+    pos = 3;  // UTF-8 BOM
+  std::string out;
+  while (pos < text.size()) {
+    const std::size_t nl = text.find('\n', pos);
+    const std::size_t end = nl == std::string::npos ? text.size() : nl;
+    const std::string line = trim(text.substr(pos, end - pos));
+    if (!line.empty() && line[0] != '#') break;
+    if (!line.empty()) {
+      const std::string body = trim(line.substr(1));
+      const std::string word = body.substr(0, body.find_first_of(" \t:"));
+      if (word == "overlapping") overlapping = true;
+    }
+    out += '\n';
+    pos = nl == std::string::npos ? text.size() : nl + 1;
+  }
+  return out + text.substr(std::min(pos, text.size()));
 }
 
 }  // namespace
@@ -57,7 +87,8 @@ Eigen::VectorXd Concordance::investment_mix(Eigen::Index c, const Eigen::VectorX
 
 Concordance load_concordance(const std::string& path, const IOTable& table,
                              const std::string& system) {
-  const CsvFile csv = read_csv(path);
+  bool overlapping = false;
+  const CsvFile csv = parse_csv(strip_comments(path, overlapping), path);
   const int col_cluster = csv.column("cluster");
   const int col_sector = csv.column("sector");
   const int col_weight = csv.column("weight");
@@ -75,6 +106,7 @@ Concordance load_concordance(const std::string& path, const IOTable& table,
   const std::size_t n = table.size();
   Concordance con;
   con.system = system;
+  con.overlapping = overlapping;
   std::map<std::string, std::size_t> cluster_index;
   std::vector<long> cluster_name_line;                             // where the name was set
   std::map<std::pair<std::size_t, int>, long> seen;                // (cluster, sector) -> line
@@ -131,8 +163,8 @@ Concordance load_concordance(const std::string& path, const IOTable& table,
     for (const auto& [j, w] : cells[c])
       con.weights(static_cast<Eigen::Index>(c), static_cast<Eigen::Index>(j)) = w;
 
-  // Within one system a sector cannot be more than wholly assigned.
-  for (std::size_t j = 0; j < n; ++j) {
+  // Within one disjoint system a sector cannot be more than wholly assigned.
+  for (std::size_t j = 0; j < n && !con.overlapping; ++j) {
     const double sum = con.weights.col(static_cast<Eigen::Index>(j)).sum();
     if (sum > 1.0 + kSumTolerance) {
       std::string lines;
@@ -141,7 +173,10 @@ Concordance load_concordance(const std::string& path, const IOTable& table,
       throw InputError(located(path, 0,
                                "sector '" + table.codes[j] + "' has weights summing to " +
                                    fmt(sum) + " across the clusters of system '" + system +
-                                   "' (lines " + lines + "); one sector's shares cannot exceed 1"));
+                                   "' (lines " + lines +
+                                   "); one sector's shares cannot exceed 1 (if the clusters "
+                                   "are meant to overlap, put the line '# overlapping' before "
+                                   "the header)"));
     }
   }
   return con;

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <map>
+#include <set>
 
 #include "icsim/abm/districts.hpp"
 #include "icsim/abm/land.hpp"
@@ -212,6 +214,32 @@ class DataPass {
       // Without the districts (firm model off: a target with `needs`) there is nothing to check.
       if (districts && districts_ && s.select[i] != "*") district(s.select[i], key);
     }
+    if (clusters) overlap(s, prefix);
+  }
+
+  // A series sums its selected clusters: refuse a sum over two or more clusters of a system
+  // whose concordance declares them overlapping (it would count shared sectors twice).
+  void overlap(const Series& s, const std::string& prefix) {
+    std::map<std::string, std::set<std::string>> chosen;  // overlapping system -> clusters
+    for (const auto& ref : s.select) {
+      const auto slash = ref.find('/');
+      if (slash == std::string::npos) continue;
+      const std::string system = ref.substr(0, slash), code = ref.substr(slash + 1);
+      for (const auto& c : *systems_)
+        if (c.system == system && c.overlapping) {
+          if (code == "*")
+            chosen[system].insert(c.clusters.begin(), c.clusters.end());
+          else
+            chosen[system].insert(code);
+        }
+    }
+    for (const auto& [system, codes] : chosen)
+      if (codes.size() > 1)
+        error(prefix + ".select",
+              "selects " + std::to_string(codes.size()) + " clusters of system '" + system +
+                  "', whose concordance declares its clusters overlapping (`# overlapping`): "
+                  "they share sectors, so their sum would count those sectors more than once; "
+                  "select one cluster of the system");
   }
 
   // The district codes of the districts file.

@@ -130,6 +130,38 @@ TEST_F(ConcordanceTest, SectorOverassignedNamesFileSectorAndSum) {
   expect_contains(msg, "(lines 2, 4)");
 }
 
+TEST_F(ConcordanceTest, DisjointSystemIsNotOverlapping) {
+  const Concordance c =
+      load_concordance(write("cluster,sector,weight\na,manu,0.6\nb,manu,0.4\n"), table_, "361");
+  EXPECT_FALSE(c.overlapping);
+  // A comment that is not the directive changes nothing: the sum check still applies.
+  const std::string path = (dir_ / "clusters.csv").string();
+  expect_contains(error_of("# built by hand\ncluster,sector,weight\na,manu,0.6\nb,manu,0.6\n"),
+                  path + ": sector 'manu' has weights summing to 1.2");
+  expect_contains(error_of("cluster,sector,weight\na,manu,0.6\nb,manu,0.6\n"),
+                  "put the line '# overlapping' before the header");
+}
+
+TEST_F(ConcordanceTest, OverlappingSystemMaySumAboveOne) {
+  // Comment lines before the header; `# overlapping` (any text after the word) opts in.
+  const Concordance c = load_concordance(
+      write("# generated: do not edit\n# overlapping: clusters as the plans count them\n"
+            "cluster,sector,weight\na,manu,0.8\nb,manu,1\nb,agri,1\n"),
+      table_, "246");
+  EXPECT_TRUE(c.overlapping);
+  ASSERT_EQ(c.weights.rows(), 2);
+  EXPECT_NEAR(c.weights(0, 1), 0.8, kTol);
+  EXPECT_NEAR(c.weights(1, 1), 1.0, kTol);
+  EXPECT_NEAR(c.weights.col(1).sum(), 1.8, kTol);
+  // Weights stay in [0, 1], and line numbers count the comment lines.
+  const std::string path = (dir_ / "clusters.csv").string();
+  expect_contains(error_of("# overlapping\ncluster,sector,weight\na,manu,1.5\n"),
+                  path + ":3: weight 1.5 of sector 'manu' in cluster 'a' is outside [0, 1]");
+  // "overlapping" must be the first word: a comment merely mentioning it does not opt in.
+  expect_contains(error_of("# not overlapping\ncluster,sector,weight\na,manu,0.6\nb,manu,0.6\n"),
+                  "has weights summing to 1.2");
+}
+
 TEST_F(ConcordanceTest, DuplicatePairNamesBothLines) {
   const std::string path = (dir_ / "clusters.csv").string();
   expect_contains(error_of("cluster,sector,weight\na,manu,0.2\nb,agri,1\na,manu,0.3\n"),

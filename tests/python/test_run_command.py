@@ -81,7 +81,7 @@ def test_clusters_and_region_are_sums_of_sectors(baseline):
     clusters = open_group(path, "clusters")
     region = open_group(path, "region")
     codes = list(sectors["sector"].values)
-    w = pd.read_csv(CONCORDANCES / "246.csv", dtype={"sector": str})
+    w = pd.read_csv(CONCORDANCES / "2021" / "246.csv", dtype={"sector": str}, comment="#")
     W = np.zeros(len(codes))
     for _, row in w[w.cluster == "green_petrochemicals"].iterrows():
         W[codes.index(row.sector)] = row.weight

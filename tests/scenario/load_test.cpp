@@ -569,6 +569,33 @@ TEST_F(ScenarioFile, DataPassChecksCodesLabelsAndReferences) {
   EXPECT_FALSE(find_key(list, "target[0].select[0]"));
 }
 
+TEST_F(ScenarioFile, SumsOverAnOverlappingSystemAreRefused) {
+  const std::string con = write("ov.csv",
+                                "# overlapping: clusters as the plans count them\n"
+                                "cluster,sector,weight\nwide,12,1\nnarrow,12,0.6\nfood,01,1\n");
+  auto path =
+      write("s.toml",
+            "[scenario]\nname = \"x\"\nbase_year = 2021\nhorizon = 2025\n"
+            "[table]\npath = \"@DATA@/tables/three\"\n"
+            "[clusters]\nov = \"" +
+                con +
+                "\"\n246 = \"@DATA@/concordances/246.csv\"\n"
+                "[region]\nindustrial_sectors = [\"01\", \"12\"]\n"
+                "[[target]]\nid = \"A\"\nmetric = \"clusters/output\"\nselect = [\"ov/*\"]\n"
+                "threshold = 1\nyear = 2022\n"
+                "[[target]]\nid = \"B\"\nmetric = \"clusters/output\"\n"
+                "select = [\"ov/wide\", \"ov/narrow\"]\nthreshold = 1\nyear = 2022\n"
+                "[[target]]\nid = \"C\"\nmetric = \"clusters/output\"\n"
+                "select = [\"ov/wide\", \"246/*\"]\nthreshold = 1\nyear = 2022\n");
+  auto list = validate_scenario(path);
+  expect_problem(list, "target[0].select",
+                 {"selects 3 clusters of system 'ov'", "overlapping", "select one cluster"});
+  expect_problem(list, "target[1].select", {"selects 2 clusters of system 'ov'"});
+  // One cluster of an overlapping system plus clusters of a disjoint system is a valid sum.
+  EXPECT_FALSE(find_key(list, "target[2].select")) << all_text(list);
+  EXPECT_FALSE(find_key(list, "clusters.ov")) << all_text(list);
+}
+
 TEST_F(ScenarioFile, TableAndConcordanceErrorsBecomeDiagnostics) {
   auto path = minimal();
   std::string text;

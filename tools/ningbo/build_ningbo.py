@@ -5,14 +5,17 @@ Writes, from inputs inside the repository only:
 
 * scenarios/data/tables/ningbo_2017_42/   FLQ regionalisation of zhejiang_2017_42 (by `icsim io`)
 * scenarios/data/tables/ningbo_2021_42/   the 2017 coefficients brought to 2021 totals
-* scenarios/data/concordances/*.csv       cluster concordances (+ README.md with derivations)
+* scenarios/data/concordances/{2017,2021}/*.csv  cluster concordances per base year, fitted to
+                                          the published cluster outputs (+ README.md)
 * scenarios/data/ningbo/sizes_2017.csv    the regional sizes handed to the FLQ
 * scenarios/data/ningbo/derived.csv       derived calibration numbers (shares, investment, ...)
 * scenarios/data/ningbo/actuals.csv       reported figures for backtests
 * scenarios/data/ningbo/SOURCES.md        provenance of every number
 
 Inputs: scenarios/data/ningbo/calibration.csv (every Ningbo figure, with its source),
-tools/ningbo/cluster_rules.csv (153-sector items of every cluster), the shipped tables
+tools/ningbo/cluster_rules.csv (153-sector items of every cluster),
+tools/ningbo/cluster_targets.csv (clusters fitted to published figures of
+scenarios/data/ningbo/observed.csv), the shipped tables
 zhejiang_2017_42, china_2018_153, china_2020_153, china_2018_42 and the `icsim` binary.
 
 Deterministic: the same inputs give the same bytes (OPENBLAS_NUM_THREADS=1, icsim --threads 1,
@@ -354,7 +357,136 @@ def concordance_weights(rules, x153, x42):
     return out
 
 
-def write_concordances(rules, out_root: Path, t17, t21):
+BASE_YEARS = (2017, 2021)      # the tables' years; each gets its own concordance folder
+OBSERVED = ROOT / "scenarios" / "data" / "ningbo" / "observed.csv"
+TARGETS = ROOT / "tools" / "ningbo" / "cluster_targets.csv"
+FIT_TOLERANCE = 0.05           # the fit is exact where feasible; the tests allow 5 %
+
+
+def read_fit_targets():
+    """[{system, cluster, note, obs: observed.csv row}] from tools/ningbo/cluster_targets.csv."""
+    with open(OBSERVED, encoding="utf-8", newline="") as fh:
+        obs = {r["id"]: r for r in csv.DictReader(fh)}
+    with open(TARGETS, encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    for r in rows:
+        o = obs.get(r["observed_id"])
+        if o is None:
+            raise SystemExit(f"cluster_targets.csv: no observed.csv row '{r['observed_id']}'")
+        if not o["metric"].startswith("clusters/output_above_scale:") or o["scope"] != "Ningbo":
+            raise SystemExit(f"cluster_targets.csv: {o['id']} is not a Ningbo cluster 规上 output")
+        if o["unit"] != "CNY 100 million" or o["status"] not in ("verified", "from_shared_list"):
+            raise SystemExit(f"cluster_targets.csv: {o['id']} is not a quoted figure in CNY 100 million")
+        r["obs"] = o
+    return rows
+
+
+def fit_weights(w0, x, a, goal):
+    """Scale the product-mix weights w0 by one factor, capping at 1, so that
+    sum_j w_j a_j x_j = goal (a = above-scale share per sector). Exact: the capped set grows until
+    no weight exceeds 1. Returns (weights, feasible)."""
+    full = sum(a[s] * x[s] for s in w0)
+    if full <= goal:
+        return {s: 1.0 for s in w0}, full >= goal
+    capped = set()
+    while True:
+        free = sum(w0[s] * a[s] * x[s] for s in w0 if s not in capped)
+        lam = (goal - sum(a[s] * x[s] for s in capped)) / free
+        over = {s for s in w0 if s not in capped and lam * w0[s] > 1.0}
+        if not over:
+            return {s: (1.0 if s in capped else lam * w0[s]) for s in w0}, True
+        capped |= over
+
+
+def fit_concordances(rules, w18, tables, shares, industrial):
+    """Per base year B: {system: [(cluster, name, weights, rule)]} plus the fit report.
+
+    A cluster listed in cluster_targets.csv whose figure is dated B or earlier gets weights
+    that reproduce it (see fit_weights); every other cluster keeps its product-mix weights."""
+    targets = read_fit_targets()
+    x17 = dict(zip(tables[2017].codes, tables[2017].total_output()))
+    x21 = dict(zip(tables[2021].codes, tables[2021].total_output()))
+    out, report = {}, []
+    for B in BASE_YEARS:
+        x = x17 if B == 2017 else x21
+        a = {s: (shares[B] if s in industrial else 1.0) for s in x}
+        by_year = {}
+        for system in SYSTEMS:
+            clusters = []
+            for cl, name, w0, r in w18[system]:
+                t = next((t for t in targets if t["system"] == system and t["cluster"] == cl), None)
+                w = dict(w0)
+                if t is not None:
+                    o = t["obs"]
+                    y, Y = int(o["year"]), float(o["value"])
+                    before = sum(w0[s] * a[s] * x[s] for s in w0)
+                    if y <= B:
+                        # the table's growth of the cluster's sectors 2017 -> 2021, per year
+                        r21 = sum(w0[s] * x21[s] for s in w0) / sum(w0[s] * x17[s] for s in w0)
+                        factor = r21 ** ((B - y) / 4.0)
+                        goal = Y * factor
+                        w, feasible = fit_weights(w0, x, a, goal)
+                        after = sum(w[s] * a[s] * x[s] for s in w)
+                        status = "fitted" if feasible else "short"
+                    else:
+                        factor = goal = after = None
+                        status = "later"
+                    report.append(dict(base=B, system=system, cluster=cl, name=name, obs=o,
+                                       year=y, value=Y, factor=factor, goal=goal, before=before,
+                                       after=after, status=status, note=t["note"], w0=w0, w=w,
+                                       share=shares[B]))
+                clusters.append((cl, name, w, r))
+            by_year[system] = clusters
+        out[B] = by_year
+    return out, report
+
+
+def overlapping_sectors(clusters):
+    total = {}
+    for _, _, w, _ in clusters:
+        for s, v in w.items():
+            total[s] = total.get(s, 0.0) + v
+    return sorted(s for s, v in total.items() if v > 1 + 1e-9)
+
+
+SYSTEM_NOTES = {
+    "246": "\"246\" 万千亿级产业集群 (甬党发〔2019〕38号): 2 万亿级, 4 五千亿级, 6 千亿级 clusters.",
+    "361-2023": "\"361\" 万千亿级产业集群, 2023 version (甬政发〔2023〕43号). The \"1\" (一批新兴和未来产业群) "
+                "is OMITTED: it names no products that can be mapped to the 153 items.",
+    "361-2025": "\"361\" 现代化产业体系, 2025 version (2025-06-21). The \"1\" (前瞻性未来产业) is OMITTED "
+                "for the same reason.",
+    "3511": "\"3511\" (2016, seed 004): 3 strategic, 5 advantage, 1 emerging group (three clusters), "
+            "1 producer-services group.",
+    "3511-key-2019": "The eight 2019 key sub-sectors of \"3511\" (seed_targets.csv T01-T08, targets in "
+                     "CNY 100 million of output). Most are far below the 153-item level: their "
+                     "weights are rough JUDGEMENTS, except special_equipment and "
+                     "key_basic_components (whole 153 items; key_basic_components fitted in 2021).",
+    "415X": "Zhejiang \"415X\" (浙政发〔2023〕4号): the 4 万亿级 clusters only. The 15 千亿级 clusters "
+            "and the X 百亿级 groups are OMITTED: their list is not in the project's documents, so "
+            "they cannot be mapped.",
+    "zhenhai-122": "Zhenhai district's green-petrochemical focus (seed 003). The meaning of the "
+                   "digits \"122\" is UNKNOWN. The clusters are disjoint: green petrochemicals in "
+                   "Zhenhai's sense = refining_chemicals + other_petrochemicals + new_materials "
+                   "(targets T32 绿色石化 3300 and T33 炼油化工 1450 refer to the sum and to "
+                   "refining_chemicals). The weights describe sectors of the Ningbo CITY table; "
+                   "Zhenhai's share of the city is not in this dataset.",
+}
+
+
+def concordance_csv(clusters, codes, system, overlap):
+    head = []
+    if overlap:
+        head = [f"# overlapping: the clusters of system {system} share sectors "
+                f"({' '.join(overlap)}); never add them up (scenarios/data/concordances/README.md)\n"]
+    rows = [["cluster", "sector", "weight", "cluster_name"]]
+    for cl, name, w, _ in clusters:
+        for s in codes:
+            if s in w and w[s] > 0:
+                rows.append([cl, s, T.fmt_number(w[s]), name])
+    return "".join(head) + csv_text(rows)
+
+
+def write_concordances(rules, out_root: Path, t17, t21, shares):
     x153_18 = national_outputs("china_2018_153")
     x153_20 = national_outputs("china_2020_153")
     x42_18 = {s: sum(v for k, v in x153_18.items() if ITEM_TO_42[k] == s) for s in RANGES_153}
@@ -362,90 +494,143 @@ def write_concordances(rules, out_root: Path, t17, t21):
     w18 = concordance_weights(rules, x153_18, x42_18)
     w20 = concordance_weights(rules, x153_20, x42_20)
     codes = list(t17.codes)
-    x17 = dict(zip(codes, t17.total_output()))
-    x21 = dict(zip(codes, t21.total_output()))
+    industrial = set(INDUSTRY)
+    fitted, report = fit_concordances(rules, w18, {2017: t17, 2021: t21}, shares, industrial)
+    x = {2017: dict(zip(codes, t17.total_output())), 2021: dict(zip(codes, t21.total_output()))}
     names153 = {}
     with open(TABLES / "china_2018_153" / "sectors.csv", encoding="utf-8") as fh:
         for r in csv.DictReader(fh):
             names153[r["code"]] = r["name_zh"]
     names42 = dict(zip(codes, t17.names_zh))
+    overlaps = {B: {s: overlapping_sectors(fitted[B][s]) for s in SYSTEMS} for B in BASE_YEARS}
+    for B in BASE_YEARS:
+        for system in SYSTEMS:
+            write(out_root / "scenarios" / "data" / "concordances" / str(B) / f"{system}.csv",
+                  concordance_csv(fitted[B][system], codes, system, overlaps[B][system]))
+
+    def above(B, w):
+        return sum(v * x[B][s] * (shares[B] if s in industrial else 1.0) for s, v in w.items())
 
     md = ["# Cluster concordances (generated by tools/ningbo/build_ningbo.py; do not edit)", "",
-          "One CSV per cluster system, `cluster,sector,weight,cluster_name` over the 42 sector codes "
-          "of `ningbo_2017_42` / `ningbo_2021_42` (format: include/icsim/io/concordance.hpp). "
-          "Load with `icsim io TABLE --concordance SYSTEM=scenarios/data/concordances/SYSTEM.csv`.",
+          "One folder per base year — `2017/` for `ningbo_2017_42` (the 2017 backtest), `2021/` for "
+          "`ningbo_2021_42` (the default scenario) — with one CSV per cluster system, "
+          "`cluster,sector,weight,cluster_name` over the table's 42 sector codes (format: "
+          "`include/icsim/io/concordance.hpp`, `docs/model.md` §1). Load with `icsim io TABLE "
+          "--concordance SYSTEM=scenarios/data/concordances/YEAR/SYSTEM.csv`; a scenario points "
+          "its `[clusters]` at the folder of its own base year.", "",
+          "**Clusters as the plans count them.** Where the city has published a cluster's output "
+          "(`../ningbo/observed.csv`, mapped in `tools/ningbo/cluster_targets.csv`) the cluster's "
+          "weights are FITTED so that its base-year 规上 output reproduces the figure; every other "
+          "cluster keeps the product-mix ESTIMATE below. A base year uses only figures dated that "
+          "year or earlier: the 2017 files are fitted to 2017 figures only, the 2021 files to "
+          "figures of 2021 or earlier.", "",
+          "**Product-mix estimate (unfitted clusters, and the shape of every fit).** Every cluster "
+          "is a list of items of the national 153-sector table (rules: "
+          "`tools/ningbo/cluster_rules.csv`), optionally with a fraction of an item. Its weight on "
+          "42-sector j is `sum over its items k in j of fraction_k * x_k / x_j` with x = gross output "
+          "of the **China 2018 153-sector table** (`china_2018_153`; 153 -> 42 is contiguous and "
+          "checked against `china_2018_42`). This assumes Ningbo's product mix inside each "
+          "42-sector equals China's — an ESTIMATE (Ningbo's chemicals are more petrochemical, its "
+          "electrical machinery more household appliances than the national mix). 'max "
+          "|2020-2018|' shows how much the weights move with the 2020 table (`china_2020_153`). "
+          "Fractions other than 1 are marked JUDGEMENT: no data below the 153 level was available.",
           "",
-          "**How the weights are made.** Every cluster is a list of items of the national "
-          "153-sector table (rules: `tools/ningbo/cluster_rules.csv`), optionally with a "
-          "fraction of an item. The weight of cluster c on 42-sector j is "
-          "`sum over c's items k in j of fraction_k * x_k / x_j` with x = gross output of the "
-          "**China 2018 153-sector table** (`china_2018_153`; 153 -> 42 is contiguous and checked "
-          "against `china_2018_42`). This assumes Ningbo's product mix inside each 42-sector "
-          "equals China's — an ESTIMATE (Ningbo's chemicals are more petrochemical, its "
-          "transport equipment more automotive than the national mix). The column 'max |2020-2018|' "
-          "shows how much the weights move with the 2020 table (`china_2020_153`). Fractions "
-          "other than 1 are marked JUDGEMENT: no data below the 153 level was available.", "",
-          "Within a system the clusters are disjoint (a sector's weights sum to at most 1), so "
-          "an umbrella cluster and its sub-clusters cannot share one file.", ""]
-    system_notes = {
-        "246": "\"246\" 万千亿级产业集群 (甬党发〔2019〕38号): 2 万亿级, 4 五千亿级, 6 千亿级 clusters.",
-        "361-2023": "\"361\" 万千亿级产业集群, 2023 version (甬政发〔2023〕43号). The \"1\" (一批新兴和未来产业群) "
-                    "is OMITTED: it names no products that can be mapped to the 153 items.",
-        "361-2025": "\"361\" 现代化产业体系, 2025 version (2025-06-21). The \"1\" (前瞻性未来产业) is OMITTED "
-                    "for the same reason.",
-        "3511": "\"3511\" (2016, seed 004): 3 strategic, 5 advantage, 1 emerging group (three clusters), "
-                "1 producer-services group.",
-        "3511-key-2019": "The eight 2019 key sub-sectors of \"3511\" (seed_targets.csv T01-T08, targets in "
-                         "CNY 100 million of output). Most are far below the 153-item level: their "
-                         "weights are rough JUDGEMENTS, except special_equipment and "
-                         "key_basic_components (whole 153 items).",
-        "415X": "Zhejiang \"415X\" (浙政发〔2023〕4号): the 4 万亿级 clusters only. The 15 千亿级 clusters "
-                "and the X 百亿级 groups are OMITTED: their list is not in the project's documents, so "
-                "they cannot be mapped.",
-        "zhenhai-122": "Zhenhai district's green-petrochemical focus (seed 003). The meaning of the "
-                       "digits \"122\" is UNKNOWN. The clusters are disjoint: green petrochemicals in "
-                       "Zhenhai's sense = refining_chemicals + other_petrochemicals + new_materials "
-                       "(targets T32 绿色石化 3300 and T33 炼油化工 1450 refer to the sum and to "
-                       "refining_chemicals). The weights describe sectors of the Ningbo CITY table; "
-                       "Zhenhai's share of the city is not in this dataset.",
-    }
+          "**The fit.** For a cluster with a published 规上 output Y of year y <= B: target in B = "
+          "Y x g^(B-y), g = the table's yearly growth of the cluster's sectors (the ratio of the "
+          "cluster's product-mix output in `ningbo_2021_42` to `ningbo_2017_42`, to the power 1/4; "
+          "1.0853 for every industrial cluster, the two tables sharing one industrial factor). "
+          "The model's 规上 output of a cluster is what `clusters/output_above_scale` reports: "
+          "sum_j W(c, j) a_j x_j with a_j = the base year's `region.above_scale_output_share` "
+          "(`../ningbo/derived.csv`: 0.860638 in 2017, 0.839047 in 2021) for industrial sectors "
+          "and 1 for the others. The product-mix weights of the cluster's own sectors are "
+          "multiplied by one factor, each capped at 1 (no sector outside the cluster's items is "
+          "added), so that this equals the target exactly. If even every covered sector at "
+          "weight 1 falls short, the weights are 1 and the gap is reported (status `short`): no "
+          "sector is invented.", "",
+          "**Overlap.** A fitted weight can exceed the national share of the cluster's items, and "
+          "the plans' clusters themselves overlap (新材料 with 石化 and metals, 关键基础件 with "
+          "equipment and electronics), so within a system a sector's weights may sum above 1. "
+          "Such a file starts with the line `# overlapping: ...` (the loader refuses a sum above "
+          "1 without it). **The clusters of an overlapping system must never be added up**: a "
+          "scenario target or actual selecting two or more of its clusters (or `SYSTEM/*`) is "
+          "refused, and no system total is computed from it. Disjoint systems (no such line) "
+          "may still be summed.", ""]
+    for B in BASE_YEARS:
+        ov = [f"`{s}` ({', '.join(overlaps[B][s])})" for s in SYSTEMS if overlaps[B][s]]
+        md.append(f"Overlapping systems in `{B}/`: " + (", ".join(ov) if ov else "none") + ".")
+    md.append("")
+    md += ["## Fitted clusters", "",
+           "Published figure, its year and source (`../ningbo/observed.csv` id), the growth factor "
+           "to the base year, the target, and the model's base-year 规上 output before (product "
+           "mix) and after the fit. `later`: the figure is dated after the base year and is not "
+           "used (the cluster keeps its product-mix weights).", "",
+           "| base | cluster | published (year) | observed id | factor | target | before | after "
+           "| error | status |", "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for r in report:
+        e = None if r["after"] is None else (r["after"] / r["goal"] - 1) * 100
+        err = "" if e is None else ("0.0 %" if abs(e) < 0.05 else f"{e:+.1f} %")
+        md.append(
+            f"| {r['base']} | `{r['system']}/{r['cluster']}` {r['name']} | {f(r['value'])} "
+            f"({r['year']}) | `{r['obs']['id']}` | "
+            + ("" if r["factor"] is None else f"{r['factor']:.4f}") + " | "
+            + ("" if r["goal"] is None else f(r["goal"])) + f" | {f(r['before'])} | "
+            + ("" if r["after"] is None else f(r["after"])) + f" | {err} | {r['status']} |")
+    md.append("")
+    shorts = [r for r in report if r["status"] == "short"]
+    if shorts:
+        md.append("**Short** (every covered sector at weight 1 and still below the figure): " + "; ".join(
+            f"`{r['system']}/{r['cluster']}` in {r['base']}: at most {f(r['after'])} of "
+            f"{f(r['goal'])} ({(r['after'] / r['goal'] - 1) * 100:+.1f} %)" for r in shorts)
+            + ". The automobile gap is the table's: sector 18 (交通运输设备) of `ningbo_2017_42` "
+              "is sized at 47.6 % of Zhejiang's whole sector 18 (Ningbo's published share of "
+              "Zhejiang's automobile output applied to the sector), which at the 2017 规上 share "
+              "is smaller than Ningbo's published 规上 automobile output alone. Fixing it means "
+              "re-sizing sector 18 in `sizes_2017()`, which moves the whole table.")
+        md.append("")
+    md += ["Notes on the mapping (`tools/ningbo/cluster_targets.csv`): " + " ".join(
+        f"`{t['system']}/{t['cluster']}`: {t['note']}." for t in read_fit_targets()), "",
+           "**Not fitted** (product-mix estimate, marked `estimate` below): every other cluster. "
+           "In particular 新材料 and 电子信息, which Ningbo counted among its eight 千亿级 "
+           "clusters in 2018 (`c246_count_2018`): a label (>= 1,000), not a figure — the same "
+           "list has 关键基础件, whose published 2020 output is 958.8 — so nothing is fitted to "
+           "it; the only published 新材料 output (4,919.36, 2024) is after both base years. "
+           "现代健康 / 生命健康 (361 systems) are wider than the published 生物医药 and keep their "
+           "estimate. Plan targets of clusters without a figure are therefore still judged on "
+           "product-mix levels.", ""]
+    status = {(r["base"], r["system"], r["cluster"]): r["status"] for r in report}
     for system in SYSTEMS:
-        rows = [["cluster", "sector", "weight", "cluster_name"]]
-        for cl, name, w, _ in w18[system]:
-            for s in codes:
-                if s in w and w[s] > 0:
-                    rows.append([cl, s, T.fmt_number(w[s]), name])
-        write(out_root / "scenarios" / "data" / "concordances" / f"{system}.csv", csv_text(rows))
-        md += [f"## `{system}.csv`", "", system_notes[system], "",
-               "| cluster | name | 153 items (fraction) | weights on 42 sectors (2018) | max \\|2020-2018\\| | "
-               "Ningbo output 2017 | 2021 |", "| --- | --- | --- | --- | --- | --- | --- |"]
+        md += [f"## `{system}.csv`", "", SYSTEM_NOTES[system], "",
+               "| cluster | name | 153 items (fraction) | product-mix weights on 42 sectors (2018) | "
+               "max \\|2020-2018\\| | fitted weights 2017 | fitted weights 2021 | 规上 output 2017 | "
+               "2021 |", "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
         for (cl, name, w, r), (_, _, w2, _) in zip(w18[system], w20[system]):
             items = ", ".join(f"{k} {names153[k]}" + (f" x{fr:g}" if fr != 1 else "")
                               for k, fr in r["parsed"])
             ws = "; ".join(f"{s} {names42[s]} {w[s]:.4f}" for s in codes if s in w)
             diff = max(abs(w[s] - w2.get(s, 0.0)) for s in w)
-            o17 = sum(w[s] * x17[s] for s in w)
-            o21 = sum(w[s] * x21[s] for s in w)
-            md.append(f"| `{cl}` | {name} | {items} | {ws} | {diff:.4f} | {f(o17)} | {f(o21)} |")
+            cells = []
+            for B in BASE_YEARS:
+                st = status.get((B, system, cl), "estimate")
+                wB = next(ww for cc, _, ww, _ in fitted[B][system] if cc == cl)
+                if st in ("fitted", "short"):
+                    cells.append(f"{st}: " + "; ".join(f"{s} {wB[s]:.4f}" for s in codes if s in wB))
+                else:
+                    cells.append(st)
+            outs = []
+            for B in BASE_YEARS:
+                wB = next(ww for cc, _, ww, _ in fitted[B][system] if cc == cl)
+                outs.append(f(above(B, wB)))
+            md.append(f"| `{cl}` | {name} | {items} | {ws} | {diff:.4f} | {cells[0]} | {cells[1]} | "
+                      f"{outs[0]} | {outs[1]} |")
         md.append("")
         md.append("Notes per cluster: " + " ".join(f"`{cl}`: {r['note']}." for cl, _, _, r in w18[system]))
         md.append("")
-    def out17(system, cl):
-        w = next(ww for cc, _, ww, _ in w18[system] if cc == cl)
-        return sum(v * x17[s] for s, v in w.items())
-    md += ["Ningbo output columns: sum of weight x sector output of the Ningbo tables (CNY 100 "
-           "million, all firms, not only 规上) — orders of magnitude for comparing with the targets, "
-           "not published cluster figures.", "",
-           "**Cross-check (2017).** `246/automobile` gives "
-           f"{f(out17('246', 'automobile'))} against the published 规上 automobile output 2,355.9; "
-           f"`246/green_petrochemicals` gives {f(out17('246', 'green_petrochemicals'))} against about "
-           "3,184 (1/5 of 2017 规上 output, the figure used for the table's sizes). The national "
-           "product mix inside sectors 11, 12 and 18 understates Ningbo's specialisation (its "
-           "sector 11 is nearly all refining, its sector 18 mostly automotive): scenario "
-           "calibrations should scale cluster levels to the actuals (`../ningbo/actuals.csv`) rather "
-           "than take these sums as observed.", ""]
+    md += ["规上 output columns: sum_j W(c, j) a_j x_j of the base year's table and concordance "
+           "(CNY 100 million; a_j the 规上 share of industrial sectors, 1 for services) — what the "
+           "engine reports as `clusters/output_above_scale` in the base year. `clusters/output` "
+           "(all firms) is the same without a_j.", ""]
     write(out_root / "scenarios" / "data" / "concordances" / "README.md", "\n".join(md))
-    return w18
+    return fitted, report
 
 
 # ----------------------------------------------------------------------------- derived & actuals
@@ -553,15 +738,19 @@ def main(argv=None):
     info17["notes"] = notes
     info17["sizes"] = xr
     rules = read_rules()
-    w18 = write_concordances(rules, out, t17, t21)
     derived = derived_numbers(c, t17, t21, {2017: info17["gfcf_total"], 2021: info21["gfcf_total"]})
+    # the 规上 output shares as the scenarios state them (derived.csv, 6 decimals)
+    shares = {y: round(v, 6) for n, y, v, _, _ in derived
+              if n == "above_scale_share_of_industrial_output"}
+    _, fit_report = write_concordances(rules, out, t17, t21, shares)
     write(out / "scenarios" / "data" / "ningbo" / "derived.csv", csv_text(
         [["figure", "year", "value", "unit", "how"]] +
         [[n, y, T.fmt_number(round(v, 6)), u, h] for n, y, v, u, h in derived]))
     actuals = write_actuals(c, out)
     from sources_md import sources_md  # prose template, next to this script
     write(out / "scenarios" / "data" / "ningbo" / "SOURCES.md",
-          sources_md(c, zj, t17, t21, info17, info21, derived, actuals, FLQ_DELTA, INDUSTRY))
+          sources_md(c, zj, t17, t21, info17, info21, derived, actuals, FLQ_DELTA, INDUSTRY,
+                     fit_report))
     print(f"wrote Ningbo dataset below {out}")
 
 

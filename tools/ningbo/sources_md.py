@@ -5,7 +5,7 @@ def _f(x, nd=1):
     return f"{x:,.{nd}f}"
 
 
-def sources_md(c, zj, t17, t21, info17, info21, derived, actuals, delta, industry):
+def sources_md(c, zj, t17, t21, info17, info21, derived, actuals, delta, industry, fits=()):
     d = {(n, y): v for n, y, v, _, _ in derived}
     g17, g21 = info17["g"], info21["g"]
     L = []
@@ -30,7 +30,9 @@ def sources_md(c, zj, t17, t21, info17, info21, derived, actuals, delta, industr
     a("| `derived.csv` | derived calibration numbers (shares, investment, capacity utilisation) |")
     a("| `actuals.csv` | reported figures for backtests (`metric,year,value,unit,source`) |")
     a("| `../tables/ningbo_2017_42/`, `../tables/ningbo_2021_42/` | the two tables |")
-    a("| `../concordances/*.csv` + `README.md` | cluster concordances and their derivation |")
+    a("| `../concordances/2017/*.csv`, `../concordances/2021/*.csv` + `README.md` | cluster concordances "
+      "per base year (fitted to the published cluster outputs where there are some) and their derivation |")
+    a("| `observed.csv` | published Ningbo figures (`SOURCES-observed.md`); the cluster fits read their figures from it |")
     a("")
     a("## Figures and their status")
     a("")
@@ -162,6 +164,41 @@ def sources_md(c, zj, t17, t21, info17, info21, derived, actuals, delta, industr
     for r in actuals:
         a(f"| `{r[0]}` | {r[1]} | {r[2]} | {r[3]} |")
     a("")
+    a("## Cluster concordances: which figures each base year was fitted to")
+    a("")
+    a("Method and every weight: `../concordances/README.md`. A cluster's weights reproduce its "
+      "published 规上 output (observed.csv, mapping `tools/ningbo/cluster_targets.csv`) in the "
+      "base year, projected from the figure's year with the table's growth of the cluster's "
+      "sectors (g per year, an ESTIMATE: the 2017 -> 2021 industrial factor of the two tables "
+      "spread evenly over the years). Only figures dated the base year or earlier are used. "
+      "Every cluster not listed is a product-mix ESTIMATE (national 153-item mix), unchanged.")
+    a("")
+    for base in sorted({r["base"] for r in fits}):
+        a(f"**Base year {base}** (`../concordances/{base}/`, scenario "
+          + ("`backtest_2017.toml`" if base == 2017 else "`baseline.toml` and the scenarios extending it")
+          + "):")
+        a("")
+        a("| cluster | figure used | year | source | quote | factor to base | target | model 规上 output | status |")
+        a("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+        for r in fits:
+            if r["base"] != base:
+                continue
+            o = r["obs"]
+            if r["status"] == "later":
+                a(f"| `{r['system']}/{r['cluster']}` | NOT USED: `{o['id']}` {o['value']} | {r['year']} | "
+                  f"{o['source']} | {o['quote']} | | | {_f(r['before'])} (product-mix estimate) | "
+                  f"later than {base} |")
+            else:
+                a(f"| `{r['system']}/{r['cluster']}` | `{o['id']}` {o['value']} ({o['definition']}) | "
+                  f"{r['year']} | {o['source']} | {o['quote']} | {r['factor']:.4f} | {_f(r['goal'])} | "
+                  f"{_f(r['after'])} | {r['status']} |")
+        a("")
+    a("Weakness: g is the table's growth, not the published one (规上 output grew 21.8 % "
+      "nominally in 2021, `oas_growth_2021`, against g - 1 = 8.5 % a year); the petrochemical "
+      "figure's year (2019) is itself uncertain; 规上 is taken at the region's uniform 规上 "
+      "share (large-firm clusters such as automobiles and petrochemicals have a higher share, "
+      "so their all-firm output is overstated by the fit).")
+    a("")
     a("## Known weaknesses")
     a("")
     a("* No Ningbo sector data: industrial structure = Zhejiang's except refining and transport "
@@ -172,7 +209,9 @@ def sources_md(c, zj, t17, t21, info17, info21, derived, actuals, delta, industr
       "estimated from the 2020 VA rate (published only as > 20,000).")
     a("* 2021 keeps 2017 coefficients; industrial investment levels are rough (growth rates only).")
     a("* The employment satellite inherits Zhejiang's estimate (likely an overestimate of headcount).")
-    a("* Concordance weights use the national product mix inside each 42-sector (see "
-      "`../concordances/README.md`); the 3511-key-2019 sub-sector weights are judgements.")
+    a("* Concordance weights of unfitted clusters use the national product mix inside each "
+      "42-sector (see `../concordances/README.md`); the 3511-key-2019 sub-sector weights are "
+      "judgements except key_basic_components (fitted in 2021); the 2017 automobile cluster "
+      "cannot reach its published output within sector 18 (reported as `short`).")
     a("")
     return "\n".join(L)

@@ -545,7 +545,8 @@ class Report:
             "<section id=clusters><h2>Cluster trajectories</h2><p>Projected output of every "
             "cluster the scenario's programmes define, grouped by programme (system). Clusters "
             "of different programmes overlap: they are different cuts of the same "
-            "sectors.</p>" + "".join(figs) + "</section>")
+            "sectors; so do the clusters of a programme whose concordance is declared "
+            "overlapping. Cluster outputs are therefore never added up here.</p>" + "".join(figs) + "</section>")
 
     def sweep_section(self):
         import matplotlib.pyplot as plt
