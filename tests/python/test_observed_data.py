@@ -20,7 +20,7 @@ CONCORDANCES = ROOT / "scenarios" / "data" / "concordances"
 
 COLUMNS = ["id", "metric", "scope", "year", "value", "unit", "definition", "source", "quote",
            "status"]
-STATUSES = {"verified", "from_shared_list", "derived"}
+STATUSES = {"verified", "unverified", "derived"}
 UNITS = {
     "CNY 100 million",             # 亿元, current prices
     "CNY 10 thousand per mu",      # 万元/亩

@@ -457,7 +457,7 @@ SYSTEM_NOTES = {
                 "for the same reason.",
     "3511": "\"3511\" (2016, seed 004): 3 strategic, 5 advantage, 1 emerging group (three clusters), "
             "1 producer-services group.",
-    "3511-key-2019": "The eight 2019 key sub-sectors of \"3511\" (seed_targets.csv T01-T08, targets in "
+    "3511-key-2019": "The eight 2019 key sub-sectors of \"3511\" (targets T01-T08 of scenarios/ningbo/backtest_2017.toml, in "
                      "CNY 100 million of output). Most are far below the 153-item level: their "
                      "weights are rough JUDGEMENTS, except special_equipment and "
                      "key_basic_components (whole 153 items; key_basic_components fitted in 2021).",
