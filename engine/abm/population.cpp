@@ -129,6 +129,267 @@ struct Cell {
   double sigma;   // log-size dispersion of the draw
 };
 
+// The spec's figures and the districts' shares must fit the table before any firm is made.
+void check_synthesis_inputs(const io::IOTable& table, const std::vector<District>& districts,
+                            const SynthesisSpec& spec, std::size_t ns) {
+  const std::size_t nd = districts.size();
+  check_aligned(spec.above_scale_firms_by_sector, ns, "above_scale_firms_by_sector");
+  check_aligned(spec.land_intensity, ns, "land_intensity");
+  check_aligned(spec.energy_per_output, ns, "energy_per_output");
+  const double T = spec.above_scale_threshold;
+  const double phi = spec.above_scale_output_share;
+  if (!(T > 0)) throw InputError("firm synthesis: above_scale_threshold must be > 0");
+  if (!(phi >= 0 && phi <= 1)) {
+    throw InputError("firm synthesis: above_scale_output_share must be in [0, 1], got " + fmt(phi));
+  }
+  if (!(spec.below_scale_mean_output > 0 && spec.below_scale_mean_output < T)) {
+    throw InputError("firm synthesis: below_scale_mean_output must be in (0, threshold), got " +
+                     fmt(spec.below_scale_mean_output));
+  }
+  if (!(spec.utilisation > 0 && spec.utilisation <= 1)) {
+    throw InputError("firm synthesis: utilisation must be in (0, 1], got " + fmt(spec.utilisation));
+  }
+  if (nd == 0) throw InputError("firm synthesis: no districts");
+  if (nd > 65535 || table.size() > 65535) {
+    throw InputError("firm synthesis: more than 65535 districts or sectors");
+  }
+  for (const auto& d : districts) {
+    if (d.sector_share.size() != table.size()) {
+      throw InputError("firm synthesis: district '" + d.code +
+                       "' has shares for a different table (" +
+                       std::to_string(d.sector_share.size()) + " sectors, table has " +
+                       std::to_string(table.size()) + ")");
+    }
+  }
+}
+
+// Output and 规上 firm count per (sector, district) cell, indexed p * nd + d.
+struct CellFigures {
+  std::vector<double> output;
+  std::vector<std::size_t> above_scale;
+};
+
+// 1. 规上 counts per (sector, district) cell, by largest remainder.
+CellFigures cell_figures(const io::IOTable& table, const std::vector<District>& districts,
+                         const SynthesisSpec& spec, const std::vector<std::size_t>& sectors) {
+  const std::size_t ns = sectors.size(), nd = districts.size();
+  const Eigen::VectorXd x = table.total_output();
+  double x_ind = 0;
+  for (auto s : sectors) x_ind += x(static_cast<Eigen::Index>(s));
+
+  std::vector<double> cell_output(ns * nd), k_weight(ns * nd);
+  for (std::size_t p = 0; p < ns; ++p) {
+    const double xs = x(static_cast<Eigen::Index>(sectors[p]));
+    for (std::size_t d = 0; d < nd; ++d) {
+      cell_output[p * nd + d] = xs * districts[d].sector_share[sectors[p]];
+      k_weight[p * nd + d] =
+          spec.above_scale_firms_by_sector.empty()
+              ? (x_ind > 0 ? spec.above_scale_firms * cell_output[p * nd + d] / x_ind : 0)
+              : spec.above_scale_firms_by_sector[p] * districts[d].sector_share[sectors[p]];
+    }
+  }
+  std::vector<std::size_t> k_count;
+  if (spec.above_scale_firms_by_sector.empty()) {
+    k_count = largest_remainder(k_weight);
+  } else {
+    k_count.resize(ns * nd);
+    for (std::size_t p = 0; p < ns; ++p) {
+      std::vector<double> w(k_weight.begin() + static_cast<long>(p * nd),
+                            k_weight.begin() + static_cast<long>((p + 1) * nd));
+      const auto n = largest_remainder(w);
+      std::copy(n.begin(), n.end(), k_count.begin() + static_cast<long>(p * nd));
+    }
+  }
+  return {std::move(cell_output), std::move(k_count)};
+}
+
+struct CellPlan {
+  std::vector<Cell> cells;
+  std::size_t firms = 0;
+};
+
+// Cells in order sector, district, above/below; each a contiguous range of firms.
+CellPlan plan_cells(const io::IOTable& table, const std::vector<District>& districts,
+                    const SynthesisSpec& spec, const std::vector<std::size_t>& sectors) {
+  const std::size_t ns = sectors.size(), nd = districts.size();
+  const double T = spec.above_scale_threshold;
+  const double phi = spec.above_scale_output_share;
+  const CellFigures figures = cell_figures(table, districts, spec, sectors);
+  const std::vector<double>& cell_output = figures.output;
+  const std::vector<std::size_t>& k_count = figures.above_scale;
+
+  std::vector<Cell> cells;
+  std::size_t total = 0;
+  for (std::size_t p = 0; p < ns; ++p) {
+    for (std::size_t d = 0; d < nd; ++d) {
+      const double xc = cell_output[p * nd + d];
+      if (!(xc > 0)) continue;
+      // Every 规上 firm must be able to sit above the threshold (mean >= 1.05 T).
+      std::size_t k = k_count[p * nd + d];
+      const double cap = std::floor(phi * xc / (1.05 * T));
+      if (static_cast<double>(k) > cap) k = static_cast<std::size_t>(std::max(0.0, cap));
+      const double above = k > 0 ? phi * xc : 0.0;
+      const double below = xc - above;
+      if (k > 0) {
+        cells.push_back(
+            {p, d, true, total, k, above, solve_upper(above / (static_cast<double>(k) * T))});
+        total += k;
+      }
+      if (below > 0) {
+        const auto m = static_cast<std::size_t>(
+            std::max(1.0, std::ceil(below / spec.below_scale_mean_output)));
+        cells.push_back(
+            {p, d, false, total, m, below, solve_lower(below / (static_cast<double>(m) * T))});
+        total += m;
+      }
+    }
+  }
+  if (total > 0xffffffffull) throw InputError("firm synthesis: more than 2^32 firms");
+  return {std::move(cells), total};
+}
+
+// 2. Identity and raw draws, firm by firm (keyed: thread-invariant).
+void draw_firms(const std::vector<Cell>& cells, const std::vector<std::size_t>& sectors,
+                const SynthesisSpec& spec, std::uint64_t seed, std::uint64_t replication,
+                FirmPopulation& pop, std::vector<double>& noise_va,
+                std::vector<double>& weight_land) {
+  const double T = spec.above_scale_threshold;
+  const long ncells = static_cast<long>(cells.size());
+  const double sp = spec.productivity_sigma, sv = spec.va_rate_sigma, sl = spec.land_sigma;
+  const double spr = spec.plot_ratio_sigma;
+#pragma omp parallel for schedule(dynamic, 4)
+  for (long c = 0; c < ncells; ++c) {
+    const Cell& cell = cells[static_cast<std::size_t>(c)];
+    const std::size_t s = sectors[cell.sector_pos];
+    const double lam = spec.land_intensity.empty() ? 1.0 : spec.land_intensity[cell.sector_pos];
+    const float energy = spec.energy_per_output.empty()
+                             ? 0.0f
+                             : static_cast<float>(spec.energy_per_output[cell.sector_pos]);
+    for (std::size_t i = cell.begin; i < cell.begin + cell.count; ++i) {
+      const auto id = static_cast<std::uint32_t>(i);
+      double z_size, z_prod, z_va, z_land, z_plot, z_spare;
+      two_normals(seed, replication, id, draws::size_and_productivity, z_size, z_prod);
+      two_normals(seed, replication, id, draws::value_added_and_land, z_va, z_land);
+      two_normals(seed, replication, id, draws::plot_ratio, z_plot, z_spare);
+      pop.id[i] = id;
+      pop.sector[i] = static_cast<std::uint16_t>(s);
+      pop.district[i] = static_cast<std::uint16_t>(cell.district);
+      pop.mujun_class[i] = MujunClass::unrated;
+      pop.years_in_d[i] = 0;
+      pop.output[i] = cell.above ? T * std::exp(cell.sigma * std::abs(z_size))
+                                 : T * std::exp(-cell.sigma * std::abs(z_size));
+      const double prod = std::exp(sp * z_prod - 0.5 * sp * sp);
+      pop.productivity[i] = static_cast<float>(prod);
+      noise_va[i] = std::exp(sv * z_va - 0.5 * sv * sv);
+      weight_land[i] = lam * std::exp(sl * z_land - 0.5 * sl * sl);
+      const double pr = spec.plot_ratio_median * std::exp(spr * z_plot);
+      pop.plot_ratio[i] =
+          static_cast<float>(std::clamp(pr, spec.plot_ratio_min, spec.plot_ratio_max));
+      pop.energy_per_output[i] = energy;
+    }
+  }
+}
+
+// 3. Exact cell totals, keeping every firm on its side of the threshold.
+void match_cell_totals(const std::vector<Cell>& cells, double T, FirmPopulation& pop) {
+  const long ncells = static_cast<long>(cells.size());
+  const double below_cap = std::nextafter(T, 0.0);
+#pragma omp parallel for schedule(dynamic, 4)
+  for (long c = 0; c < ncells; ++c) {
+    const Cell& cell = cells[static_cast<std::size_t>(c)];
+    const std::size_t b = cell.begin, e = cell.begin + cell.count;
+    double sum = 0;
+    for (std::size_t i = b; i < e; ++i) sum += pop.output[i];
+    const double n = static_cast<double>(cell.count);
+    if (cell.above) {
+      const double excess = sum - n * T;
+      const double f = excess > 0 ? (cell.target - n * T) / excess : 0.0;
+      for (std::size_t i = b; i < e; ++i) {
+        pop.output[i] = excess > 0 ? T + f * (pop.output[i] - T) : cell.target / n;
+      }
+    } else if (cell.target <= sum) {
+      const double f = cell.target / sum;
+      for (std::size_t i = b; i < e; ++i) pop.output[i] = std::min(f * pop.output[i], below_cap);
+    } else {
+      const double f = (n * T - cell.target) / (n * T - sum);
+      for (std::size_t i = b; i < e; ++i) {
+        pop.output[i] = std::min(T - f * (T - pop.output[i]), below_cap);
+      }
+    }
+  }
+}
+
+// 4. Rates per sector, rescaled to the table; sectors are contiguous ranges of cells.
+void assign_sector_rates(const io::IOTable& table, const std::vector<std::size_t>& sectors,
+                         const std::vector<Cell>& cells, std::size_t total,
+                         const std::vector<double>& noise_va, FirmPopulation& pop) {
+  const std::size_t ns = sectors.size();
+  std::vector<std::size_t> sector_begin(ns + 1, total);
+  for (auto it = cells.rbegin(); it != cells.rend(); ++it) sector_begin[it->sector_pos] = it->begin;
+  for (std::size_t p = ns; p-- > 0;)
+    sector_begin[p] = std::min(sector_begin[p], sector_begin[p + 1]);
+  const int emp_row = table.satellites.find("employment");
+#pragma omp parallel for schedule(dynamic, 1)
+  for (long pl = 0; pl < static_cast<long>(ns); ++pl) {
+    const auto p = static_cast<std::size_t>(pl);
+    const std::size_t s = sectors[p];
+    const std::size_t b = sector_begin[p], e = sector_begin[p + 1];
+    if (b == e) continue;
+    const double va = row_sum(table.value_added, s);
+    const double tax = row_value(table.value_added, table.meta.taxes, s);
+    const double emp = emp_row < 0 ? 0.0 : table.satellites.values(emp_row, static_cast<long>(s));
+    double s_va = 0, s_lab = 0;
+    for (std::size_t i = b; i < e; ++i) {
+      s_va += noise_va[i] * pop.output[i];
+      s_lab += pop.output[i] / pop.productivity[i];
+    }
+    const double k_va = s_va > 0 ? va / s_va : 0.0;
+    const double k_tax = s_va > 0 ? tax / s_va : 0.0;
+    const double k_lab = s_lab > 0 ? emp / s_lab : 0.0;
+    for (std::size_t i = b; i < e; ++i) {
+      pop.value_added_rate[i] = static_cast<float>(k_va * noise_va[i]);
+      pop.tax_rate[i] = static_cast<float>(k_tax * noise_va[i]);
+      pop.labour_per_output[i] = static_cast<float>(k_lab / pop.productivity[i]);
+    }
+  }
+}
+
+// 5. Land per district: weights summed per cell (fixed order), then per district; capacity,
+// capital and flags from the final output.
+void assign_land_and_capital(const std::vector<District>& districts, const SynthesisSpec& spec,
+                             const std::vector<Cell>& cells, std::size_t total,
+                             std::vector<double>& weight_land, FirmPopulation& pop) {
+  const std::size_t nd = districts.size();
+  const double T = spec.above_scale_threshold;
+  const long ncells = static_cast<long>(cells.size());
+  std::vector<double> cell_weight(cells.size());
+#pragma omp parallel for schedule(dynamic, 4)
+  for (long c = 0; c < ncells; ++c) {
+    const Cell& cell = cells[static_cast<std::size_t>(c)];
+    double w = 0;
+    for (std::size_t i = cell.begin; i < cell.begin + cell.count; ++i) {
+      weight_land[i] *= pop.output[i];
+      w += weight_land[i];
+    }
+    cell_weight[static_cast<std::size_t>(c)] = w;
+  }
+  std::vector<double> district_weight(nd, 0.0);
+  for (std::size_t c = 0; c < cells.size(); ++c)
+    district_weight[cells[c].district] += cell_weight[c];
+  const double u = spec.utilisation;
+#pragma omp parallel for schedule(static)
+  for (long il = 0; il < static_cast<long>(total); ++il) {
+    const auto i = static_cast<std::size_t>(il);
+    const std::size_t d = pop.district[i];
+    pop.land[i] = district_weight[d] > 0
+                      ? districts[d].industrial_land * (weight_land[i] / district_weight[d])
+                      : 0.0;
+    pop.capacity[i] = pop.output[i] / u;
+    pop.capital[i] = pop.capacity[i] * spec.capital_per_capacity;
+    pop.flags[i] = static_cast<std::uint8_t>(kActive | (pop.output[i] >= T ? kAboveScale : 0));
+  }
+}
+
 }  // namespace
 
 std::vector<std::string> china42_industrial_sectors() {
@@ -174,217 +435,17 @@ FirmPopulation synthesise(const io::IOTable& table, const std::vector<District>&
                           const SynthesisSpec& spec, std::uint64_t seed,
                           std::uint64_t replication) {
   const std::vector<std::size_t> sectors = sector_indices(table, spec);
-  const std::size_t ns = sectors.size(), nd = districts.size();
-  check_aligned(spec.above_scale_firms_by_sector, ns, "above_scale_firms_by_sector");
-  check_aligned(spec.land_intensity, ns, "land_intensity");
-  check_aligned(spec.energy_per_output, ns, "energy_per_output");
-  const double T = spec.above_scale_threshold;
-  const double phi = spec.above_scale_output_share;
-  if (!(T > 0)) throw InputError("firm synthesis: above_scale_threshold must be > 0");
-  if (!(phi >= 0 && phi <= 1)) {
-    throw InputError("firm synthesis: above_scale_output_share must be in [0, 1], got " + fmt(phi));
-  }
-  if (!(spec.below_scale_mean_output > 0 && spec.below_scale_mean_output < T)) {
-    throw InputError("firm synthesis: below_scale_mean_output must be in (0, threshold), got " +
-                     fmt(spec.below_scale_mean_output));
-  }
-  if (!(spec.utilisation > 0 && spec.utilisation <= 1)) {
-    throw InputError("firm synthesis: utilisation must be in (0, 1], got " + fmt(spec.utilisation));
-  }
-  if (nd == 0) throw InputError("firm synthesis: no districts");
-  if (nd > 65535 || table.size() > 65535) {
-    throw InputError("firm synthesis: more than 65535 districts or sectors");
-  }
-  for (const auto& d : districts) {
-    if (d.sector_share.size() != table.size()) {
-      throw InputError("firm synthesis: district '" + d.code +
-                       "' has shares for a different table (" +
-                       std::to_string(d.sector_share.size()) + " sectors, table has " +
-                       std::to_string(table.size()) + ")");
-    }
-  }
-
-  const Eigen::VectorXd x = table.total_output();
-  double x_ind = 0;
-  for (auto s : sectors) x_ind += x(static_cast<Eigen::Index>(s));
-
-  // 1. 规上 counts per (sector, district) cell, by largest remainder.
-  std::vector<double> cell_output(ns * nd), k_weight(ns * nd);
-  for (std::size_t p = 0; p < ns; ++p) {
-    const double xs = x(static_cast<Eigen::Index>(sectors[p]));
-    for (std::size_t d = 0; d < nd; ++d) {
-      cell_output[p * nd + d] = xs * districts[d].sector_share[sectors[p]];
-      k_weight[p * nd + d] =
-          spec.above_scale_firms_by_sector.empty()
-              ? (x_ind > 0 ? spec.above_scale_firms * cell_output[p * nd + d] / x_ind : 0)
-              : spec.above_scale_firms_by_sector[p] * districts[d].sector_share[sectors[p]];
-    }
-  }
-  std::vector<std::size_t> k_count;
-  if (spec.above_scale_firms_by_sector.empty()) {
-    k_count = largest_remainder(k_weight);
-  } else {
-    k_count.resize(ns * nd);
-    for (std::size_t p = 0; p < ns; ++p) {
-      std::vector<double> w(k_weight.begin() + static_cast<long>(p * nd),
-                            k_weight.begin() + static_cast<long>((p + 1) * nd));
-      const auto n = largest_remainder(w);
-      std::copy(n.begin(), n.end(), k_count.begin() + static_cast<long>(p * nd));
-    }
-  }
-
-  // Cells in order sector, district, above/below; each a contiguous range of firms.
-  std::vector<Cell> cells;
-  std::size_t total = 0;
-  for (std::size_t p = 0; p < ns; ++p) {
-    for (std::size_t d = 0; d < nd; ++d) {
-      const double xc = cell_output[p * nd + d];
-      if (!(xc > 0)) continue;
-      // Every 规上 firm must be able to sit above the threshold (mean >= 1.05 T).
-      std::size_t k = k_count[p * nd + d];
-      const double cap = std::floor(phi * xc / (1.05 * T));
-      if (static_cast<double>(k) > cap) k = static_cast<std::size_t>(std::max(0.0, cap));
-      const double above = k > 0 ? phi * xc : 0.0;
-      const double below = xc - above;
-      if (k > 0) {
-        cells.push_back(
-            {p, d, true, total, k, above, solve_upper(above / (static_cast<double>(k) * T))});
-        total += k;
-      }
-      if (below > 0) {
-        const auto m = static_cast<std::size_t>(
-            std::max(1.0, std::ceil(below / spec.below_scale_mean_output)));
-        cells.push_back(
-            {p, d, false, total, m, below, solve_lower(below / (static_cast<double>(m) * T))});
-        total += m;
-      }
-    }
-  }
-  if (total > 0xffffffffull) throw InputError("firm synthesis: more than 2^32 firms");
+  check_synthesis_inputs(table, districts, spec, sectors.size());
+  const CellPlan plan = plan_cells(table, districts, spec, sectors);
+  const std::size_t total = plan.firms;
 
   FirmPopulation pop;
   pop.resize(total);
   std::vector<double> noise_va(total), weight_land(total);
-
-  // 2. Identity and raw draws, firm by firm (keyed: thread-invariant).
-  const long ncells = static_cast<long>(cells.size());
-  const double sp = spec.productivity_sigma, sv = spec.va_rate_sigma, sl = spec.land_sigma;
-  const double spr = spec.plot_ratio_sigma;
-#pragma omp parallel for schedule(dynamic, 4)
-  for (long c = 0; c < ncells; ++c) {
-    const Cell& cell = cells[static_cast<std::size_t>(c)];
-    const std::size_t s = sectors[cell.sector_pos];
-    const double lam = spec.land_intensity.empty() ? 1.0 : spec.land_intensity[cell.sector_pos];
-    const float energy = spec.energy_per_output.empty()
-                             ? 0.0f
-                             : static_cast<float>(spec.energy_per_output[cell.sector_pos]);
-    for (std::size_t i = cell.begin; i < cell.begin + cell.count; ++i) {
-      const auto id = static_cast<std::uint32_t>(i);
-      double z_size, z_prod, z_va, z_land, z_plot, z_spare;
-      two_normals(seed, replication, id, draws::size_and_productivity, z_size, z_prod);
-      two_normals(seed, replication, id, draws::value_added_and_land, z_va, z_land);
-      two_normals(seed, replication, id, draws::plot_ratio, z_plot, z_spare);
-      pop.id[i] = id;
-      pop.sector[i] = static_cast<std::uint16_t>(s);
-      pop.district[i] = static_cast<std::uint16_t>(cell.district);
-      pop.mujun_class[i] = MujunClass::unrated;
-      pop.years_in_d[i] = 0;
-      pop.output[i] = cell.above ? T * std::exp(cell.sigma * std::abs(z_size))
-                                 : T * std::exp(-cell.sigma * std::abs(z_size));
-      const double prod = std::exp(sp * z_prod - 0.5 * sp * sp);
-      pop.productivity[i] = static_cast<float>(prod);
-      noise_va[i] = std::exp(sv * z_va - 0.5 * sv * sv);
-      weight_land[i] = lam * std::exp(sl * z_land - 0.5 * sl * sl);
-      const double pr = spec.plot_ratio_median * std::exp(spr * z_plot);
-      pop.plot_ratio[i] =
-          static_cast<float>(std::clamp(pr, spec.plot_ratio_min, spec.plot_ratio_max));
-      pop.energy_per_output[i] = energy;
-    }
-  }
-
-  // 3. Exact cell totals, keeping every firm on its side of the threshold.
-  const double below_cap = std::nextafter(T, 0.0);
-#pragma omp parallel for schedule(dynamic, 4)
-  for (long c = 0; c < ncells; ++c) {
-    const Cell& cell = cells[static_cast<std::size_t>(c)];
-    const std::size_t b = cell.begin, e = cell.begin + cell.count;
-    double sum = 0;
-    for (std::size_t i = b; i < e; ++i) sum += pop.output[i];
-    const double n = static_cast<double>(cell.count);
-    if (cell.above) {
-      const double excess = sum - n * T;
-      const double f = excess > 0 ? (cell.target - n * T) / excess : 0.0;
-      for (std::size_t i = b; i < e; ++i) {
-        pop.output[i] = excess > 0 ? T + f * (pop.output[i] - T) : cell.target / n;
-      }
-    } else if (cell.target <= sum) {
-      const double f = cell.target / sum;
-      for (std::size_t i = b; i < e; ++i) pop.output[i] = std::min(f * pop.output[i], below_cap);
-    } else {
-      const double f = (n * T - cell.target) / (n * T - sum);
-      for (std::size_t i = b; i < e; ++i) {
-        pop.output[i] = std::min(T - f * (T - pop.output[i]), below_cap);
-      }
-    }
-  }
-
-  // 4. Rates per sector, rescaled to the table; sectors are contiguous ranges of cells.
-  std::vector<std::size_t> sector_begin(ns + 1, total);
-  for (auto it = cells.rbegin(); it != cells.rend(); ++it) sector_begin[it->sector_pos] = it->begin;
-  for (std::size_t p = ns; p-- > 0;)
-    sector_begin[p] = std::min(sector_begin[p], sector_begin[p + 1]);
-  const int emp_row = table.satellites.find("employment");
-#pragma omp parallel for schedule(dynamic, 1)
-  for (long pl = 0; pl < static_cast<long>(ns); ++pl) {
-    const auto p = static_cast<std::size_t>(pl);
-    const std::size_t s = sectors[p];
-    const std::size_t b = sector_begin[p], e = sector_begin[p + 1];
-    if (b == e) continue;
-    const double va = row_sum(table.value_added, s);
-    const double tax = row_value(table.value_added, table.meta.taxes, s);
-    const double emp = emp_row < 0 ? 0.0 : table.satellites.values(emp_row, static_cast<long>(s));
-    double s_va = 0, s_lab = 0;
-    for (std::size_t i = b; i < e; ++i) {
-      s_va += noise_va[i] * pop.output[i];
-      s_lab += pop.output[i] / pop.productivity[i];
-    }
-    const double k_va = s_va > 0 ? va / s_va : 0.0;
-    const double k_tax = s_va > 0 ? tax / s_va : 0.0;
-    const double k_lab = s_lab > 0 ? emp / s_lab : 0.0;
-    for (std::size_t i = b; i < e; ++i) {
-      pop.value_added_rate[i] = static_cast<float>(k_va * noise_va[i]);
-      pop.tax_rate[i] = static_cast<float>(k_tax * noise_va[i]);
-      pop.labour_per_output[i] = static_cast<float>(k_lab / pop.productivity[i]);
-    }
-  }
-
-  // 5. Land per district: weights summed per cell (fixed order), then per district.
-  std::vector<double> cell_weight(cells.size());
-#pragma omp parallel for schedule(dynamic, 4)
-  for (long c = 0; c < ncells; ++c) {
-    const Cell& cell = cells[static_cast<std::size_t>(c)];
-    double w = 0;
-    for (std::size_t i = cell.begin; i < cell.begin + cell.count; ++i) {
-      weight_land[i] *= pop.output[i];
-      w += weight_land[i];
-    }
-    cell_weight[static_cast<std::size_t>(c)] = w;
-  }
-  std::vector<double> district_weight(nd, 0.0);
-  for (std::size_t c = 0; c < cells.size(); ++c)
-    district_weight[cells[c].district] += cell_weight[c];
-  const double u = spec.utilisation;
-#pragma omp parallel for schedule(static)
-  for (long il = 0; il < static_cast<long>(total); ++il) {
-    const auto i = static_cast<std::size_t>(il);
-    const std::size_t d = pop.district[i];
-    pop.land[i] = district_weight[d] > 0
-                      ? districts[d].industrial_land * (weight_land[i] / district_weight[d])
-                      : 0.0;
-    pop.capacity[i] = pop.output[i] / u;
-    pop.capital[i] = pop.capacity[i] * spec.capital_per_capacity;
-    pop.flags[i] = static_cast<std::uint8_t>(kActive | (pop.output[i] >= T ? kAboveScale : 0));
-  }
+  draw_firms(plan.cells, sectors, spec, seed, replication, pop, noise_va, weight_land);
+  match_cell_totals(plan.cells, spec.above_scale_threshold, pop);
+  assign_sector_rates(table, sectors, plan.cells, total, noise_va, pop);
+  assign_land_and_capital(districts, spec, plan.cells, total, weight_land, pop);
   return pop;
 }
 
