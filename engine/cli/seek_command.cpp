@@ -232,15 +232,8 @@ void print_search(const experiment::SeekResult& result, const experiment::SeekOp
                  "bisection's, not a scan of the range\n";
 }
 
-}  // namespace
-
-int seek_command(int argc, char** argv) {
-  // Its steps depend on each other, so every rank would run the whole search and write the same
-  // file: refused rather than wasted.
-  if (Processes::world().size() > 1)
-    throw InputError(
-        "icsim seek runs in one process (its steps follow one another; each step "
-        "uses all the threads given): start it without mpirun");
+// The command line of `icsim seek`.
+struct SeekArguments {
   std::string scenario_path, out_path, lever, range_text;
   std::vector<std::string> target_args, sets;
   double goal = 0.8, tolerance = 0;
@@ -248,7 +241,11 @@ int seek_command(int argc, char** argv) {
   long long seed = -1;
   int threads = 0;
   bool largest = false, quiet = false, progress_always = false;
+  bool replications_given = false, seed_given = false;
+};
 
+// Reads and checks the command line; false if it only asked for help (already printed).
+bool parse_seek_arguments(int argc, char** argv, SeekArguments& a) {
   po::options_description visible(
       "Usage: icsim seek SCENARIO.toml --lever KEY --range LO:HI --target ID [--target ID ...]\n"
       "                  [options]\n\n"
@@ -261,133 +258,177 @@ int seek_command(int argc, char** argv) {
       "Prints every step and the answer per target with its bracket (docs/seek.md).\n\n"
       "Options");
   visible.add_options()("help,h", "this help")(
-      "lever", po::value(&lever),
+      "lever", po::value(&a.lever),
       "the scenario key to vary, as for --set: e.g. programme.shuangbai.investment, "
       "investment.output_per_investment, growth.final_demand.exports.mean, "
       "firms.land_supply_by_district.zhenhai (docs/scenario-reference.md)")(
-      "range", po::value(&range_text), "LO:HI, the values searched (LO < HI)")(
-      "target", po::value(&target_args)->composing(),
+      "range", po::value(&a.range_text), "LO:HI, the values searched (LO < HI)")(
+      "target", po::value(&a.target_args)->composing(),
       "id of a target of the scenario (repeatable; each gets its own answer)")(
-      "probability,p", po::value(&goal)->default_value(0.8, "0.8"),
+      "probability,p", po::value(&a.goal)->default_value(0.8, "0.8"),
       "the goal: P(target reached) >= this")(
-      "largest", po::bool_switch(&largest),
+      "largest", po::bool_switch(&a.largest),
       "seek the largest value meeting the goal (P falls as the lever rises)")(
-      "tolerance", po::value(&tolerance),
+      "tolerance", po::value(&a.tolerance),
       "stop when the bracket is at most this wide (default: 1 % of HI - LO; whole numbers "
-      "for integer keys)")("out,o", po::value(&out_path),
+      "for integer keys)")("out,o", po::value(&a.out_path),
                            "write the HDF5 seek file (docs/results.md, \"Seek files\")")(
-      "replications,n", po::value(&replications),
+      "replications,n", po::value(&a.replications),
       "replications per step (same as --set scenario.replications=N)")(
-      "seed", po::value(&seed), "random seed of every step (same as --set scenario.seed=S)")(
-      "threads,t", po::value(&threads),
+      "seed", po::value(&a.seed), "random seed of every step (same as --set scenario.seed=S)")(
+      "threads,t", po::value(&a.threads),
       "threads (default: all cores; results do not depend on it)")(
-      "set", po::value(&sets)->composing(),
+      "set", po::value(&a.sets)->composing(),
       "override another scenario key, as for 'icsim run' (repeatable)")(
-      "progress", po::bool_switch(&progress_always),
+      "progress", po::bool_switch(&a.progress_always),
       "show replication progress even when stderr is not a terminal")(
-      "quiet,q", po::bool_switch(&quiet), "print nothing but errors");
+      "quiet,q", po::bool_switch(&a.quiet), "print nothing but errors");
   po::options_description hidden;
-  hidden.add_options()("scenario", po::value(&scenario_path));
+  hidden.add_options()("scenario", po::value(&a.scenario_path));
   po::variables_map vm;
   if (parse_command_line(argc, argv, visible, hidden, "scenario", 1, "seek", kExamples, vm))
-    return 0;
-  if (scenario_path.empty()) throw InputError("no scenario file given (see 'icsim seek --help')");
-  if (lever.empty()) throw InputError("--lever KEY is required (see 'icsim seek --help')");
-  if (range_text.empty()) throw InputError("--range LO:HI is required (see 'icsim seek --help')");
-  if (target_args.empty())
+    return false;
+  if (a.scenario_path.empty()) throw InputError("no scenario file given (see 'icsim seek --help')");
+  if (a.lever.empty()) throw InputError("--lever KEY is required (see 'icsim seek --help')");
+  if (a.range_text.empty()) throw InputError("--range LO:HI is required (see 'icsim seek --help')");
+  if (a.target_args.empty())
     throw InputError("at least one --target ID is required (see 'icsim seek --help')");
-  if (!(goal > 0 && goal <= 1))
-    throw InputError("--probability: expected a probability in (0, 1], got " + fixed(goal, 3));
-  if (vm.count("tolerance") && !(tolerance > 0 && std::isfinite(tolerance)))
+  if (!(a.goal > 0 && a.goal <= 1))
+    throw InputError("--probability: expected a probability in (0, 1], got " + fixed(a.goal, 3));
+  if (vm.count("tolerance") && !(a.tolerance > 0 && std::isfinite(a.tolerance)))
     throw InputError("--tolerance: expected a positive number");
-  double low = 0, high = 0;
-  std::tie(low, high) = parse_range(range_text);
+  a.replications_given = vm.count("replications") != 0;
+  a.seed_given = vm.count("seed") != 0;
+  return true;
+}
 
-  // The overrides of every step, without the lever.
+// The overrides of every step, without the lever.
+std::vector<scenario::Override> base_overrides(const SeekArguments& a) {
   std::vector<scenario::Override> base;
-  for (const auto& s : sets) {
+  for (const auto& s : a.sets) {
     base.push_back(scenario::parse_override(s));
-    if (base.back().key == lever)
-      throw InputError("--set " + s + ": the lever '" + lever +
+    if (base.back().key == a.lever)
+      throw InputError("--set " + s + ": the lever '" + a.lever +
                        "' is set by the search; do not also --set it");
   }
-  if (vm.count("replications"))
-    base.push_back({"scenario.replications", std::to_string(replications)});
-  if (vm.count("seed")) base.push_back({"scenario.seed", std::to_string(seed)});
-  if (lever == "scenario.seed" || lever == "scenario.replications")
-    throw InputError("--lever " + lever +
+  if (a.replications_given)
+    base.push_back({"scenario.replications", std::to_string(a.replications)});
+  if (a.seed_given) base.push_back({"scenario.seed", std::to_string(a.seed)});
+  if (a.lever == "scenario.seed" || a.lever == "scenario.replications")
+    throw InputError("--lever " + a.lever +
                      ": not a lever (the search keeps the seed and the replications fixed)");
+  return base;
+}
+
+void print_intro(const scenario::Scenario& plain, int used_threads,
+                 const experiment::SeekOptions& options, const std::string& lever) {
+  const bool integer = options.integer;
+  std::cout << "Scenario '" << plain.name << "': " << plain.replications
+            << " replications per step, seed " << plain.seed << ", " << used_threads << " thread"
+            << (used_threads == 1 ? "" : "s") << "\n"
+            << "Seeking the " << experiment::to_string(options.direction) << " " << lever
+            << (integer ? " (whole numbers)" : "") << " in [" << lever_text(options.low, integer)
+            << ", " << lever_text(options.high, integer) << "] with P >= " << options.goal
+            << " for " << join(options.targets, ", ") << "\n";
+}
+
+// What every step shares.
+struct StepSetup {
+  const SeekArguments& args;
+  const std::vector<scenario::Override>& base;
+  bool integer;
+  const std::vector<std::string>& target_ids;
+  int threads;
+};
+
+// One step: the scenario projected with the lever at v, its target probabilities printed
+// (unless quiet); the money unit of the first step's table is kept for the file.
+std::vector<experiment::TargetProbability> run_step(const StepSetup& setup, int step_number,
+                                                    double v, std::string& money_unit) {
+  const SeekArguments& a = setup.args;
+  const bool integer = setup.integer;
+  const std::vector<std::string>& target_ids = setup.target_ids;
+  const auto step_started = std::chrono::steady_clock::now();
+  auto overrides = setup.base;
+  overrides.push_back({a.lever, lever_text(v, integer)});
+  const scenario::LoadedScenario loaded = scenario::load_scenario(a.scenario_path, overrides);
+  if (money_unit.empty()) money_unit = loaded.table.meta.money_unit;
+  Progress progress("step " + std::to_string(step_number) + ": replications",
+                    a.quiet             ? Progress::Mode::never
+                    : a.progress_always ? Progress::Mode::always
+                                        : Progress::Mode::automatic);
+  experiment::RunOptions run;
+  run.threads = setup.threads;
+  run.progress = [&](int done, int total) { progress.update(done, total); };
+  const experiment::EvaluatedPoint point =
+      experiment::evaluate_point(experiment::PreparedScenario(loaded), run, false);
+  progress.finish();
+  const std::vector<experiment::TargetProbability> out = experiment::target_probabilities(
+      point.verdicts.targets, target_ids, "with " + a.lever + " = " + lever_text(v, integer));
+  if (!a.quiet) {
+    std::cout << "step " << step_number << ": " << a.lever << " = " << lever_text(v, integer);
+    for (std::size_t k = 0; k < target_ids.size(); ++k)
+      std::cout << "  " << target_ids[k] << " " << probability_cell(out[k], a.goal);
+    std::cout << "  ("
+              << human_duration(
+                     std::chrono::duration<double>(std::chrono::steady_clock::now() - step_started)
+                         .count())
+              << ")\n"
+              << std::flush;
+  }
+  return out;
+}
+
+}  // namespace
+
+int seek_command(int argc, char** argv) {
+  // Its steps depend on each other, so every rank would run the whole search and write the same
+  // file: refused rather than wasted.
+  if (Processes::world().size() > 1)
+    throw InputError(
+        "icsim seek runs in one process (its steps follow one another; each step "
+        "uses all the threads given): start it without mpirun");
+  SeekArguments args;
+  if (!parse_seek_arguments(argc, argv, args)) return 0;
+  const std::string& lever = args.lever;
+  const bool quiet = args.quiet;
+  double low = 0, high = 0;
+  std::tie(low, high) = parse_range(args.range_text);
+
+  const std::vector<scenario::Override> base = base_overrides(args);
 
   // The scenario without the lever (schema pass; it must be valid on its own).
-  const scenario::Scenario plain = scenario::parse_scenario(scenario_path, base);
+  const scenario::Scenario plain = scenario::parse_scenario(args.scenario_path, base);
 
-  const bool integer = probe_lever(scenario_path, base, lever, low, high, range_text);
+  const bool integer = probe_lever(args.scenario_path, base, lever, low, high, args.range_text);
 
-  const std::vector<std::string> target_ids = checked_targets(plain, target_args);
+  const std::vector<std::string> target_ids = checked_targets(plain, args.target_args);
   std::vector<std::string> target_text;
   for (const auto& id : target_ids)
     for (const auto& t : plain.targets)
       if (t.id == id) target_text.push_back(t.text);
 
   const auto started = std::chrono::steady_clock::now();
-  const int used_threads = configure_threads(threads);
+  const int used_threads = configure_threads(args.threads);
   std::unique_ptr<output::ResultFile> file;
-  if (!out_path.empty()) file = std::make_unique<output::ResultFile>(out_path);
+  if (!args.out_path.empty()) file = std::make_unique<output::ResultFile>(args.out_path);
 
   experiment::SeekOptions options;
   options.low = low;
   options.high = high;
-  options.goal = goal;
-  options.direction = largest ? experiment::SeekOptions::Direction::largest
-                              : experiment::SeekOptions::Direction::smallest;
-  options.tolerance = tolerance;
+  options.goal = args.goal;
+  options.direction = args.largest ? experiment::SeekOptions::Direction::largest
+                                   : experiment::SeekOptions::Direction::smallest;
+  options.tolerance = args.tolerance;
   options.integer = integer;
   options.targets = target_ids;
 
-  if (!quiet) {
-    std::cout << "Scenario '" << plain.name << "': " << plain.replications
-              << " replications per step, seed " << plain.seed << ", " << used_threads << " thread"
-              << (used_threads == 1 ? "" : "s") << "\n"
-              << "Seeking the " << experiment::to_string(options.direction) << " " << lever
-              << (integer ? " (whole numbers)" : "") << " in [" << lever_text(low, integer) << ", "
-              << lever_text(high, integer) << "] with P >= " << goal << " for "
-              << join(target_ids, ", ") << "\n";
-  }
+  if (!quiet) print_intro(plain, used_threads, options, lever);
 
   std::string money_unit;
   int step_number = 0;
-  auto evaluate = [&](double v) {
-    const auto step_started = std::chrono::steady_clock::now();
-    auto overrides = base;
-    overrides.push_back({lever, lever_text(v, integer)});
-    const scenario::LoadedScenario loaded = scenario::load_scenario(scenario_path, overrides);
-    if (money_unit.empty()) money_unit = loaded.table.meta.money_unit;
-    Progress progress("step " + std::to_string(step_number) + ": replications",
-                      quiet             ? Progress::Mode::never
-                      : progress_always ? Progress::Mode::always
-                                        : Progress::Mode::automatic);
-    experiment::RunOptions run;
-    run.threads = used_threads;
-    run.progress = [&](int done, int total) { progress.update(done, total); };
-    const experiment::EvaluatedPoint point =
-        experiment::evaluate_point(experiment::PreparedScenario(loaded), run, false);
-    progress.finish();
-    const std::vector<experiment::TargetProbability> out = experiment::target_probabilities(
-        point.verdicts.targets, target_ids, "with " + lever + " = " + lever_text(v, integer));
-    if (!quiet) {
-      std::cout << "step " << step_number << ": " << lever << " = " << lever_text(v, integer);
-      for (std::size_t k = 0; k < target_ids.size(); ++k)
-        std::cout << "  " << target_ids[k] << " " << probability_cell(out[k], goal);
-      std::cout << "  ("
-                << human_duration(std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                                                step_started)
-                                      .count())
-                << ")\n"
-                << std::flush;
-    }
-    ++step_number;
-    return out;
-  };
+  const StepSetup setup{args, base, integer, target_ids, used_threads};
+  auto evaluate = [&](double v) { return run_step(setup, step_number++, v, money_unit); };
   std::size_t warnings_shown = 0;
   auto observe = [&](const experiment::SeekResult& r) {
     for (; warnings_shown < r.warnings.size(); ++warnings_shown)
@@ -409,7 +450,7 @@ int seek_command(int argc, char** argv) {
   std::cout << "\n"
             << result.steps.size() << " steps x " << plain.replications << " replications in "
             << human_duration(seconds) << "; "
-            << (file ? "results in " + out_path : std::string("no result file (use -o FILE)"))
+            << (file ? "results in " + args.out_path : std::string("no result file (use -o FILE)"))
             << "\n";
   return 0;
 }
