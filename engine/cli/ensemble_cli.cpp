@@ -16,6 +16,7 @@
 #include "icsim/common/error.hpp"
 #include "icsim/common/processes.hpp"
 #include "icsim/common/threads.hpp"
+#include "icsim/io/atomic_file.hpp"
 
 namespace po = boost::program_options;
 
@@ -112,6 +113,8 @@ bool parse_ensemble_command(int argc, char** argv, const std::string& command,
     return false;
   if (a.scenario_path.empty())
     throw InputError("no scenario file given (see 'icsim " + command + " --help')");
+  // Before any work: -o must be a regular file or absent, not a device or the scenario.
+  a.out_path = io::check_output_file(a.out_path, "-o", {a.scenario_path});
   return true;
 }
 

@@ -9,6 +9,7 @@
 #include "cli/options.hpp"
 #include "icsim/common/error.hpp"
 #include "icsim/experiment/merge_runs.hpp"
+#include "icsim/io/atomic_file.hpp"
 
 namespace po = boost::program_options;
 
@@ -43,6 +44,8 @@ int merge_command(int argc, char** argv) {
   if (inputs.empty()) throw InputError("no shard files given (see 'icsim merge --help')");
   if (out_path.empty())
     throw InputError("no output file given: -o OUT.h5 (see 'icsim merge --help')");
+  // Before any work: -o must be a regular file or absent, and none of the shards.
+  out_path = io::check_output_file(out_path, "-o", inputs);
   const experiment::MergeSummary summary = experiment::merge_runs(inputs, out_path);
   if (!quiet)
     std::cout << "Merged " << summary.shards << " shard" << (summary.shards == 1 ? "" : "s")

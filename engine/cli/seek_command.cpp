@@ -28,6 +28,7 @@
 #include "icsim/experiment/projection.hpp"
 #include "icsim/experiment/seek.hpp"
 #include "icsim/experiment/targets.hpp"
+#include "icsim/io/atomic_file.hpp"
 #include "icsim/output/seek_result.hpp"
 #include "icsim/scenario/keys.hpp"
 #include "icsim/scenario/load.hpp"
@@ -289,6 +290,8 @@ bool parse_seek_arguments(int argc, char** argv, SeekArguments& a) {
   if (parse_command_line(argc, argv, visible, hidden, "scenario", 1, "seek", kExamples, vm))
     return false;
   if (a.scenario_path.empty()) throw InputError("no scenario file given (see 'icsim seek --help')");
+  // Before any work: -o must be a regular file or absent, not a device or the scenario.
+  a.out_path = io::check_output_file(a.out_path, "-o", {a.scenario_path});
   if (a.lever.empty()) throw InputError("--lever KEY is required (see 'icsim seek --help')");
   if (a.range_text.empty()) throw InputError("--range LO:HI is required (see 'icsim seek --help')");
   if (a.target_args.empty())

@@ -187,6 +187,71 @@ def test_a_failing_out_leaves_no_csv(outdir):
         expect_failure(proc, 2, "r.h5")
 
 
+BASELINE = SCENARIOS / "baseline.toml"
+
+
+# ---- result files: -o of run, sweep, seek and merge ---------------------------------------------
+
+SEEK_ARGS = ["--lever", "investment.output_per_investment", "--range", "0:0.08",
+             "--target", "N361-2025-va-2030"]
+ENSEMBLE_COMMANDS = {
+    "run": ["run", BASELINE],
+    "sweep": ["sweep", SCENARIOS / "sweep_investment_land.toml"],
+    "seek": ["seek", BASELINE, *SEEK_ARGS],
+}
+
+
+@pytest.mark.parametrize("command", sorted(ENSEMBLE_COMMANDS))
+@pytest.mark.parametrize("device", ["/dev/null", "/dev/full"])
+def test_result_file_on_a_device_is_refused_before_work(command, device):
+    proc = run(*ENSEMBLE_COMMANDS[command], "--quiet", "-o", device, check=False)
+    expect_failure(proc, 2, device, "-o", "not a regular file")
+    assert "Scenario" not in proc.stdout, "refused before any work"
+    assert stat.S_ISCHR(os.stat(device).st_mode), f"{device} must still be a device"
+
+
+@pytest.mark.parametrize("command", sorted(ENSEMBLE_COMMANDS))
+def test_result_file_on_a_folder_fifo_or_the_scenario_is_refused(command, tmp_path):
+    scenario = tmp_path / "s.toml"
+    shutil.copy(BASELINE, scenario)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    (tmp_path / "folder").mkdir()
+    args = [command, scenario, *ENSEMBLE_COMMANDS[command][2:]] if command != "sweep" else \
+        ENSEMBLE_COMMANDS[command]
+    before = snapshot(tmp_path)
+    for target, fragment in [(tmp_path / "folder", "is a folder"),
+                             (fifo, "not a regular file")]:
+        proc = run(*args, "--quiet", "-o", target, check=False)
+        expect_failure(proc, 2, str(target), fragment)
+    if command != "sweep":
+        proc = run(*args, "--quiet", "-o", scenario, check=False)
+        expect_failure(proc, 2, str(scenario), "one of the command's inputs")
+    assert snapshot(tmp_path) == before
+
+
+def test_merge_refuses_to_overwrite_its_own_shard(outdir):
+    shards = []
+    for i in (1, 2):
+        shards.append(outdir / f"shard_{i}.h5")
+        run("run", BASELINE, "--replications", "4", "--shard", f"{i}/2", "--quiet",
+            "-o", shards[-1])
+    before = snapshot(outdir)
+    for target in [shards[0], shards[1]]:
+        proc = run("merge", *shards, "-o", target, check=False)
+        expect_failure(proc, 2, str(target), "one of the command's inputs")
+    link = outdir / "link.h5"
+    link.symlink_to(shards[1])
+    proc = run("merge", *shards, "-o", link, check=False)
+    expect_failure(proc, 2, str(link), "one of the command's inputs")
+    link.unlink()
+    for device in ["/dev/null", "/dev/full"]:
+        proc = run("merge", *shards, "-o", device, check=False)
+        expect_failure(proc, 2, device, "not a regular file")
+        assert stat.S_ISCHR(os.stat(device).st_mode)
+    assert snapshot(outdir) == before
+
+
 # ---- read-only folders --------------------------------------------------------------------------
 
 @pytest.mark.parametrize("option,name", OUTPUT_OPTIONS)
