@@ -8,6 +8,9 @@
 #include <fcntl.h>
 #include <hdf5.h>
 #include <hdf5_hl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -289,6 +292,52 @@ std::size_t Group::dimension_size(const std::string& name) const {
   return static_cast<std::size_t>(it->second);
 }
 
+namespace {
+
+// Points the descriptor of an open sec2 HDF5 file at a new in-memory file of the same size, so
+// that closing it cannot fail for want of disk space (see ResultFile::Impl::abandon). Regions
+// not yet in memory read as zeros; closing only writes. Best effort: on any failure the file is
+// left as it was.
+void redirect_to_memory(hid_t file) noexcept {
+  const hid_t fapl = H5Fget_access_plist(file);
+  if (fapl < 0) return;
+  const bool sec2 = H5Pget_driver(fapl) == H5FD_SEC2;
+  void* handle = nullptr;
+  const herr_t status = sec2 ? H5Fget_vfd_handle(file, fapl, &handle) : herr_t{-1};
+  H5Pclose(fapl);
+  if (status < 0 || handle == nullptr) return;
+  const int fd = *static_cast<int*>(handle);
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return;
+  const int memory = ::memfd_create("icsim-abandoned-result", MFD_CLOEXEC);
+  if (memory < 0) return;
+  if (::ftruncate(memory, st.st_size) == 0) ::dup2(memory, fd);
+  ::close(memory);
+}
+
+// "" when the folder of `path` has room for the metadata `file` still has to write; otherwise
+// the reason, worded like the system's ENOSPC message.
+std::string metadata_space_shortfall(hid_t file, const std::string& path) {
+  constexpr unsigned long long kMargin = 1 << 20;  // new blocks, superblock, free-space records
+  std::size_t max_size = 0, min_clean = 0, cur_size = 0;
+  int entries = 0;
+  if (H5Fget_mdc_size(file, &max_size, &min_clean, &cur_size, &entries) < 0) {
+    H5Eclear2(H5E_DEFAULT);
+    return "";
+  }
+  struct statvfs vfs {};
+  fs::path folder = fs::path(path).parent_path();
+  if (::statvfs(folder.empty() ? "." : folder.c_str(), &vfs) != 0) return "";
+  const unsigned long long free_bytes =
+      static_cast<unsigned long long>(vfs.f_bavail) * static_cast<unsigned long long>(vfs.f_frsize);
+  const unsigned long long needed = static_cast<unsigned long long>(cur_size) + kMargin;
+  if (free_bytes >= needed) return "";
+  return std::string(std::strerror(ENOSPC)) + " (" + std::to_string(free_bytes) +
+         " bytes free, about " + std::to_string(needed) + " needed to finish the file)";
+}
+
+}  // namespace
+
 struct ResultFile::Impl {
   std::shared_ptr<FileState> state = std::make_shared<FileState>();
 
@@ -298,10 +347,20 @@ struct ResultFile::Impl {
   }
 
   // Closes the file if still open and deletes the temporary file; never throws.
+  //
+  // Closing an HDF5 file flushes its metadata, and on a full disk that flush fails: H5Fclose
+  // then returns an error but leaves the file's identifier registered with its structure half
+  // torn down, and the library crashes when it closes it again at exit. The contents are
+  // discarded anyway, so before closing, the temporary file is deleted and HDF5's descriptor
+  // is pointed at an in-memory file of the same size (memfd): the flush then succeeds
+  // (whatever is still to be written goes to memory) and nothing stays open.
   void abandon() noexcept {
     if (state->file < 0) return;
     {
       QuietErrors quiet;
+      std::error_code ignored;
+      fs::remove(state->temp_path, ignored);
+      redirect_to_memory(state->file);
       H5Fclose(state->file);
       H5Eclear2(H5E_DEFAULT);
     }
@@ -411,6 +470,17 @@ void ResultFile::commit() {
   std::string hdf5_text;
   {
     QuietErrors quiet;
+    // A failed metadata flush cannot be undone: HDF5 1.10 then fails every later flush ("slist
+    // already enabled?"), so the file can no longer be closed, and the library crashes at exit.
+    // So the free space is checked against the metadata still to be written (with a margin for
+    // new blocks) before flushing, and a file that would not fit is abandoned cleanly.
+    hdf5_text = metadata_space_shortfall(f.file, f.temp_path);
+    if (hdf5_text.empty() && H5Fflush(f.file, H5F_SCOPE_GLOBAL) < 0) hdf5_text = hdf5_error_text();
+    if (!hdf5_text.empty()) {
+      const std::string temp = f.temp_path;
+      impl_->abandon();
+      throw InputError(located(f.path, 0, "cannot finish writing " + temp + ": " + hdf5_text));
+    }
     status = H5Fclose(f.file);
     if (status < 0) hdf5_text = hdf5_error_text();
   }
