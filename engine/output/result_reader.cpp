@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "hdf5_quiet.hpp"
+#include "hdf5_support.hpp"
 #include "icsim/common/error.hpp"
 
 namespace icsim::output {
@@ -29,21 +30,7 @@ std::string hdf5_error_text() {
   return last.empty() ? "unknown HDF5 error" : last;
 }
 
-class Id {
- public:
-  Id(hid_t id, herr_t (*close)(hid_t)) noexcept : id_(id), close_(close) {}
-  Id(Id&& other) noexcept : id_(std::exchange(other.id_, H5I_INVALID_HID)), close_(other.close_) {}
-  Id(const Id&) = delete;
-  Id& operator=(const Id&) = delete;
-  ~Id() {
-    if (id_ >= 0) close_(id_);
-  }
-  operator hid_t() const noexcept { return id_; }  // NOLINT: used wherever HDF5 wants a hid_t
-
- private:
-  hid_t id_;
-  herr_t (*close_)(hid_t);
-};
+using detail::Id;  // owned HDF5 identifiers, as the writer uses them
 
 std::string object_name(const std::string& object) {
   return object.empty() || object == "/" ? "the root" : "/" + object;
