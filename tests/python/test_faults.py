@@ -205,12 +205,16 @@ def test_full_disk_during_run_is_an_error_not_a_crash(tmp_path, resumable):
         assert str(disk / "r.h5") in proc.stderr
 
 
+def two_shards(outdir):
+    """The baseline's 4 replications as two shard files in outdir."""
+    shards = [outdir / f"shard_{i}.h5" for i in (1, 2)]
+    for i, shard in enumerate(shards, 1):
+        run("run", BASELINE, "--replications", "4", "--shard", f"{i}/2", "--quiet", "-o", shard)
+    return shards
+
+
 def test_full_disk_during_merge_is_an_error_not_a_crash(tmp_path, outdir):
-    shards = []
-    for i in (1, 2):
-        shards.append(outdir / f"shard_{i}.h5")
-        run("run", BASELINE, "--replications", "4", "--shard", f"{i}/2", "--quiet",
-            "-o", shards[-1])
+    shards = two_shards(outdir)
     before = snapshot(outdir)
     with tmpfs(tmp_path / "small", "128k") as disk:
         proc = full_disk_run(disk, "merge", *shards, "-o", disk / "merged.h5")
@@ -259,11 +263,7 @@ def test_result_file_on_a_folder_fifo_or_the_scenario_is_refused(command, tmp_pa
 
 
 def test_merge_refuses_to_overwrite_its_own_shard(outdir):
-    shards = []
-    for i in (1, 2):
-        shards.append(outdir / f"shard_{i}.h5")
-        run("run", BASELINE, "--replications", "4", "--shard", f"{i}/2", "--quiet",
-            "-o", shards[-1])
+    shards = two_shards(outdir)
     before = snapshot(outdir)
     for target in [shards[0], shards[1]]:
         proc = run("merge", *shards, "-o", target, check=False)
