@@ -146,7 +146,7 @@ std::string label(const std::string& id, const std::string& text) {
   return text.empty() ? id : id + " " + text;
 }
 
-std::string threshold_text(const TargetRow& t) { return t.op + " " + number(t.threshold); }
+std::string threshold_text(const TargetRow& t) { return t.op + " " + amount(t.threshold, t.unit); }
 
 std::string probability_text(const TargetRow& t) {
   return fixed(t.probability, 2) + " [" + fixed(t.low, 2) + ", " + fixed(t.high, 2) + "]";
@@ -213,7 +213,8 @@ void print_targets(std::ostream& out, const Run& ra, const Run& rb, const Target
     if (b->unit != a.unit) unit += " / " + short_unit(b->unit);
     const auto d = proportion_difference(a.reached, b->reached, pairs);
     table.add_row({label(a.id, a.text), year, threshold, unit, probability_text(a),
-                   probability_text(*b), difference_text(d), number(a.median), number(b->median)});
+                   probability_text(*b), difference_text(d), amount(a.median, a.unit),
+                   amount(b->median, b->unit)});
   }
   if (both == 0) {
     out << "\nNo target is evaluated in both runs" << (years ? " in the years chosen" : "")

@@ -102,9 +102,9 @@ std::pair<std::string, double> display_unit(const std::string& unit) {
   return {short_unit(unit), 1.0};
 }
 
-std::string signed_number(double v) {
+std::string signed_number(double v, const std::string& unit) {
   if (!std::isfinite(v)) return "-";
-  const std::string text = number(v);
+  const std::string text = amount(v, unit);
   return v >= 0 ? "+" + text : text;
 }
 
@@ -148,12 +148,12 @@ void print_region(std::ostream& out, const Run& a, const Run& b, const std::vect
       for (auto* s : {&sa, &sb})
         for (double& v : *s) v *= scale;
       const QuantityDifference q = quantity_difference(sa, sb, pairs);
-      const std::string difference = pairs ? signed_number(q.median_difference) + " [" +
-                                                 signed_number(q.p05) + ", " +
-                                                 signed_number(q.p95) + "]"
-                                           : signed_number(q.median_b - q.median_a);
-      table.add_row({name, std::to_string(year), unit, number(q.median_a), number(q.median_b),
-                     difference, change_percent(q.median_a, q.median_b)});
+      const std::string difference = pairs ? signed_number(q.median_difference, unit) + " [" +
+                                                 signed_number(q.p05, unit) + ", " +
+                                                 signed_number(q.p95, unit) + "]"
+                                           : signed_number(q.median_b - q.median_a, unit);
+      table.add_row({name, std::to_string(year), unit, amount(q.median_a, unit),
+                     amount(q.median_b, unit), difference, change_percent(q.median_a, q.median_b)});
       ++rows;
     }
   }
@@ -213,7 +213,8 @@ void print_clusters(std::ostream& out, const Run& a, const Run& b, const std::ve
         ++rows;
         const double ma = experiment::quantile(ca.sample(ya, i), 0.5);
         const double mb = experiment::quantile(cb.sample(yb, it->second), 0.5);
-        table.add_row({la.codes[i], la.names[i], number(ma), number(mb), change_percent(ma, mb)});
+        table.add_row(
+            {la.codes[i], la.names[i], amount(ma, unit), amount(mb, unit), change_percent(ma, mb)});
       }
     out << "\nClusters: median output in " << year << (unit.empty() ? "" : " (" + unit + ")")
         << ", system" << (systems.size() == 1 ? " " : "s ") << join(systems) << ":\n";
@@ -258,7 +259,8 @@ void print_districts(std::ostream& out, const Run& a, const Run& b, const std::v
         if (it == index_b.end() || it->second >= cb.n) continue;
         const double ma = experiment::quantile(ca.sample(ya, i), 0.5) * scale;
         const double mb = experiment::quantile(cb.sample(yb, it->second), 0.5) * scale;
-        table.add_row({la.codes[i], la.names[i], number(ma), number(mb), change_percent(ma, mb)});
+        table.add_row(
+            {la.codes[i], la.names[i], amount(ma, unit), amount(mb, unit), change_percent(ma, mb)});
       }
       out << "\nDistricts: " << s.title << " (" << s.name << "), median in " << year
           << (unit.empty() ? "" : " (" + unit + ")") << ":\n";
