@@ -10,6 +10,7 @@
 #include "hdf5_quiet.hpp"
 #include "hdf5_support.hpp"
 #include "icsim/common/error.hpp"
+#include "integrity.hpp"
 
 namespace icsim::output {
 namespace {
@@ -112,10 +113,17 @@ ResultReader::ResultReader(const std::string& path) : impl_(std::make_unique<Imp
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) impl_->fail("no such file");
   if (std::filesystem::is_directory(path, ec)) impl_->fail("is a folder, not a result file");
+  // The seal is checked before HDF5 reads the file: HDF5 crashes or hangs on some damaged files.
+  const detail::SealStatus seal = detail::check_seal(path);
   QuietErrors quiet;
   if (H5Fis_hdf5(path.c_str()) <= 0) {
     H5Eclear2(H5E_DEFAULT);
     impl_->fail("not an HDF5 file (cannot read it as a result file)");
+  }
+  if (seal == detail::SealStatus::kMissing) {
+    impl_->fail("damaged: an HDF5 file whose first " + std::to_string(detail::kUserBlockBytes) +
+                " bytes hold no result seal (the file was changed or corrupted after icsim "
+                "wrote it, or another program wrote it)");
   }
   impl_->file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
   if (impl_->file < 0) impl_->fail("cannot open the result file: " + hdf5_error_text());
