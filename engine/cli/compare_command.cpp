@@ -157,12 +157,14 @@ std::string difference_text(const ProportionDifference& d) {
          compare::signed_fixed(d.high, 2) + "]";
 }
 
-// Identifiers as indented lines of at most about 96 columns.
+// Identifiers as indented lines that fit the output (at most 96 columns).
 void print_wrapped(std::ostream& out, const std::vector<std::string>& items) {
+  const std::size_t columns = output_columns();
+  const std::size_t limit = columns > 0 && columns < 96 ? columns : 96;
   std::string line = " ";
   for (std::size_t i = 0; i < items.size(); ++i) {
     std::string item = items[i] + (i + 1 < items.size() ? "," : "");
-    if (line.size() > 1 && display_width(line) + 1 + display_width(item) > 96) {
+    if (line.size() > 1 && display_width(line) + 1 + display_width(item) > limit) {
       out << line << "\n";
       line = " ";
     }
@@ -184,12 +186,13 @@ void print_header(std::ostream& out, const Run& a, const Run& b) {
                    r->seed ? std::to_string(*r->seed) : "?", r->firm_model ? "yes" : "no"});
   }
   table.print(out);
-  if (compare::paired(a, b))
-    out << "Paired: same seed and replications, so replication r of A and of B share their "
-           "random numbers and differences are taken replication by replication.\n";
-  else
-    out << "Not paired: the runs differ in seed or replications; ΔP intervals treat them as "
-           "independent samples.\n";
+  out << paragraph(compare::paired(a, b)
+                       ? "Paired: same seed and replications, so replication r of A and of B "
+                         "share their random numbers and differences are taken replication by "
+                         "replication."
+                       : "Not paired: the runs differ in seed or replications; ΔP intervals treat "
+                         "them as independent samples.")
+      << "\n";
 }
 
 void print_targets(std::ostream& out, const Run& ra, const Run& rb, const Targets& ta,
@@ -220,10 +223,12 @@ void print_targets(std::ostream& out, const Run& ra, const Run& rb, const Target
     out << "\nNo target is evaluated in both runs" << (years ? " in the years chosen" : "")
         << ".\n";
   } else {
-    out << "\nTargets evaluated in both runs (" << both
-        << "; threshold, unit (of threshold and medians) and year of A, then B's where they "
-           "differ; ΔP interval "
-        << (pairs ? "paired" : "of independent samples") << ", Newcombe):\n";
+    out << "\n"
+        << paragraph("Targets evaluated in both runs (" + std::to_string(both) +
+                     "; threshold, unit (of threshold and medians) and year of A, then B's "
+                     "where they differ; ΔP interval " +
+                     (pairs ? "paired" : "of independent samples") + ", Newcombe):")
+        << "\n";
     table.print(out);
   }
 

@@ -158,11 +158,14 @@ void print_region(std::ostream& out, const Run& a, const Run& b, const std::vect
     }
   }
   if (rows == 0) return;
-  out << "\nRegion, by year: medians over replications and "
-      << (pairs ? "the paired differences B - A (replication r of B minus replication r of A: "
-                  "the runs share random numbers), their median and 5-95 % range:\n"
-                : "the difference of the medians (not paired: the runs differ in seed or "
-                  "replications):\n");
+  out << "\n"
+      << paragraph(std::string("Region, by year: medians over replications and ") +
+                   (pairs ? "the paired differences B - A (replication r of B minus replication "
+                            "r of A: the runs share random numbers), their median and 5-95 % "
+                            "range:"
+                          : "the difference of the medians (not paired: the runs differ in seed "
+                            "or replications):"))
+      << "\n";
   table.print(out);
 }
 
@@ -216,8 +219,11 @@ void print_clusters(std::ostream& out, const Run& a, const Run& b, const std::ve
         table.add_row(
             {la.codes[i], la.names[i], amount(ma, unit), amount(mb, unit), change_percent(ma, mb)});
       }
-    out << "\nClusters: median output in " << year << (unit.empty() ? "" : " (" + unit + ")")
-        << ", system" << (systems.size() == 1 ? " " : "s ") << join(systems) << ":\n";
+    out << "\n"
+        << paragraph("Clusters: median output in " + std::to_string(year) +
+                     (unit.empty() ? "" : " (" + unit + ")") + ", system" +
+                     (systems.size() == 1 ? " " : "s ") + join(systems) + ":")
+        << "\n";
     if (rows == 0)
       out << "  no cluster of these systems is in both runs\n";
     else

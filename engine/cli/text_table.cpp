@@ -28,6 +28,24 @@ Glyph glyph_at(const std::string& s, std::size_t i) {
   return {static_cast<std::size_t>(n), static_cast<std::size_t>(std::max(w, 0)), cp == ' '};
 }
 
+// The words of a number cell: split at spaces outside brackets, so that an interval
+// "[0.76, 0.99]" stays whole.
+std::vector<std::string> number_words(const std::string& cell) {
+  std::vector<std::string> words(1);
+  int depth = 0;
+  for (char ch : cell) {
+    if (ch == '[') ++depth;
+    if (ch == ']' && depth > 0) --depth;
+    if (ch == ' ' && depth == 0) {
+      if (!words.back().empty()) words.emplace_back();
+    } else {
+      words.back() += ch;
+    }
+  }
+  if (words.size() > 1 && words.back().empty()) words.pop_back();
+  return words;
+}
+
 }  // namespace
 
 std::size_t display_width(const std::string& s) {
@@ -130,6 +148,13 @@ std::size_t output_columns() {
   return 0;
 }
 
+std::string paragraph(const std::string& text) {
+  std::string out;
+  for (const auto& line : wrap_display(text, output_columns()))
+    out += (out.empty() ? "" : "\n") + line;
+  return out;
+}
+
 TextTable::TextTable(std::vector<std::string> header, std::vector<bool> right_aligned)
     : header_(std::move(header)), right_(std::move(right_aligned)) {
   right_.resize(header_.size(), false);
@@ -161,15 +186,53 @@ void TextTable::print(std::ostream& out, std::size_t columns) const {
     for (std::size_t c = 0; c < n; ++c)
       if (!right_[c] && width[c] > kNarrowest && (widest == n || width[c] > width[widest]))
         widest = c;
-    if (widest == n) break;  // nothing left to narrow: the terminal wraps the rest
+    if (widest == n) break;
+    --width[widest];
+  }
+  // Then number columns, widest first, down to their longest word: "0.95 [0.76, 0.99]" can
+  // break after "0.95".
+  std::vector<std::size_t> longest_word(n, 0);
+  for (std::size_t c = 0; c < n; ++c) {
+    if (!right_[c]) continue;
+    auto words = [&](const std::string& cell) {
+      for (const auto& word : number_words(cell))
+        longest_word[c] = std::max(longest_word[c], display_width(word));
+    };
+    words(header_[c]);
+    for (const auto& r : rows_) words(r[c]);
+  }
+  while (columns > 0 && total() > columns) {
+    std::size_t widest = n;
+    for (std::size_t c = 0; c < n; ++c)
+      if (right_[c] && width[c] > longest_word[c] && (widest == n || width[c] > width[widest]))
+        widest = c;
+    if (widest == n) break;
+    --width[widest];
+  }
+  // Last, text columns below 16, down to 6.
+  while (columns > 0 && total() > columns) {
+    std::size_t widest = n;
+    for (std::size_t c = 0; c < n; ++c)
+      if (!right_[c] && width[c] > 6 && (widest == n || width[c] > width[widest])) widest = c;
+    if (widest == n) break;
     --width[widest];
   }
   auto line = [&](const std::vector<std::string>& cells) {
     std::vector<std::vector<std::string>> wrapped(n);
     std::size_t height = 1;
     for (std::size_t c = 0; c < n; ++c) {
-      wrapped[c] =
-          right_[c] ? std::vector<std::string>{cells[c]} : wrap_display(cells[c], width[c]);
+      if (!right_[c] || display_width(cells[c]) <= width[c]) {
+        wrapped[c] = wrap_display(cells[c], width[c]);
+      } else {  // whole words (intervals) per line
+        wrapped[c].clear();
+        for (const auto& word : number_words(cells[c])) {
+          if (!wrapped[c].empty() &&
+              display_width(wrapped[c].back()) + 1 + display_width(word) <= width[c])
+            wrapped[c].back() += " " + word;
+          else
+            wrapped[c].push_back(word);
+        }
+      }
       height = std::max(height, wrapped[c].size());
     }
     for (std::size_t k = 0; k < height; ++k) {

@@ -19,12 +19,17 @@ std::vector<std::string> wrap_display(const std::string& utf8, std::size_t width
 // terminal's width when standard output is a terminal, else 0 (no limit).
 std::size_t output_columns();
 
+// `text` wrapped to output_columns() (unchanged when there is no limit), lines joined by '\n'.
+std::string paragraph(const std::string& text);
+
 class TextTable {
  public:
   explicit TextTable(std::vector<std::string> header, std::vector<bool> right_aligned = {});
   void add_row(std::vector<std::string> cells);
-  // Fits output_columns(); `columns` 0 means no limit. Right-aligned (number) columns never
-  // wrap; left-aligned ones give up width, widest first, down to 16 columns each.
+  // Fits output_columns(); `columns` 0 means no limit. Left-aligned (text) columns give up
+  // width first, widest first, down to 16 columns each; then right-aligned (number) columns,
+  // down to their longest word (a number or an interval is never broken); then text columns
+  // down to 6. What still does not fit is left to the terminal.
   void print(std::ostream& out) const;
   void print(std::ostream& out, std::size_t columns) const;
 

@@ -43,11 +43,23 @@ def first_column_rows(body):
 
 
 @pytest.fixture(scope="module")
-def outputs(tmp_path_factory):
-    out = tmp_path_factory.mktemp("tables") / "run.h5"
-    narrow = run("run", NINGBO / "baseline.toml", *FAST, "-o", out, columns=100).stdout
-    piped = run("run", NINGBO / "baseline.toml", *FAST, "-o", out).stdout
+def result(tmp_path_factory):
+    return tmp_path_factory.mktemp("tables") / "run.h5"
+
+
+@pytest.fixture(scope="module")
+def outputs(result):
+    narrow = run("run", NINGBO / "baseline.toml", *FAST, "-o", result, columns=100).stdout
+    piped = run("run", NINGBO / "baseline.toml", *FAST, "-o", result).stdout
     return narrow, piped
+
+
+def test_compare_fits_too(outputs, result):
+    out = run("compare", result, result, "--districts", columns=100).stdout
+    assert max(width(line) for line in out.splitlines()) <= 100
+    # an interval is never broken: no line ends inside "[low, high]"
+    assert not [line for line in out.splitlines() if re.search(r"\[[+-]?[\d.]+,?$", line)]
+    assert re.search(r"\[[+-]\d\.\d\d, [+-]\d\.\d\d\]", out)  # ΔP intervals, whole
 
 
 def test_tables_fit_the_columns_and_wrap_instead_of_cutting(outputs):
