@@ -73,6 +73,17 @@ std::string lever_unit(const std::string& lever, const std::string& money_unit) 
   return unit;
 }
 
+// The lever's unit in the seek file: the key's, a money key's the table's money unit in full
+// ("CNY 100 million"), growth rates "1/year", else "1".
+std::string lever_file_unit(const std::string& lever, const std::string& money_unit) {
+  const scenario::KeyInfo* key = scenario::addressed_key(lever);
+  const std::string unit = key == nullptr ? "" : std::string(key->unit);
+  if (unit == "money") return money_unit;
+  if (unit.empty())
+    return key != nullptr && key->type == scenario::KeyType::growth ? "1/year" : "1";
+  return unit;
+}
+
 std::string unit_suffix(const std::string& unit) { return unit.empty() ? "" : " " + unit; }
 
 // For display: six significant digits ("24.3", not "24.300000000000001").
@@ -184,6 +195,7 @@ void write_seek_file(output::ResultFile& file, const scenario::Scenario& plain, 
   outputs.base_year = plain.base_year;
   outputs.horizon = plain.horizon;
   outputs.lever = lever;
+  outputs.lever_unit = lever_file_unit(lever, money_unit);
   outputs.target_text = target_text;
   outputs.options = &options;
   outputs.result = &result;
