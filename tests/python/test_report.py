@@ -314,7 +314,7 @@ def test_not_an_icsim_result(tmp_path):
     text = tmp_path / "text.h5"
     text.write_text("hello\n")
     done = report(text, tmp_path / "out2")
-    assert done.returncode == 2 and "not an icsim result file (not HDF5" in done.stderr
+    assert done.returncode == 2 and "not an HDF5 file" in done.stderr
     assert not (tmp_path / "out" / "index.html").exists()
 
 
@@ -336,5 +336,5 @@ def test_python_missing(tmp_path):
 
 def test_help():
     done = subprocess.run([icsim_bin(), "report", "--help"], capture_output=True, text=True)
-    assert done.returncode == 0 and "icsim report RESULT.h5 -o DIR" in done.stdout
+    assert done.returncode == 0 and "icsim report RESULT.h5 [ALTERNATIVE.h5 ...] -o DIR" in done.stdout
     assert "Examples:" in done.stdout

@@ -11,10 +11,9 @@ Run by `icsim report` (engine/cli/report_command.cpp) or directly:
 
     /usr/bin/python3 tools/python/icsim_report.py baseline.h5 -o baseline-report/
 
-Exit status: 0 written, 2 bad input (missing file, not an icsim result, missing Python
-package), 1 internal error. The charts come first, then index.html.tmp, renamed to index.html
-at the end; a stale index.html is removed when the run starts, so a failed run never leaves a
-page that looks complete.
+Exit status: 0 written, 2 bad input (missing file, not an icsim result, a variable missing,
+a full disk, missing Python package), 1 internal error. The folder is built beside DIR and
+renamed into place at the end (icsim_report_util.OutputFolder): a failure leaves nothing.
 """
 
 from __future__ import annotations
@@ -22,218 +21,20 @@ from __future__ import annotations
 import argparse
 import html
 import math
-import os
 import re
 import sys
-import tempfile
-import textwrap
 import warnings
 from pathlib import Path
 
-PROG = "icsim report"
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # run from the source tree
+
+from icsim_report_util import (  # noqa: E402
+    DPI, FONT_STACK, PROG, OutputFolder, ReportError, _text, _warn, check_result, esc, fmt,
+    fmt_exact, fmt_p, layout, op_text, safe_name, verdict, wrap, year_text)
+
 INSTALL_HINT = ("install the Python packages with tools/install-deps.sh (Debian: apt-get install "
                 "python3-matplotlib python3-h5py python3-numpy python3-pandas python3-xarray "
                 "python3-h5netcdf fonts-noto-cjk)")
-CJK_FAMILY = "Noto Sans CJK SC"
-CJK_FILES = ("NotoSansCJK-Regular.ttc", "NotoSansCJKsc-Regular.otf", "NotoSansSC-Regular.otf")
-FONT_STACK = ('"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC", '
-              '"Microsoft YaHei", "WenQuanYi Micro Hei", "DejaVu Sans", sans-serif')
-DPI = 100
-
-
-class ReportError(Exception):
-    """Bad input: reported as 'icsim report: error: ...' with exit status 2."""
-
-
-def _warn(message: str) -> None:
-    print(f"{PROG}: warning: {message}", file=sys.stderr)
-
-
-# ---------------------------------------------------------------------------------------------
-# Fonts
-
-
-def _font_cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "icsim" / "fonts"
-
-
-def _extract_sc_face(ttc: Path) -> Path | None:
-    """Matplotlib reads only the first face of a font collection (Noto Sans CJK JP in Debian's
-    NotoSansCJK-Regular.ttc); the SC face is copied out once with fontTools into the user's
-    cache (keyed by the collection's size and time), so that Chinese renders with the
-    simplified-Chinese glyph forms. None when fontTools is missing or nothing can be written."""
-    try:
-        from fontTools.ttLib import TTCollection
-    except ImportError:
-        return None
-    st = ttc.stat()
-    name = f"NotoSansCJK-SC-Regular-{st.st_size}-{int(st.st_mtime)}.otf"
-    for folder in (_font_cache_dir(), Path(tempfile.gettempdir()) / f"icsim-fonts-{os.getuid()}"):
-        target = folder / name
-        if target.exists():
-            return target
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            collection = TTCollection(str(ttc), lazy=True)
-            for font in collection.fonts:
-                if font["name"].getDebugName(1) == CJK_FAMILY:
-                    tmp = folder / f"{name}.tmp.{os.getpid()}"
-                    font.save(str(tmp))
-                    os.replace(tmp, target)
-                    return target
-            return None
-        except Exception:  # noqa: BLE001 - any failure: fall back to the collection itself
-            continue
-    return None
-
-
-def setup_fonts(matplotlib) -> str | None:
-    """Makes matplotlib draw Chinese with Noto Sans CJK SC (DejaVu Sans as the per-glyph
-    fallback). Returns the family used, or None (with a warning) when no CJK font is found."""
-    from matplotlib import font_manager as fm
-
-    family = None
-    for f in fm.fontManager.ttflist:
-        if f.name == CJK_FAMILY:
-            family = CJK_FAMILY
-            break
-    if family is None:
-        candidates = [Path(p) for p in fm.findSystemFonts() if Path(p).name in CJK_FILES]
-        candidates.sort(key=lambda p: CJK_FILES.index(p.name))
-        for path in candidates:
-            chosen = path
-            if path.suffix == ".ttc":
-                chosen = _extract_sc_face(path) or path
-            try:
-                fm.fontManager.addfont(str(chosen))
-                family = fm.FontProperties(fname=str(chosen)).get_name()
-                break
-            except Exception:  # noqa: BLE001
-                continue
-    if family is None:
-        _warn(f"the font {CJK_FAMILY} was not found (Debian package fonts-noto-cjk, installed "
-              "by tools/install-deps.sh): Chinese text in the charts will show as empty boxes")
-        return None
-    if family != CJK_FAMILY:
-        _warn(f"using {family} for Chinese text in the charts ({CJK_FAMILY} could not be "
-              "extracted from the font collection: python3-fonttools missing?)")
-    matplotlib.rcParams["font.family"] = "sans-serif"
-    matplotlib.rcParams["font.sans-serif"] = [family, "DejaVu Sans"]
-    matplotlib.rcParams["axes.unicode_minus"] = False
-    return family
-
-
-# ---------------------------------------------------------------------------------------------
-# Small helpers
-
-
-def _text(v) -> str:
-    if isinstance(v, bytes):
-        return v.decode("utf-8", "replace")
-    if hasattr(v, "item") and not isinstance(v, str):
-        try:
-            v = v.item()
-        except (ValueError, AttributeError):
-            pass
-        if isinstance(v, bytes):
-            return v.decode("utf-8", "replace")
-    return str(v)
-
-
-def esc(v) -> str:
-    return html.escape(_text(v))
-
-
-def fmt(v, digits: int = 3) -> str:
-    """A number for people: thousands separated, about `digits` significant figures."""
-    try:
-        x = float(v)
-    except (TypeError, ValueError):
-        return _text(v)
-    if math.isnan(x):
-        return "–"
-    if math.isinf(x):
-        return "∞" if x > 0 else "−∞"
-    if x == 0:
-        return "0"
-    if abs(x) >= 10 ** (digits - 1):
-        return f"{x:,.0f}"
-    decimals = max(0, digits - 1 - int(math.floor(math.log10(abs(x)))))
-    return f"{x:,.{decimals}f}"
-
-
-def fmt_p(p) -> str:
-    try:
-        x = float(p)
-    except (TypeError, ValueError):
-        return "–"
-    return "–" if math.isnan(x) else f"{x:.2f}"
-
-
-def safe_name(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", _text(text)).strip("._")[:60] or "x"
-
-
-def verdict(p: float) -> tuple[str, str]:
-    """Words and a CSS class for a probability (the page explains the bands)."""
-    if p is None or math.isnan(p):
-        return "–", "na"
-    if p >= 0.9:
-        return "very likely", "vl"
-    if p >= 0.66:
-        return "likely", "l"
-    if p > 0.33:
-        return "uncertain", "u"
-    if p > 0.1:
-        return "unlikely", "ul"
-    return "very unlikely", "vul"
-
-
-def layout(fig, left=0.8, right=0.25, top=0.75, bottom=0.55, hspace=0.0, wspace=0.0):
-    """Fixed margins in inches (tight_layout costs a third of the report's time); hspace and
-    wspace (inches) between panels."""
-    w, h = fig.get_size_inches()
-    rows, cols = 1, 1
-    axes = [a for a in fig.axes if a.get_subplotspec() is not None]
-    if axes:
-        rows, cols = axes[0].get_subplotspec().get_gridspec().get_geometry()
-    ax_h = (h - top - bottom - hspace * (rows - 1)) / rows
-    ax_w = (w - left - right - wspace * (cols - 1)) / cols
-    fig.subplots_adjust(left=left / w, right=1 - right / w, top=1 - top / h, bottom=bottom / h,
-                        hspace=hspace / max(ax_h, 0.1), wspace=wspace / max(ax_w, 0.1))
-
-
-def fmt_exact(v) -> str:
-    """A threshold or lever value as given: 30 -> "30", 33000 -> "33,000", 0.025 -> "0.025"."""
-    try:
-        x = float(v)
-    except (TypeError, ValueError):
-        return _text(v)
-    if math.isnan(x):
-        return "–"
-    if x.is_integer() and abs(x) < 1e15:
-        return f"{int(x):,}"
-    return f"{x:,.6g}"
-
-
-OPS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "="}
-
-
-def op_text(op) -> str:
-    return OPS.get(_text(op), _text(op))
-
-
-def wrap(text: str, width: int = 70) -> str:
-    return "\n".join(textwrap.wrap(_text(text), width=width, break_long_words=True)) or ""
-
-
-def year_text(y) -> str:
-    try:
-        x = float(y)
-    except (TypeError, ValueError):
-        return _text(y)
-    return "never" if math.isnan(x) else str(int(round(x)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -241,7 +42,7 @@ def year_text(y) -> str:
 
 
 class Report:
-    def __init__(self, path: Path, out: Path, point: int | None, quiet: bool):
+    def __init__(self, path: Path, out: OutputFolder, point: int | None, quiet: bool):
         import h5py
 
         self.path = path
@@ -307,9 +108,13 @@ class Report:
     def save(self, fig, name: str) -> str:
         import matplotlib.pyplot as plt
 
+        import io
+
         fname = f"{len(self.charts):03d}-{safe_name(name)}.png"
-        fig.savefig(self.out / fname, dpi=DPI)
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=DPI)
         plt.close(fig)
+        self.out.write(fname, buffer.getvalue())
         self.charts.append(fname)
         return fname
 
@@ -823,55 +628,39 @@ window.addEventListener("load", function () {{
         return self.page()
 
 
-def check_result(path: Path) -> None:
-    import h5py
-
-    if not path.exists():
-        raise ReportError(f"{path}: no such file")
-    if path.is_dir():
-        raise ReportError(f"{path}: is a folder, not a result file")
-    try:
-        f = h5py.File(path, "r")
-    except OSError as e:
-        raise ReportError(f"{path}: not an icsim result file (not HDF5: {e})") from None
-    with f:
-        if "icsim_version" not in f.attrs:
-            raise ReportError(f"{path}: not an icsim result file (no root attribute "
-                              "'icsim_version'; written by 'icsim run', 'merge' or 'seek'?)")
-
-
-def write_report(path: Path, out: Path, point: int | None = None, quiet: bool = False) -> Path:
-    """Writes OUT/index.html and its charts; returns the page's path."""
+def write_report(paths, out: Path, point: int | None = None, quiet: bool = False) -> Path:
+    """Writes OUT/index.html and its charts about the result files `paths` (one, or a control
+    and its alternatives); returns the page's path. The folder is built beside OUT and renamed
+    into place at the end (OutputFolder): on any failure nothing is left and OUT is as it was."""
     import matplotlib
 
+    import icsim_fonts
+
+    paths = [Path(p) for p in ([paths] if isinstance(paths, (str, Path)) else paths)]
     matplotlib.use("Agg")
-    check_result(path)
-    setup_fonts(matplotlib)
-    if out.exists() and not out.is_dir():
-        raise ReportError(f"{out}: exists and is not a folder")
+    for path in paths:
+        check_result(path)
+    icsim_fonts.setup_fonts(matplotlib, warn=_warn)
+    folder = OutputFolder(out)
+    report = None
     try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise ReportError(f"{out}: cannot create the folder ({e.strerror})") from None
-    index = out / "index.html"
-    tmp = out / "index.html.tmp"
-    if index.exists():
-        index.unlink()  # a failed run must not leave the previous page over new charts
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    report = Report(path, out, point, quiet)
-    try:
+        try:
+            report = Report(paths[0], folder, point, quiet)
+        except (OSError, UnicodeDecodeError, ValueError) as e:  # h5py/xarray on a damaged file
+            raise ReportError(f"{paths[0]}: cannot be read ({type(e).__name__}: {e}); the file "
+                              "is damaged or truncated: write it again") from None
         page = report.build()
-        with open(tmp, "w", encoding="utf-8") as f:
-            f.write(page)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, index)
+        folder.write("index.html", page.encode("utf-8"))
+        folder.commit()
+    except BaseException:
+        folder.abandon()
+        raise
     finally:
-        report.close()
-        if tmp.exists():
-            tmp.unlink()
+        if report is not None:
+            report.close()
     for w in report.warnings:
         _warn(w)
+    index = Path(out) / "index.html"
     if not quiet:
         print(f"Wrote {index} ({len(report.charts)} charts)")
     return index
@@ -880,17 +669,19 @@ def write_report(path: Path, out: Path, point: int | None = None, quiet: bool = 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
         prog=PROG, description="Write an HTML report (DIR/index.html and PNG charts) about an "
-        "icsim result file.")
-    parser.add_argument("result", help="the result file (icsim run, merge, sweep or seek)")
+        "icsim result file, or a control and its alternatives.")
+    parser.add_argument("result", nargs="+", help="the result file (icsim run, merge, sweep or "
+                        "seek); with several, the first is the control")
     parser.add_argument("-o", "--out", required=True, help="the folder to write")
     parser.add_argument("--point", type=int, default=None,
                         help="sweep point whose fan charts are drawn (default 0)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     args = parser.parse_args(argv)
-    path = Path(args.result)
-    if not path.exists():
-        print(f"{PROG}: error: {path}: no such file", file=sys.stderr)
-        return 2
+    paths = [Path(p) for p in args.result]
+    for path in paths:
+        if not path.exists():
+            print(f"{PROG}: error: {path}: no such file", file=sys.stderr)
+            return 2
     import importlib.util
 
     missing = [m for m in ("numpy", "h5py", "matplotlib", "pandas", "xarray", "h5netcdf")
@@ -900,10 +691,11 @@ def main(argv=None) -> int:
               f"{INSTALL_HINT}", file=sys.stderr)
         return 2
     try:
-        check_result(path)  # before the slow imports: a wrong file fails fast
+        for path in paths:
+            check_result(path)  # before the slow imports: a wrong file fails fast
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message=".*tight_layout.*")
-            write_report(path, Path(args.out), args.point, args.quiet)
+            write_report(paths, Path(args.out), args.point, args.quiet)
     except ReportError as e:
         print(f"{PROG}: error: {e}", file=sys.stderr)
         return 2
