@@ -708,5 +708,10 @@ def main(argv=None) -> int:
     return 0
 
 
+def cli() -> None:
+    """The `icsim-report` command of the installed package."""
+    sys.exit(main())
+
+
 if __name__ == "__main__":
     sys.exit(main())
