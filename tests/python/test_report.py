@@ -202,7 +202,10 @@ def write_sweep(path, parameters=2):
         var(c, "system", ["cluster"], np.array(["246", "246"], dtype=object), "")
         var(c, "cluster_name", ["cluster"], np.array(["绿色石化", "汽车"], dtype=object), "")
         growth = 1 + 0.05 * rng.random((P, R, len(years), 2))
-        out = np.cumprod(growth, axis=2) * np.array([4000.0, 3000.0])
+        # output grows with the point (more investment): the first target moves over the
+        # sweep, the growth target G1 does not (a ratio of one point's years)
+        scale = (1 + 0.15 * np.arange(P))[:, None, None, None]
+        out = np.cumprod(growth, axis=2) * np.array([4000.0, 3000.0]) * scale
         var(c, "output", ["point", "replication", "year", "cluster"], out, "CNY 100 million")
         t = f.create_group("targets")
         dim(t, "point", np.arange(P, dtype=np.int64))
@@ -270,9 +273,11 @@ def test_sweep_report(tmp_path, parameters):
     label = ("programme.shuangbai.investment=570, land.quota=20000" if parameters == 2
              else "programme.shuangbai.investment=950")
     assert f"Sweep point 2 of 4 ({label})" in text
-    assert ("one panel per swept parameter" in text) == (parameters == 2)
-    # 2 target charts + 1 cluster system + 1 sweep chart per target
-    assert len(srcs) == 2 + 1 + 2
+    # 2 target charts + 1 cluster system + the sweep chart of the one target whose P moves
+    # (one parameter: P against it; a 2 x 2 grid: heat maps); G1 is listed as flat
+    assert len(srcs) == 2 + 1 + 1
+    assert ("sweep-heat-maps" in srcs[-1]) == (parameters == 2)
+    assert "P moves by at most 0.02 over the 4 points for 1 target (no chart)" in text
     assert "绿色石化" in text and "亩均税收 3 万元" in text
     bad = report(path, tmp_path / "bad", "--point", 4)
     assert bad.returncode == 2 and "--point 4 is out of range" in bad.stderr

@@ -28,9 +28,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # run from the source tree
 
+import icsim_report_sweep  # noqa: E402
 from icsim_report_util import (  # noqa: E402
     DPI, FONT_STACK, PROG, OutputFolder, ReportError, _text, _warn, check_result, esc, fmt,
-    fmt_exact, fmt_p, layout, op_text, safe_name, verdict, wrap, year_text)
+    fmt_exact, layout, op_text, safe_name, verdict, wrap, year_text)
 
 INSTALL_HINT = ("install the Python packages with tools/install-deps.sh (Debian: apt-get install "
                 "python3-matplotlib python3-h5py python3-numpy python3-pandas python3-xarray "
@@ -42,9 +43,11 @@ INSTALL_HINT = ("install the Python packages with tools/install-deps.sh (Debian:
 
 
 class Report:
-    def __init__(self, path: Path, out: OutputFolder, point: int | None, quiet: bool):
+    def __init__(self, path: Path, out: OutputFolder, point: int | None, quiet: bool,
+                 alternatives=()):
         import h5py
 
+        self.alternatives = [Path(a) for a in alternatives]
         self.path = path
         self.out = out
         self.quiet = quiet
@@ -60,7 +63,10 @@ class Report:
         self.ir = ir
         self.run = ir.open_result(path)
         self.points = self._points()
-        self.point = 0 if point is None else point
+        if point is None:
+            self.point, self.point_how = ir.default_point(self.run)
+        else:
+            self.point, self.point_how = point, f"point {point}, chosen with --point"
         if not 0 <= self.point < max(self.points, 1):
             raise ReportError(f"{path}: --point {self.point} is out of range: the file has "
                               f"{self.points} point{'s' if self.points != 1 else ''} "
@@ -101,7 +107,7 @@ class Report:
             return ""
         label = self.point_label(self.point)
         return (f" Sweep point {self.point} of {self.points}" + (f" ({label})" if label else "")
-                + "; other points: 'icsim report --point N'.")
+                + f" — {self.point_how}; other points: 'icsim report --point N'.")
 
     # -- charts ----------------------------------------------------------------------------
 
@@ -153,7 +159,16 @@ class Report:
                 f"<p class=lead>icsim projection report: how likely the plan's targets are "
                 f"reached, over {esc(a.get('replications', '?'))} Monte Carlo replications. "
                 f"Money in {esc(money)} (亿元), current prices unless a target says "
-                f"otherwise.</p><table class=meta>{body}</table></header>")
+                f"otherwise; tax and value added per mu in 万元/亩.{self.compared_note()}</p>"
+                f"<table class=meta>{body}</table></header>")
+
+    def compared_note(self) -> str:
+        if not self.alternatives:
+            return ""
+        return (" This is the <b>control</b>; the page compares it with "
+                + ", ".join(f"<b>{esc(a.name)}</b>" for a in self.alternatives)
+                + " (sections <i>scenarios</i>, <i>delta p</i>, <i>differences</i>); the "
+                "sections after them are the control's own.")
 
     def targets_sections(self):
         t = self.run.targets
@@ -353,208 +368,6 @@ class Report:
             "sectors; so do the clusters of a programme whose concordance is declared "
             "overlapping. Cluster outputs are therefore never added up here.</p>" + "".join(figs) + "</section>")
 
-    def sweep_section(self):
-        import matplotlib.pyplot as plt
-        import numpy as np
-
-        if not self.is_sweep:
-            return
-        sw = self.h5["sweep"]
-        names = self.strings(sw["parameter"]) if "parameter" in sw else []
-        values = (np.asarray(sw["parameter_value"][()], dtype=float).reshape(self.points, -1)
-                  if "parameter_value" in sw else np.zeros((self.points, 0)))
-        labels = [self.point_label(q) for q in range(self.points)]
-        method = _text(sw.attrs.get("method", "–"))
-        note = _text(sw.attrs.get("note", ""))
-        rows = "".join(
-            f"<tr><td class=num>{q}</td>" + "".join(
-                f"<td class=num>{esc(fmt_exact(values[q, k]))}</td>" for k in range(len(names)))
-            + f"<td>{esc(labels[q])}</td></tr>" for q in range(self.points))
-        table = ("<table class=points><thead><tr><th>point</th>"
-                 + "".join(f"<th>{esc(n)}</th>" for n in names)
-                 + f"<th>label</th></tr></thead><tbody>{rows}</tbody></table>")
-        figs = []
-        t = self.run.targets
-        n = int(t.sizes.get("target", 0)) if t is not None else 0
-        for i in range(n):
-            tid = str(t["target"].values[i])
-            text = str(t["text"].values[i])
-            prob = t["probability"].values[:, i]
-            lo = t["probability_low"].values[:, i]
-            hi = t["probability_high"].values[:, i]
-            k_all = max(1, len(names))
-            ncols = min(3, k_all)
-            nrows = math.ceil(k_all / ncols)
-            fig, axes = plt.subplots(nrows, ncols, figsize=(max(6.5, 3.6 * ncols),
-                                                            2.9 * nrows + 0.7), squeeze=False)
-            for k in range(k_all):
-                ax = axes.flat[k]
-                x = values[:, k] if names else np.arange(self.points, dtype=float)
-                order = np.argsort(x, kind="stable")
-                if len(names) == 1:
-                    ax.fill_between(x[order], lo[order], hi[order], color="C0", alpha=0.2,
-                                    linewidth=0, label="95 % Wilson interval")
-                    ax.plot(x[order], prob[order], "o-", color="C0", label="P")
-                else:
-                    self._sweep_panel(ax, names, values, k, prob, lo, hi)
-                ax.set_ylim(-0.03, 1.03)
-                ax.set_xlabel(names[k] if names else "point", fontsize=8)
-                ax.set_ylabel("P(reached)" if k % ncols == 0 else "")
-                ax.tick_params(labelsize=7)
-                ax.grid(alpha=0.3)
-            for ax in list(axes.flat)[k_all:]:
-                ax.set_visible(False)
-            head = wrap(f"{tid}: {text}", 90)
-            fig.suptitle(head, fontsize=10)
-            layout(fig, left=0.75, right=0.2, top=0.35 + 0.18 * (head.count("\n") + 1),
-                   bottom=0.55, hspace=0.8, wspace=0.6)
-            fname = self.save(fig, f"sweep-{tid}")
-            what = ("P against the swept parameter, with its 95 % Wilson interval (band)"
-                    if len(names) == 1 else
-                    "one panel per swept parameter: P at every point against that "
-                    "parameter's value (bars: 95 % Wilson interval); on a grid, points with the "
-                    "same values of the other parameters are joined (legend), otherwise the "
-                    "other parameters vary too and a panel shows a spread, not a curve")
-            figs.append(self.figure(f"sweep {tid}", fname,
-                                    f"<b>{esc(tid)}</b> {esc(text)}: {esc(what)}."))
-        self.sections.append(
-            f"<section id=sweep><h2>Sweep: {self.points} points</h2><p>The scenario was run at "
-            f"{self.points} points (method {esc(method)}) of {len(names)} parameter"
-            f"{'s' if len(names) != 1 else ''}: {esc(', '.join(names))}. The fan charts above "
-            f"show point {self.point} only." + (f" Note: {esc(note)}." if note else "")
-            + f"</p>{table}"
-            + ("".join(figs) if figs else "<p>No evaluated targets.</p>") + "</section>")
-
-    @staticmethod
-    def _sweep_panel(ax, names, values, k, prob, lo, hi):
-        """P against parameter k. Points that share the other parameters' values (a grid) are
-        joined, one coloured line per combination, offset a little sideways so that their
-        intervals do not hide each other; otherwise (a Latin hypercube) markers only."""
-        import numpy as np
-
-        x = values[:, k]
-        others = [j for j in range(len(names)) if j != k]
-        keys = [tuple(values[q, others]) for q in range(len(x))]
-        groups = list(dict.fromkeys(keys))
-        sizes = [keys.count(g) for g in groups]
-        span = (np.nanmax(x) - np.nanmin(x)) or 1.0
-        if 1 < len(groups) <= 6 and min(sizes) > 1:
-            for gi, g in enumerate(groups):
-                idx = np.array([q for q in range(len(x)) if keys[q] == g])
-                idx = idx[np.argsort(x[idx], kind="stable")]
-                dx = span * 0.012 * (gi - (len(groups) - 1) / 2)
-                label = ", ".join(f"{names[j].rsplit('.', 1)[-1]}={fmt_exact(v)}"
-                                  for j, v in zip(others, g))
-                ax.errorbar(x[idx] + dx, prob[idx],
-                            yerr=[np.clip(prob[idx] - lo[idx], 0, None),
-                                  np.clip(hi[idx] - prob[idx], 0, None)],
-                            fmt="o-", color=f"C{gi}", capsize=2, markersize=4, linewidth=1,
-                            elinewidth=0.8, label=label)
-            ax.legend(fontsize=6, loc="best")
-        else:
-            ax.errorbar(x, prob, yerr=[np.clip(prob - lo, 0, None), np.clip(hi - prob, 0, None)],
-                        fmt="o", color="C0", ecolor="0.6", capsize=2, markersize=4)
-
-    def seek_section(self):
-        import matplotlib.pyplot as plt
-        import numpy as np
-
-        if "seek" not in self.h5:
-            return
-        sk = self.h5["seek"]
-        lever = _text(sk.attrs.get("lever", "lever"))
-        goal = float(sk.attrs.get("probability_goal", math.nan))
-        direction = _text(sk.attrs.get("direction", "smallest"))
-        answer_all = float(sk.attrs.get("answer_all", math.nan))
-        lv = np.asarray(sk["lever_value"][()], dtype=float).reshape(-1)
-        ids = self.strings(sk["target"]) if "target" in sk else []
-        nt = len(ids)
-
-        def arr(name, shape):
-            return (np.asarray(sk[name][()], dtype=float).reshape(shape) if name in sk
-                    else np.full(shape, np.nan))
-
-        prob = arr("probability", (len(lv), nt))
-        plo = arr("probability_low", (len(lv), nt))
-        phi = arr("probability_high", (len(lv), nt))
-        answer = arr("answer", (nt,))
-        blo, bhi = arr("bracket_low", (nt,)), arr("bracket_high", (nt,))
-        status = self.strings(sk["status"]) if "status" in sk else [""] * nt
-        texts = self.strings(sk["target_text"]) if "target_text" in sk else [""] * nt
-        if not any(texts) and self.run.targets is not None:
-            tt = self.run.targets
-            known = {str(a): str(b) for a, b in zip(tt["target"].values, tt["text"].values)}
-            texts = [known.get(x, "") for x in ids]
-        rows = []
-        for j in range(nt):
-            at = np.where(np.isclose(lv, answer[j]))[0] if np.isfinite(answer[j]) else []
-            p_at = (f"{prob[at[-1], j]:.2f} [{plo[at[-1], j]:.2f}, {phi[at[-1], j]:.2f}]"
-                    if len(at) else "–")
-            rows.append(f"<tr><td>{esc(ids[j])}</td><td>{esc(texts[j])}</td>"
-                        f"<td>{esc(status[j])}</td><td class=num><b>{esc(fmt_exact(answer[j]))}"
-                        f"</b></td><td class=num>[{esc(fmt_exact(blo[j]))}, "
-                        f"{esc(fmt_exact(bhi[j]))}]"
-                        f"</td><td class=num>{p_at}</td></tr>")
-        table = ("<table class=seek><thead><tr><th>target</th><th>text</th><th>status</th>"
-                 f"<th>answer ({esc(lever)})</th><th>bracket</th><th>P at the answer</th></tr>"
-                 f"</thead><tbody>{''.join(rows)}</tbody></table>")
-        steps = "".join(
-            f"<tr><td class=num>{s}</td><td class=num>{esc(fmt_exact(lv[s]))}</td>" + "".join(
-                f"<td class=num>{fmt_p(prob[s, j])} [{fmt_p(plo[s, j])}, {fmt_p(phi[s, j])}]"
-                "</td>" for j in range(nt)) + "</tr>" for s in range(len(lv)))
-        steps_table = ("<table class=steps><thead><tr><th>step</th>"
-                       f"<th>{esc(lever)}</th>" + "".join(f"<th>P {esc(x)}</th>" for x in ids)
-                       + f"</tr></thead><tbody>{steps}</tbody></table>")
-        figs = ""
-        if nt and len(lv):
-            ncols = min(2, nt)
-            nrows = math.ceil(nt / ncols)
-            fig, axes = plt.subplots(nrows, ncols, figsize=(5.2 * ncols, 3.3 * nrows + 0.5),
-                                     squeeze=False)
-            for j in range(nt):
-                ax = axes.flat[j]
-                ok = np.isfinite(prob[:, j])
-                ax.errorbar(lv[ok], prob[ok, j],
-                            yerr=[np.clip(prob[ok, j] - plo[ok, j], 0, None),
-                                  np.clip(phi[ok, j] - prob[ok, j], 0, None)],
-                            fmt="o", color="C0", ecolor="0.6", capsize=2, markersize=4,
-                            label="step (95 % interval)")
-                for s in np.where(ok)[0]:
-                    ax.annotate(str(s), (lv[s], prob[s, j]), textcoords="offset points",
-                                xytext=(4, 4), fontsize=7, color="0.35")
-                if np.isfinite(goal):
-                    ax.axhline(goal, color="k", linestyle="--", linewidth=1,
-                               label=f"goal p = {goal:g}")
-                if np.isfinite(answer[j]):
-                    ax.axvline(answer[j], color="C3", linewidth=1.2,
-                               label=f"answer {fmt_exact(answer[j])}")
-                if np.isfinite(blo[j]) and np.isfinite(bhi[j]):
-                    ax.axvspan(blo[j], bhi[j], color="C3", alpha=0.12, linewidth=0)
-                ax.set_ylim(-0.03, 1.03)
-                ax.set_title(wrap(f"{ids[j]}: {texts[j]}", 50) + f"\n{status[j]}", fontsize=9)
-                ax.set_xlabel(lever, fontsize=8)
-                ax.set_ylabel("P(reached)")
-                ax.grid(alpha=0.3)
-                ax.legend(fontsize=7, loc="best")
-            for ax in list(axes.flat)[nt:]:
-                ax.set_visible(False)
-            layout(fig, left=0.75, right=0.2, top=0.75, bottom=0.55, hspace=1.1, wspace=0.7)
-            fname = self.save(fig, "seek-steps")
-            figs = self.figure(
-                "seek steps", fname,
-                f"The bisection: probability of each target at every lever value evaluated "
-                f"(numbers: step order; bars: 95 % Wilson interval), the goal p = "
-                f"{esc(fmt(goal, 3))} (dashed), the answer (red line) and its bracket (red "
-                f"band). Every step uses the same seed and replications.")
-        all_txt = (f"The value meeting all targets: <b>{esc(fmt_exact(answer_all))}</b>."
-                   if np.isfinite(answer_all) else
-                   "No value in the range meets all targets (or a target has no answer).")
-        self.sections.append(
-            f"<section id=seek><h2>Seek: {esc(lever)}</h2><p>The {esc(direction)} value of "
-            f"<code>{esc(lever)}</code> for which each target is reached with probability at "
-            f"least {esc(fmt(goal, 3))}. {all_txt}</p>{table}{figs}"
-            f"<h3>Steps</h3>{steps_table}</section>")
-
     # -- the page --------------------------------------------------------------------------
 
     def page(self) -> str:
@@ -591,6 +404,7 @@ figure img {{ max-width: 100%; height: auto; border: 1px solid #eee; }}
 figcaption {{ font-size: 0.9em; color: #333; max-width: 60em; }}
 nav a {{ margin-right: 1em; }}
 footer {{ margin-top: 3em; color: #777; font-size: 0.85em; }}
+.warn {{ background: #fff3c4; padding: 0.3em 0.6em; }}
 </style>
 </head>
 <body>
@@ -618,10 +432,14 @@ window.addEventListener("load", function () {{
         return re.findall(r"<section id=([a-z-]+)>", "".join(self.sections))
 
     def build(self):
+        if self.alternatives:
+            import icsim_report_compare
+
+            icsim_report_compare.comparison_sections(self, self.alternatives)
         self.targets_sections()
         self.clusters_section()
-        self.sweep_section()
-        self.seek_section()
+        icsim_report_sweep.sweep_section(self)
+        icsim_report_sweep.seek_section(self)
         if not self.sections:
             self.sections.append("<section id=empty><h2>Nothing to show</h2><p>The file has "
                                  "no /targets, /clusters, /sweep or /seek group.</p></section>")
@@ -645,7 +463,7 @@ def write_report(paths, out: Path, point: int | None = None, quiet: bool = False
     report = None
     try:
         try:
-            report = Report(paths[0], folder, point, quiet)
+            report = Report(paths[0], folder, point, quiet, alternatives=paths[1:])
         except (OSError, UnicodeDecodeError, ValueError) as e:  # h5py/xarray on a damaged file
             raise ReportError(f"{paths[0]}: cannot be read ({type(e).__name__}: {e}); the file "
                               "is damaged or truncated: write it again") from None
