@@ -210,7 +210,7 @@ void check_result_isolated(const std::string& path) {
 
 int report_command(int argc, char** argv) {
   std::vector<std::string> results;
-  std::string out_dir;
+  std::string out_dir, observed;
   int point = -1;
   bool quiet = false;
   po::options_description visible(
@@ -237,8 +237,11 @@ int report_command(int argc, char** argv) {
       "wrote (replaced whole when the new page is complete; nothing is changed on failure)")(
       "point", po::value(&point),
       "sweep point whose fan charts and cluster trajectories are drawn (default: the point "
-      "at the scenario's own values, else 0)")("quiet,q", po::bool_switch(&quiet),
-                                               "print nothing but errors");
+      "at the scenario's own values, else 0)")(
+      "observed", po::value(&observed),
+      "CSV of reported figures (columns metric, year, value, unit) drawn on the fan charts "
+      "of the series they measure (default: observed.csv next to the districts file the "
+      "scenario names)")("quiet,q", po::bool_switch(&quiet), "print nothing but errors");
   po::options_description hidden;
   hidden.add_options()("result", po::value(&results));
   po::variables_map vm;
@@ -267,6 +270,12 @@ int report_command(int argc, char** argv) {
   if (vm.count("point")) {
     args.emplace_back("--point");
     args.push_back(std::to_string(point));
+  }
+  if (!observed.empty()) {
+    struct stat st {};
+    if (::stat(observed.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+      throw InputError(observed + ": --observed: no such file");
+    args.insert(args.end(), {"--observed", observed});
   }
   if (quiet) args.emplace_back("--quiet");
   return run_child(args);

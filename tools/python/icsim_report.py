@@ -28,6 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # run from the source tree
 
+import icsim_report_sections  # noqa: E402
 import icsim_report_sweep  # noqa: E402
 from icsim_report_util import (  # noqa: E402
     DPI, FONT_STACK, PROG, OutputFolder, ReportError, _text, _warn, check_result, esc, fmt,
@@ -44,7 +45,7 @@ INSTALL_HINT = ("install the Python packages with tools/install-deps.sh (Debian:
 
 class Report:
     def __init__(self, path: Path, out: OutputFolder, point: int | None, quiet: bool,
-                 alternatives=()):
+                 alternatives=(), observed: Path | None = None):
         import h5py
 
         self.alternatives = [Path(a) for a in alternatives]
@@ -67,6 +68,8 @@ class Report:
             self.point, self.point_how = ir.default_point(self.run)
         else:
             self.point, self.point_how = point, f"point {point}, chosen with --point"
+        self.history_drawn = 0
+        self.observed, self.observed_path = icsim_report_sections.find_observed(self, observed)
         if not 0 <= self.point < max(self.points, 1):
             raise ReportError(f"{path}: --point {self.point} is out of range: the file has "
                               f"{self.points} point{'s' if self.points != 1 else ''} "
@@ -254,6 +257,9 @@ class Report:
         if da is not None:
             self.ir.fan_chart(self.run, target=tid, ax=ax, point=p, data=da,
                               label="median", color="C0", annotate=False)
+            variable, select = self.ir.parse_metric(str(t["metric"].values[i]))
+            icsim_report_sections.draw_history(self, ax, variable, select,
+                                               da.attrs.get("units", unit))
             ax.set_ylabel(unit)
             ax.set_title("")
             ax.legend(loc="best", fontsize=8)
@@ -422,6 +428,14 @@ window.addEventListener("load", function () {{
     if (images[i].complete && images[i].naturalWidth > 0) loaded++;
   document.body.dataset.chartsLoaded = String(loaded);
   document.body.dataset.charts = String(images.length);
+  var sections = document.querySelectorAll("section");
+  for (var s = 0; s < sections.length; s++) {{
+    var imgs = sections[s].querySelectorAll("img"), ok = 0;
+    for (var k = 0; k < imgs.length; k++)
+      if (imgs[k].complete && imgs[k].naturalWidth > 0) ok++;
+    sections[s].dataset.charts = String(imgs.length);
+    sections[s].dataset.chartsLoaded = String(ok);
+  }}
 }});
 </script>
 </body>
@@ -437,6 +451,15 @@ window.addEventListener("load", function () {{
 
             icsim_report_compare.comparison_sections(self, self.alternatives)
         self.targets_sections()
+        sections = icsim_report_sections
+        after = [s for s in sections.overview_sections(self) if s]
+        at = next((k + 1 for k, s in enumerate(self.sections)
+                   if s.startswith("<section id=summary>")), len(self.sections))
+        self.sections[at:at] = after
+        self.sections += [s for s in [sections.region_section(self),
+                                      sections.districts_section(self),
+                                      *sections.firms_land_sections(self),
+                                      sections.backtest_section(self)] if s]
         self.clusters_section()
         icsim_report_sweep.sweep_section(self)
         icsim_report_sweep.seek_section(self)
@@ -446,7 +469,8 @@ window.addEventListener("load", function () {{
         return self.page()
 
 
-def write_report(paths, out: Path, point: int | None = None, quiet: bool = False) -> Path:
+def write_report(paths, out: Path, point: int | None = None, quiet: bool = False,
+                 observed: Path | None = None) -> Path:
     """Writes OUT/index.html and its charts about the result files `paths` (one, or a control
     and its alternatives); returns the page's path. The folder is built beside OUT and renamed
     into place at the end (OutputFolder): on any failure nothing is left and OUT is as it was."""
@@ -463,7 +487,8 @@ def write_report(paths, out: Path, point: int | None = None, quiet: bool = False
     report = None
     try:
         try:
-            report = Report(paths[0], folder, point, quiet, alternatives=paths[1:])
+            report = Report(paths[0], folder, point, quiet, alternatives=paths[1:],
+                            observed=observed)
         except (OSError, UnicodeDecodeError, ValueError) as e:  # h5py/xarray on a damaged file
             raise ReportError(f"{paths[0]}: cannot be read ({type(e).__name__}: {e}); the file "
                               "is damaged or truncated: write it again") from None
@@ -492,7 +517,11 @@ def main(argv=None) -> int:
                         "seek); with several, the first is the control")
     parser.add_argument("-o", "--out", required=True, help="the folder to write")
     parser.add_argument("--point", type=int, default=None,
-                        help="sweep point whose fan charts are drawn (default 0)")
+                        help="sweep point whose fan charts are drawn (default: the plan's "
+                        "point, else 0)")
+    parser.add_argument("--observed", default=None,
+                        help="CSV of reported figures to draw on the fan charts (default: "
+                        "observed.csv next to the scenario's districts file)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     args = parser.parse_args(argv)
     paths = [Path(p) for p in args.result]
@@ -513,7 +542,10 @@ def main(argv=None) -> int:
             check_result(path)  # before the slow imports: a wrong file fails fast
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message=".*tight_layout.*")
-            write_report(paths, Path(args.out), args.point, args.quiet)
+            if args.observed and not Path(args.observed).is_file():
+                raise ReportError(f"--observed {args.observed}: no such file")
+            write_report(paths, Path(args.out), args.point, args.quiet,
+                         Path(args.observed) if args.observed else None)
     except ReportError as e:
         print(f"{PROG}: error: {e}", file=sys.stderr)
         return 2
