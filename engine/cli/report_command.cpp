@@ -4,7 +4,6 @@
 // page is made by the Python program tools/python/icsim_report.py (matplotlib); this command
 // reads every input through once with the engine's reader, checks the output folder, finds
 // Python and the program, and runs it without a shell (docs/report.md).
-#include <fcntl.h>
 #include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -133,6 +132,8 @@ int run_child(const std::vector<std::string>& args) {
 // A result file the report can read: an HDF5 file written by icsim (root attribute
 // icsim_version) whose every attribute and dataset reads back (the engine's own reader), so
 // that a truncated, damaged or look-alike file is refused here, located, before Python starts.
+// Reading cannot crash: the reader checks a sealed file's checksum before HDF5 sees it and
+// reads an unsealed one in a child process first (docs/results.md, "Integrity").
 void check_result(const std::string& path) {
   const output::ResultReader reader(path);  // missing file, folder, not HDF5, unreadable
   reader.verify();                          // first: a damaged root must not read as "no attribute"
@@ -140,70 +141,6 @@ void check_result(const std::string& path) {
     throw InputError(path +
                      ": not an icsim result file (no root attribute 'icsim_version'; written "
                      "by 'icsim run', 'sweep', 'merge' or 'seek'?)");
-}
-
-// check_result in a child process: HDF5 1.10 dereferences wild pointers in some damaged files
-// (a corrupted global-heap reference of a variable-length string), and such a crash must reach
-// the user as a located input error, not as a segmentation fault. The child ends with _exit,
-// so HDF5's own clean-up at exit (which loops on some damaged files) never runs.
-void check_result_isolated(const std::string& path) {
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) {
-    check_result(path);
-    return;
-  }
-  std::cout.flush();
-  std::cerr.flush();
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    ::close(fds[0]);
-    int status = 0;
-    std::string message;
-    try {
-      check_result(path);
-    } catch (const std::exception& e) {
-      message = e.what();
-      status = dynamic_cast<const InputError*>(&e) != nullptr ? 2 : 1;
-    } catch (...) {
-      message = "unknown error";
-      status = 1;
-    }
-    std::size_t done = 0;
-    while (done < message.size()) {
-      const ssize_t n = ::write(fds[1], message.data() + done, message.size() - done);
-      if (n <= 0) break;
-      done += static_cast<std::size_t>(n);
-    }
-    ::_exit(status);
-  }
-  ::close(fds[1]);
-  if (pid < 0) {
-    ::close(fds[0]);
-    check_result(path);
-    return;
-  }
-  std::string message;
-  char buffer[4096];
-  for (;;) {
-    const ssize_t n = ::read(fds[0], buffer, sizeof buffer);
-    if (n > 0) {
-      message.append(buffer, static_cast<std::size_t>(n));
-    } else if (n == 0 || errno != EINTR) {
-      break;
-    }
-  }
-  ::close(fds[0]);
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR)
-      throw std::runtime_error(std::string("waitpid failed: ") + std::strerror(errno));
-  }
-  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return;
-  if (WIFEXITED(status) && WEXITSTATUS(status) == 2) throw InputError(message);
-  if (WIFSIGNALED(status))
-    throw InputError(path + ": the file is damaged: the HDF5 library crashed reading it (" +
-                     ::strsignal(WTERMSIG(status)) + "); write it again");
-  throw std::runtime_error(message.empty() ? "checking " + path + " failed" : message);
 }
 
 }  // namespace
@@ -259,7 +196,7 @@ int report_command(int argc, char** argv) {
     throw InputError("no output folder given: -o DIR (see 'icsim report --help')");
   if (vm.count("point") && point < 0)
     throw InputError("--point must be 0 or more (see 'icsim report --help')");
-  for (const auto& result : results) check_result_isolated(result);
+  for (const auto& result : results) check_result(result);
   io::check_output_folder(out_dir, "-o", results);
 
   const std::string python = find_python();

@@ -56,6 +56,11 @@ class Id {
 
 bool valid_utf8(std::string_view s);
 
+// "the root" for "" or "/", else "/object": objects as messages name them.
+inline std::string object_name(const std::string& object) {
+  return object.empty() || object == "/" ? "the root" : "/" + object;
+}
+
 // "a, b" (with sizes: "a=3, b=4").
 std::string join_dims(const std::vector<std::string>& names,
                       const std::map<std::string, hsize_t, std::less<>>* sizes = nullptr);
