@@ -43,7 +43,7 @@ const char* const kScoreExamples =
     "-o scores.h5\n";
 
 struct Run {
-  std::string scenario_name, money_unit;
+  std::string scenario_name, money_unit, region;
   int base_year = 0;
   std::uint64_t seed = 0;
   results::Projection projection;
@@ -68,6 +68,7 @@ Run open_run(const std::string& path, std::optional<std::size_t> point) {
   run.projection = output::read_projection(file, slot);
   if (run.projection.years.empty()) throw InputError(path + ": the run has no years");
   run.money_unit = file.text_attribute("/", "units_money");
+  if (file.has_attribute("region", "region")) run.region = file.text_attribute("region", "region");
   run.scenario_name = file.has_attribute("/", "scenario_name")
                           ? file.text_attribute("/", "scenario_name")
                           : std::string();
@@ -355,8 +356,8 @@ int score_command(int argc, char** argv) {
   const auto observed = experiment::read_observed(observed_path);
   const Run run =
       open_run(result_path, vm.count("point") ? std::optional<std::size_t>(point) : std::nullopt);
-  const auto figures =
-      experiment::score_figures(run.projection, run.money_unit, run.base_year, observed);
+  const auto figures = experiment::score_figures(run.projection, run.money_unit, run.region,
+                                                 run.base_year, observed);
   const auto targets =
       experiment::score_targets(run.targets, observed, run.base_year, run.projection.replications);
   const ScoreSummary summary = experiment::summarise(figures, targets);

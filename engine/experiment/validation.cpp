@@ -45,17 +45,21 @@ results::Series series_of(const std::string& metric) {
 // Why the figure cannot be compared with a series of p ("" when it can); `factor` converts the
 // series to the figure's unit.
 std::string match(const results::Projection& p, const std::string& money_unit,
-                  const ObservedFigure& f, double& factor) {
+                  const std::string& region, const ObservedFigure& f, double& factor) {
   const results::Series s = series_of(f.metric);
   const results::Variable* v = results::find_variable(s.metric);
   if (v == nullptr) return "no series '" + s.metric + "' in a result file";
   if (v->firm_model && !p.firm_model) return "needs the firm model (the run has none)";
-  if (v->group == results::Group::region) {
-    if (!s.select.empty()) return "a region series takes no selection";
-    if (f.scope.find('(') != std::string::npos)
-      return "scope '" + f.scope + "' is a part of the region";
-  } else if (s.select.empty()) {
+  if (v->group == results::Group::region && !s.select.empty())
+    return "a region series takes no selection";
+  if (v->group != results::Group::region && s.select.empty())
     return "no selection (metric " + s.metric + ":CODE expected)";
+  if (v->group != results::Group::districts) {  // a series of the whole region
+    const bool part = region.empty() ? f.scope.find('(') != std::string::npos
+                                     : !f.scope.empty() && f.scope != region;
+    if (part)
+      return "scope '" + f.scope + "' is a part of the region" +
+             (region.empty() ? std::string() : " '" + region + "'");
   }
   const std::string units = v->units_in(money_unit);
   factor = 1.0;
@@ -117,14 +121,15 @@ std::vector<ObservedFigure> read_observed(const std::string& path) {
 }
 
 std::vector<FigureScore> score_figures(const results::Projection& p, const std::string& money_unit,
-                                       int base_year, const std::vector<ObservedFigure>& figures) {
+                                       const std::string& region, int base_year,
+                                       const std::vector<ObservedFigure>& figures) {
   std::vector<FigureScore> out;
   for (const auto& f : figures) {
     FigureScore s;
     s.figure = f;
     s.in_sample = f.year <= base_year;
     double factor = 1.0;
-    s.reason = match(p, money_unit, f, factor);
+    s.reason = match(p, money_unit, region, f, factor);
     if (s.reason.empty()) {
       std::vector<double> members;
       try {

@@ -6,11 +6,13 @@
 // are experiment/scores.hpp.
 //
 // A row is comparable when its `metric` names a series of the result exactly: "group/variable"
-// for a region series (and then its scope names the region, not a part of it: no "(" in the
-// scope) or "group/variable:CODE" for one district, sector or cluster (SYSTEM/CODE), its unit
-// is the series' unit (figures in 万元/亩 match the 亿元-per-mu series times 10^4), its year is
-// one the run projects and the series is finite in every replication. The same rule places the
-// reported figures on the fan charts of `icsim report`.
+// for a region series or "group/variable:CODE" for one district, sector or cluster (SYSTEM/CODE);
+// its unit is the series' unit (figures in 万元/亩 match the 亿元-per-mu series times 10^4); its
+// year is one the run projects; the series is finite in every replication; and, for a series of
+// the whole region (region, sector, cluster), its scope is the region (the region's name, or
+// empty; without a known name, a scope with no "(": "Zhenhai (镇海经济开发区)" is a part). This
+// is the rule by which `icsim report` places reported figures on its fan charts, except that
+// the report checks the scope of region series only.
 #include <string>
 #include <vector>
 
@@ -41,9 +43,11 @@ struct FigureScore {
   double crps = 0, crps_relative = 0;  // CRPS in the figure's unit, and / |observed|
 };
 
-// Every figure, in file order. `money_unit` is the run's (root attribute units_money).
+// Every figure, in file order. `money_unit` is the run's (root attribute units_money), `region`
+// its region's name (attribute `region` of /region; "" when unknown).
 std::vector<FigureScore> score_figures(const results::Projection& p, const std::string& money_unit,
-                                       int base_year, const std::vector<ObservedFigure>& figures);
+                                       const std::string& region, int base_year,
+                                       const std::vector<ObservedFigure>& figures);
 
 // A target of the run as its result file lists it (/targets).
 struct TargetInfo {
