@@ -9,14 +9,14 @@ packages=(
   libeigen3-dev libopenblas-dev liblapacke-dev
   libboost-program-options-dev
   libhdf5-dev hdf5-tools
-  libtomlplusplus-dev libcsv-dev librandom123-dev libboost-dev
+  libtomlplusplus-dev libfast-float-dev librandom123-dev libboost-dev
   libomp-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   openmpi-bin libopenmpi-dev
   slurm-wlm munge
   chromium fonts-noto-cjk
   python3 python3-numpy python3-scipy python3-pandas python3-h5py python3-xarray
-  python3-h5netcdf python3-matplotlib python3-fonttools python3-pytest jupyter-nbconvert
+  python3-h5netcdf python3-openpyxl python3-matplotlib python3-fonttools python3-pytest jupyter-nbconvert
   python3-ipykernel
 )
 

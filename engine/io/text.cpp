@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <vector>
@@ -114,18 +115,21 @@ std::string read_file_bytes(const std::string& path, const std::string& what) {
   if (!S_ISREG(st.st_mode))
     throw InputError(
         located(path, 0, "is not a regular file (a device, pipe or socket); expected the " + what));
-  std::string bytes;
-  bytes.reserve(static_cast<std::size_t>(st.st_size));
-  char buffer[1 << 16];
+  // Read straight into the string (one copy of the file, not two); a file that grows while it
+  // is read is read to its end.
+  std::string bytes(static_cast<std::size_t>(st.st_size), '\0');
+  std::size_t have = 0;
   for (;;) {
-    const ssize_t got = ::read(f.fd, buffer, sizeof buffer);
+    if (have == bytes.size()) bytes.resize(bytes.size() + (1 << 16));
+    const ssize_t got = ::read(f.fd, bytes.data() + have, bytes.size() - have);
     if (got < 0) {
       if (errno == EINTR) continue;
       throw InputError(located(path, 0, "reading the " + what + " failed: " + reason(errno)));
     }
     if (got == 0) break;
-    bytes.append(buffer, static_cast<std::size_t>(got));
+    have += static_cast<std::size_t>(got);
   }
+  bytes.resize(have);
   return bytes;
 }
 
@@ -135,50 +139,59 @@ std::optional<TextProblem> utf8_problem(std::string_view text) {
     return TextProblem{1, 1,
                        "the file is UTF-16 (Excel's 'Unicode text'); re-save it as UTF-8 (Excel: "
                        "'CSV UTF-8 (comma delimited)')"};
+  // Find the first bad byte: ASCII is checked eight bytes at a time (no high bit, no zero byte),
+  // other text sequence by sequence; the line is counted only when there is a problem.
+  std::size_t i = 0;
+  const std::size_t size = text.size();
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+  for (;;) {
+    while (i + 8 <= size) {
+      std::uint64_t w;
+      std::memcpy(&w, text.data() + i, 8);
+      if (((w | ((w - kOnes) & ~w)) & kHigh) != 0) break;  // a high bit or a zero byte
+      i += 8;
+    }
+    if (i >= size) break;
+    const std::size_t n = text[i] == '\0' ? 0 : utf8_sequence(text, i);
+    if (n == 0) break;
+    i += n;
+  }
+  if (i >= size) return std::nullopt;
+  const char c = text[i];
   long line = 1;
   std::size_t line_start = 0;
-  for (std::size_t i = 0; i < text.size();) {
-    const char c = text[i];
-    if (c == '\n') {
+  for (std::size_t k = 0; k < i; ++k)
+    if (text[k] == '\n') {
       ++line;
-      line_start = i + 1;
-      ++i;
-      continue;
+      line_start = k + 1;
     }
-    const std::size_t n = c == '\0' ? 0 : utf8_sequence(text, i);
-    if (n > 0) {
-      i += n;
-      continue;
-    }
-    const long column = static_cast<long>(i - line_start) + 1;
-    if (c == '\0')
-      return TextProblem{line, column,
-                         "a NUL byte: the file is binary or UTF-16, not UTF-8 text; re-save it as "
-                         "UTF-8"};
-    // The non-ASCII run around the bad byte (a word, a name), decoded as GB18030 if it is.
-    std::size_t run_start = i, run_end = i;
-    while (run_start > line_start && i - run_start < 120 &&
-           static_cast<unsigned char>(text[run_start - 1]) >= 0x80)
-      --run_start;
-    while (run_end < text.size() && run_end - i < 120 &&
-           static_cast<unsigned char>(text[run_end]) >= 0x80)
-      ++run_end;
-    std::optional<std::string> gb = as_gb18030(text.substr(run_start, run_end - run_start));
-    if (!gb) gb = as_gb18030(text.substr(i, run_end - i));
-    std::string message = "not valid UTF-8 (byte " + hex_byte(static_cast<unsigned char>(c)) + ")";
-    if (gb) {
-      message +=
-          "; the file looks like GB18030/GBK, the Chinese Windows encoding, in which the text "
-          "there reads '" +
-          *gb +
-          "'. icsim reads UTF-8 only: re-save the file as UTF-8 (Excel: 'CSV UTF-8 (comma "
-          "delimited)'; or iconv -f GB18030 -t UTF-8 FILE > NEW_FILE)";
-    } else {
-      message += "; re-save the file as UTF-8";
-    }
-    return TextProblem{line, column, message};
+  const long column = static_cast<long>(i - line_start) + 1;
+  if (c == '\0')
+    return TextProblem{line, column,
+                       "a NUL byte: the file is binary or UTF-16, not UTF-8 text; re-save it as "
+                       "UTF-8"};
+  // The non-ASCII run around the bad byte (a word, a name), decoded as GB18030 if it is.
+  std::size_t run_start = i, run_end = i;
+  while (run_start > line_start && i - run_start < 120 &&
+         static_cast<unsigned char>(text[run_start - 1]) >= 0x80)
+    --run_start;
+  while (run_end < text.size() && run_end - i < 120 &&
+         static_cast<unsigned char>(text[run_end]) >= 0x80)
+    ++run_end;
+  std::optional<std::string> gb = as_gb18030(text.substr(run_start, run_end - run_start));
+  if (!gb) gb = as_gb18030(text.substr(i, run_end - i));
+  std::string message = "not valid UTF-8 (byte " + hex_byte(static_cast<unsigned char>(c)) + ")";
+  if (gb) {
+    message +=
+        "; the file looks like GB18030/GBK, the Chinese Windows encoding, in which the text "
+        "there reads '" +
+        *gb +
+        "'. icsim reads UTF-8 only: re-save the file as UTF-8 (Excel: 'CSV UTF-8 (comma "
+        "delimited)'; or iconv -f GB18030 -t UTF-8 FILE > NEW_FILE)";
+  } else {
+    message += "; re-save the file as UTF-8";
   }
-  return std::nullopt;
+  return TextProblem{line, column, message};
 }
 
 void require_utf8(std::string_view text, const std::string& name) {
