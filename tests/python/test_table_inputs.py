@@ -133,3 +133,13 @@ def test_semicolon_and_decimal_comma_exports_are_explained(tmp_path):
     (table / "Z.csv").write_text("code,agri,manu\nagri,10,5,30\nmanu,20,40\n")
     proc = run("io", table, "--quiet", check=False)
     assert proc.returncode == 2 and "Z.csv:2" in proc.stderr and "decimal comma" in proc.stderr
+
+
+def test_gbk_that_is_valid_utf8_by_chance_is_refused(tmp_path):
+    """'农业' in GBK is also valid UTF-8 ('ũҵ'): read silently, it would reach the result file
+    garbled. It is refused at load, with how the text reads in GB18030."""
+    d = tmp_path / "d.csv"
+    d.write_bytes("code,demand,note\n12,1,农业\n".encode("gbk"))
+    proc = run("impact", TABLES / "zhejiang_2017_42", "--demand", d, check=False)
+    assert proc.returncode == 2, proc.stderr
+    assert "d.csv:2: column 6" in proc.stderr and "农业" in proc.stderr, proc.stderr
