@@ -243,7 +243,7 @@ int impact_command(int argc, char** argv) {
     ("csv", po::value(&o.csv_out), "FILE: every indicator x sector effect as CSV")
     ("out,o", po::value(&o.h5_out), "FILE.h5: the /impact group (docs/results.md)")
     ("top", po::value(&o.top)->default_value(10), "sectors shown on the terminal (largest output effect)")
-    ("threads", po::value(&o.threads)->default_value(0), "threads for the linear algebra (0 = all cores)")
+    ("threads", po::value(&o.threads)->default_value(0), "threads for the linear algebra (0: OPENBLAS_NUM_THREADS or OMP_NUM_THREADS if set, else 1 below 2,000 sectors and all cores from there)")
     ("quiet,q", po::bool_switch(&o.quiet), "print nothing");
   // clang-format on
   po::options_description hidden;
@@ -269,6 +269,7 @@ int impact_command(int argc, char** argv) {
   configure_threads(o.threads);
 
   const io::IOTable table = load_table_or_workbook(o.table);
+  choose_blas_threads(o.threads, table.size());
   const auto n = static_cast<Eigen::Index>(table.size());
   std::vector<std::string> described;
   Eigen::VectorXd demand = Eigen::VectorXd::Zero(n);

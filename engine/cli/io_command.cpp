@@ -397,14 +397,15 @@ int io_command(int argc, char** argv) {
     ("out,o", po::value(&o.h5_out), "FILE.h5: write the /io group of the result layout (docs/results.md)")
     ("leontief", po::value(&o.leontief_out), "FILE: write the Leontief inverse L itself as CSV")
     ("write-table", po::value(&o.write_table), "DIR: write the (regionalised) table as a table folder")
-    ("threads", po::value(&o.threads)->default_value(0), "threads for the linear algebra (0 = all cores)")
+    ("threads", po::value(&o.threads)->default_value(0), "threads for the linear algebra (0: OPENBLAS_NUM_THREADS or OMP_NUM_THREADS if set, else 1 below 2,000 sectors and all cores from there)")
     ("quiet,q", po::bool_switch(&o.quiet), "do not print the multiplier table");
   // clang-format on
   po::options_description hidden;
   hidden.add_options()("table", po::value(&o.table_dir));
   po::variables_map vm;
   if (parse_command_line(argc, argv, desc, hidden, "table", 1, "io", kExamples, vm)) return 0;
-  if (o.table_dir.empty()) throw InputError("missing TABLE (a table folder or workbook; see 'icsim io --help')");
+  if (o.table_dir.empty())
+    throw InputError("missing TABLE (a table folder or workbook; see 'icsim io --help')");
   if (!o.regionalise.empty() && o.regional_sizes.empty())
     throw InputError("--regionalise needs --regional-sizes FILE");
   if (o.regionalise.empty() && !o.regional_sizes.empty())
@@ -424,6 +425,7 @@ int io_command(int argc, char** argv) {
   configure_threads(o.threads);
 
   io::IOTable table = load_table_or_workbook(o.table_dir);
+  choose_blas_threads(o.threads, table.size());
   if (!o.regionalise.empty()) {
     io::RegionalSizes sizes = io::load_regional_sizes(o.regional_sizes, table);
     io::RegionalisationOptions ro;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "icsim/common/error.hpp"
+#include "icsim/common/threads.hpp"
 #include "icsim/io/table_format.hpp"
 #include "icsim/io/text.hpp"
 
@@ -131,6 +132,13 @@ std::string in_workbook_terms(std::string message, const std::string& tmp,
 }
 
 }  // namespace
+
+void choose_blas_threads(int threads_option, std::size_t sectors) {
+  if (threads_option != 0 || !env("OPENBLAS_NUM_THREADS").empty() ||
+      !env("OMP_NUM_THREADS").empty())
+    return;
+  if (sectors < kParallelBlasSectors) set_blas_threads(1);
+}
 
 bool is_workbook(const std::string& path) {
   std::string ext = fs::path(path).extension().string();

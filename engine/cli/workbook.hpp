@@ -15,4 +15,11 @@ bool is_workbook(const std::string& path);
 // io::load_table for a table folder or a pymrio folder, the conversion above for a workbook.
 io::IOTable load_table_or_workbook(const std::string& path);
 
+// The BLAS threads for analysing a table of `sectors` sectors when the user left the choice
+// (`--threads 0`, neither OPENBLAS_NUM_THREADS nor OMP_NUM_THREADS set): one below
+// kParallelBlasSectors, where OpenBLAS's second thread makes the LU factorisation slower on this
+// project's machines (benchmarks/README.md), all cores from there on. Otherwise no change.
+inline constexpr std::size_t kParallelBlasSectors = 2000;
+void choose_blas_threads(int threads_option, std::size_t sectors);
+
 }  // namespace icsim::cli
