@@ -12,9 +12,11 @@ a fresh process on the same files:
   numpy      python3: np.loadtxt of Z, final demand and value added; x, A = Z / x,
              L = inv(I - A); multipliers = [1; V/x] @ L; written with np.savetxt
   pandas     the same with pandas.read_csv (pymrio's reader) instead of np.loadtxt
-  pymrio     pymrio's calc_all steps (pymrio itself is not packaged for Debian, so its steps are
-             implemented here in numpy): pandas.read_csv, x = Z1 + Y1, A = Z diag(x)^-1,
-             L = inv(I - A), S = F diag(x)^-1, M = S L, D_cba = M diag(y), D_pba = F
+  pymrio     pymrio's calc_all on the same table (pymrio is neither packaged for Debian nor
+             installable here, so its steps are restated from pymrio.tools.iomath with
+             pandas DataFrames as pymrio keeps them): pandas.read_csv; calc_x, calc_A,
+             calc_L = inv(I - A); for the value-added extension calc_S, calc_M = S L and
+             calc_accounts (x_diag = L diag(y), D_cba = S x_diag, D_pba, D_imp, D_exp)
 
 Ratios < 1 mean icsim is faster. Run with Debian's Python after a release build:
   /usr/bin/python3 benchmarks/table_io.py                       # n = 1,000 and 4,000
@@ -23,6 +25,7 @@ Ratios < 1 mean icsim is faster. Run with Debian's Python after a release build:
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -60,18 +63,34 @@ np.savetxt(out, M.T, delimiter=",", fmt="%.17g")
 PYMRIO_PEER = r"""
 import sys, numpy as np, pandas as pd
 d, out = sys.argv[1], sys.argv[2]
+# pymrio's IOSystem on a single-region table: DataFrames throughout, as pymrio keeps them.
 Z = pd.read_csv(f"{d}/Z.csv", index_col=0)
 Y = pd.read_csv(f"{d}/final_demand.csv", index_col=0)
-F = pd.read_csv(f"{d}/value_added.csv", index_col=0)
-n = Z.shape[0]
-x = Z.to_numpy().sum(1) + Y.to_numpy().sum(1)                          # calc_x
-A = Z.to_numpy() / x                                                    # calc_A
-L = np.linalg.inv(np.eye(n) - A)                                        # calc_L
-S = F.to_numpy() / x                                                    # calc_S
-M = S @ L                                                               # calc_M
-D_cba = M * Y.to_numpy().sum(1)                                         # calc_accounts
-D_pba = F.to_numpy()
-pd.DataFrame(M.T, index=Z.index, columns=F.index).to_csv(out)
+F = pd.read_csv(f"{d}/value_added.csv", index_col=0)          # the factor_inputs extension
+Z.columns = Z.index
+F.columns = Z.index
+# calc_system: calc_x, calc_A, calc_L (pymrio.tools.iomath)
+x = pd.DataFrame(np.reshape(np.sum(np.hstack((Z, Y)), 1), (-1, 1)), index=Z.index,
+                 columns=["indout"])
+with np.errstate(divide="ignore"):
+    recix = 1 / x.values
+recix[recix == np.inf] = 0
+A = pd.DataFrame(Z.values * recix.reshape((1, -1)), index=Z.index, columns=Z.columns)
+L = pd.DataFrame(np.linalg.inv(np.eye(A.shape[0]) - A), index=A.index, columns=A.columns)
+# calc_extensions: calc_S, calc_M, calc_accounts with Y summed per region (one region here)
+S = pd.DataFrame(F.values * recix.reshape((1, -1)), index=F.index, columns=F.columns)
+M = S.dot(L)
+Y_agg = Y.sum(axis=1)
+Y_diag = pd.DataFrame(np.diag(Y_agg.values), index=Y.index, columns=Y.index)
+x_diag = L @ Y_diag
+x_tot = x_diag.values.sum(1)
+D_cba = pd.DataFrame(S @ x_diag)
+D_pba = pd.DataFrame(S.values * x_tot.reshape((1, -1)), index=S.index, columns=S.columns)
+x_trade = x_diag * 0.0                      # set_dom_block: one region, all flows domestic
+D_imp = pd.DataFrame(S @ x_trade)
+x_exp = x_trade.sum(1).values
+D_exp = pd.DataFrame(S.values * x_exp.reshape((1, -1)), index=S.index, columns=S.columns)
+M.T.to_csv(out)
 """
 
 
@@ -99,10 +118,18 @@ def make_table(n, folder, seed=2026):
     tableio.write_table(t, folder)
 
 
+def children_cpu():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def time_process(cmd, env):
+    """(wall, CPU) seconds of one run. CPU time (user + system, all threads) is what the process
+    itself cost; wall time also counts waiting for a core when the machine is shared."""
+    cpu = children_cpu()
     start = time.perf_counter()
     subprocess.run(cmd, env=env, check=True, capture_output=True)
-    return time.perf_counter() - start
+    return time.perf_counter() - start, children_cpu() - cpu
 
 
 def main():
@@ -111,7 +138,11 @@ def main():
     ap.add_argument("--runs", type=int, default=7, help="runs per contender at n <= 1,000")
     ap.add_argument("--icsim", default=os.path.join(REPO, "build", "release", "icsim"))
     ap.add_argument("--threads", type=int, default=1, help="BLAS threads for every contender")
+    ap.add_argument("--wait-quiet", type=float, default=0.0, metavar="S",
+                    help="before each round wait up to S seconds for a 2-second window in "
+                         "which the machine is at least 95%% idle")
     args = ap.parse_args()
+    from compare_numpy import ForeignLoad, wait_until_quiet
     env = dict(os.environ, OPENBLAS_NUM_THREADS=str(args.threads),
                OMP_NUM_THREADS=str(args.threads))
     print(f"BLAS threads: {args.threads}; icsim: {args.icsim}")
@@ -134,15 +165,21 @@ def main():
             times = {k: [] for k in contenders}
             for cmd in contenders.values():  # warm the page cache
                 subprocess.run(cmd, env=env, check=True, capture_output=True)
-            for _ in range(runs):  # alternate, so that load on the machine hits all alike
-                for k, cmd in contenders.items():
-                    times[k].append(time_process(cmd, env))
-            base = statistics.median(times["icsim io"])
-            print(f"\nn = {n} ({mb:.1f} MB of CSV), median of {runs} runs, whole process:")
+            with ForeignLoad() as load:
+                for _ in range(runs):  # alternate, so that load on the machine hits all alike
+                    if args.wait_quiet:
+                        wait_until_quiet(args.wait_quiet)
+                    for k, cmd in contenders.items():
+                        times[k].append(time_process(cmd, env))
+            wall = {k: statistics.median(t[0] for t in ts) for k, ts in times.items()}
+            cpu = {k: statistics.median(t[1] for t in ts) for k, ts in times.items()}
+            print(f"\nn = {n} ({mb:.1f} MB of CSV), medians of {runs} runs of the whole process; "
+                  f"other processes used {100 * load.fraction:.0f}% of the cores meanwhile")
+            print(f"  {'':28s} {'wall':>9s} {'(min)':>9s} {'CPU':>9s}   icsim / this: wall   CPU")
             for k, ts in times.items():
-                med = statistics.median(ts)
-                print(f"  {k:28s} {med * 1e3:9.1f} ms  (min {min(ts) * 1e3:8.1f})"
-                      f"   icsim / this = {base / med:5.2f}")
+                print(f"  {k:28s} {wall[k] * 1e3:6.0f} ms {min(t[0] for t in ts) * 1e3:6.0f} ms "
+                      f"{cpu[k] * 1e3:6.0f} ms"
+                      f"   {wall['icsim io'] / wall[k]:17.2f} {cpu['icsim io'] / cpu[k]:5.2f}")
 
 
 if __name__ == "__main__":
