@@ -86,7 +86,7 @@ const std::string& sweep_file() {
 struct Loaded {
   scenario::LoadedScenario base;
   std::optional<scenario::SweepPlan> plan;
-  std::vector<scenario::LoadedScenario> points;
+  std::optional<experiment::SweepPoints> points;
   experiment::EnsembleSpec spec;
 };
 
@@ -101,10 +101,10 @@ const Loaded& loaded(int replications, bool firms) {
   if (!firms) overrides.push_back({"firms.enabled", "false"});
   L->base = scenario::load_scenario(sweep_file(), overrides);
   L->plan = scenario::read_sweep_plan(sweep_file(), overrides, L->base.scenario.seed);
-  L->points = experiment::load_points(sweep_file(), overrides, *L->plan);
   L->spec.base = &L->base;
   L->spec.plan = L->plan;
-  for (const auto& p : L->points) L->spec.points.push_back(&p);
+  L->points.emplace(sweep_file(), overrides, *L->spec.plan);
+  L->spec.points = &*L->points;
   cache.emplace_back(std::make_pair(replications, firms), std::move(L));
   return *cache.back().second;
 }
@@ -147,15 +147,17 @@ void run(benchmark::State& state, bool firms) {
                  (block > 0 ? ", parts of " + std::to_string(block) : ", no parts"));
 }
 
-// Loading the sweep: the base scenario, the [sweep] plan and every point with its overrides
-// (table, concordances, districts, firm calibration), serial, before any replication runs.
+// Loading the sweep: the base scenario, the [sweep] plan, the check of its smallest and largest
+// values, and every point with its overrides (table, concordances, districts, firm calibration),
+// one at a time as the work does.
 void LoadSweep(benchmark::State& state) {
   const std::vector<scenario::Override> overrides{{"scenario.replications", "40"}};
   for (auto _ : state) {
     const auto base = scenario::load_scenario(sweep_file(), overrides);
     const auto plan = scenario::read_sweep_plan(sweep_file(), overrides, base.scenario.seed);
-    const auto points = experiment::load_points(sweep_file(), overrides, *plan);
-    benchmark::DoNotOptimize(points.data());
+    const experiment::SweepPoints points(sweep_file(), overrides, *plan);
+    points.check();
+    for (std::size_t i = 0; i < points.size(); ++i) benchmark::DoNotOptimize(points.at(i).get());
   }
   state.counters["points"] = kPoints;
 }

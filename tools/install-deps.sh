@@ -9,7 +9,7 @@ packages=(
   libeigen3-dev libopenblas-dev liblapacke-dev
   libboost-program-options-dev
   libhdf5-dev hdf5-tools
-  libtomlplusplus-dev libfast-float-dev librandom123-dev libboost-dev
+  libtomlplusplus-dev libfast-float-dev libxxhash-dev librandom123-dev libboost-dev
   libomp-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   openmpi-bin libopenmpi-dev

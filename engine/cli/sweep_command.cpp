@@ -98,12 +98,12 @@ int sweep_command(int argc, char** argv) {
     throw InputError(arguments.scenario_path +
                      ": has no [sweep] section (docs/scenario-reference.md, \"Sweeps\"); to run "
                      "the scenario once use 'icsim run'");
-  const std::vector<scenario::LoadedScenario> points =
-      experiment::load_points(arguments.scenario_path, overrides, *plan);
   experiment::EnsembleSpec spec;
   spec.base = &base;
   spec.plan = plan;
-  for (const auto& p : points) spec.points.push_back(&p);
+  const experiment::SweepPoints points(arguments.scenario_path, overrides, *spec.plan);
+  points.check();
+  spec.points = &points;
 
   const EnsembleRun run = execute(arguments, spec,
                                   std::to_string(plan->points.size()) + " points x " +

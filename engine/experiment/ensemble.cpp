@@ -10,6 +10,7 @@
 #include "icsim/common/error.hpp"
 #include "icsim/common/processes.hpp"
 #include "icsim/experiment/evaluate.hpp"
+#include "icsim/experiment/run_memory.hpp"
 #include "icsim/output/result_file.hpp"
 #include "icsim/output/result_reader.hpp"
 #include "icsim/output/run_result.hpp"
@@ -64,6 +65,31 @@ void check_same_targets(const TargetReport& first, const TargetReport& report, s
                      "firms.enabled changes which targets can be evaluated)");
 }
 
+// Whether two targets read the same (a sweep may move a threshold or a year).
+bool same_definition(const results::Target& a, const results::Target& b) {
+  return a.id == b.id && a.text == b.text && a.kind == b.kind && a.op == b.op &&
+         a.threshold == b.threshold && a.unit == b.unit && a.year == b.year &&
+         a.base_year == b.base_year && a.needs == b.needs && a.source == b.source;
+}
+
+// A report's targets point into its point's scenario, and a sweep loads its points one at a
+// time: the report is re-pointed at point 0's targets where they read the same. Returns whether
+// some target differs, so that its point must stay loaded.
+bool share_targets(const TargetReport& first, TargetReport& report) {
+  bool differs = false;
+  auto find = [&](const results::Target* t) -> const results::Target* {
+    for (const auto& o : first.evaluated)
+      if (same_definition(*o.target, *t)) return o.target;
+    for (const auto& [target, why] : first.not_evaluated)
+      if (same_definition(*target, *t)) return target;
+    differs = true;
+    return t;
+  };
+  for (auto& o : report.evaluated) o.target = find(o.target);
+  for (auto& entry : report.not_evaluated) entry.first = find(entry.first);
+  return differs;
+}
+
 // Replications per unit with parts: `requested`, else 50; under MPI fewer when that leaves
 // less than 8 blocks a rank, so that ranks finish together (9 units on 2 ranks would be 5 and 4).
 // One process keeps 50: smaller blocks only add OpenMP tails and part files (measured in
@@ -102,36 +128,23 @@ Projection read_parts(const std::string& parts_dir, const std::vector<Unit>& uni
 
 }  // namespace
 
-std::vector<scenario::LoadedScenario> load_points(const std::string& path,
-                                                  const std::vector<scenario::Override>& overrides,
-                                                  const scenario::SweepPlan& plan) {
-  std::vector<scenario::LoadedScenario> out;
-  out.reserve(plan.points.size());
-  for (std::size_t i = 0; i < plan.points.size(); ++i) {
-    std::vector<scenario::Override> all = overrides;
-    all.insert(all.end(), plan.points[i].overrides.begin(), plan.points[i].overrides.end());
-    try {
-      out.push_back(scenario::load_scenario(path, all));
-    } catch (const InputError& e) {
-      throw InputError("sweep point " + std::to_string(i) + " (" + plan.points[i].label +
-                       ") is not a valid scenario:\n" + e.what());
-    }
-  }
-  return out;
-}
-
 EnsembleResult run_ensemble(const EnsembleSpec& spec, const EnsembleOptions& options,
                             const std::string& out_path) {
-  std::vector<const scenario::LoadedScenario*> points =
-      spec.plan ? spec.points : std::vector<const scenario::LoadedScenario*>{spec.base};
-  if (points.empty()) throw InputError("the sweep has no points");
-  const std::size_t P = points.size();
+  if (spec.plan && spec.points == nullptr)
+    throw std::invalid_argument("run_ensemble: a sweep without its points");
+  const std::size_t P = spec.plan ? spec.points->size() : 1;
+  if (P == 0) throw InputError("the sweep has no points");
   const int total_reps = spec.base->scenario.replications;
-  for (const auto* p : points)
+  // Point i, loaded when first asked for (a plain run's one point is the base scenario).
+  auto point = [&](std::size_t i) -> std::shared_ptr<const scenario::LoadedScenario> {
+    if (!spec.plan) return {std::shared_ptr<const scenario::LoadedScenario>(), spec.base};
+    auto p = spec.points->at(i);
     if (p->scenario.replications != total_reps || p->scenario.seed != spec.base->scenario.seed)
       throw InputError(
           "a sweep cannot change scenario.replications or scenario.seed: every point runs the "
           "same replications with the same seed (common random numbers)");
+    return p;
+  };
   const int first = options.first_replication;
   const int count = options.replication_count < 0 ? total_reps - first : options.replication_count;
   std::vector<std::string> labels(P);
@@ -146,6 +159,9 @@ EnsembleResult run_ensemble(const EnsembleSpec& spec, const EnsembleOptions& opt
         "work to rank 0 through OUT.h5.parts/");
   if (use_parts && out_path.empty())
     throw InputError("resumable runs need a result file (-o OUT.h5)");
+
+  // Rank 0 holds a point's replications at once: refuse a run that cannot fit before any work.
+  if (world.root()) check_run_fits(*spec.base, count, P, P > 1 ? "the sweep" : "the run");
 
   EnsembleResult result;
   result.processes = world.size();
@@ -162,13 +178,15 @@ EnsembleResult run_ensemble(const EnsembleSpec& spec, const EnsembleOptions& opt
   if (!out_path.empty() && world.root()) file = std::make_unique<output::ResultFile>(out_path);
 
   auto write_point = [&](std::size_t i, const Projection& projection) {
+    const auto loaded = point(i);
     // Reported figures are compared for a plain run; a sweep's points are what-ifs.
-    PointVerdicts verdicts = evaluate_point(*points[i], projection, P == 1);
+    PointVerdicts verdicts = evaluate_point(*loaded, projection, P == 1);
     TargetReport& report = verdicts.targets;
     if (i > 0) check_same_targets(result.targets.front(), report, i, labels[i]);
+    if (i == 0 || share_targets(result.targets.front(), report)) result.scenarios.push_back(loaded);
     if (P == 1) result.actuals = std::move(verdicts.actuals);
     if (file) {
-      output::RunOutputs run{points[i], &projection, &report, &result.actuals,
+      output::RunOutputs run{loaded.get(), &projection, &report, &result.actuals,
                              options.threads > 0 ? options.threads : 1};
       run.processes = world.size();
       run.shard = options.shard;
@@ -190,11 +208,13 @@ EnsembleResult run_ensemble(const EnsembleSpec& spec, const EnsembleOptions& opt
   // The point's model, built for its first unit here and reused by its next ones (units come
   // point by point, so one is enough and memory stays at one point's firm population).
   std::size_t prepared_point = P;
+  std::shared_ptr<const scenario::LoadedScenario> prepared_from;  // what `prepared` refers to
   std::unique_ptr<PreparedScenario> prepared;
   auto run_unit = [&](const Unit& u, bool judge) {
     if (prepared_point != u.point) {
       prepared.reset();
-      prepared = std::make_unique<PreparedScenario>(*points[u.point]);
+      prepared_from = point(u.point);
+      prepared = std::make_unique<PreparedScenario>(*prepared_from);
       prepared_point = u.point;
     }
     RunOptions ro;
@@ -244,7 +264,7 @@ EnsembleResult run_ensemble(const EnsembleSpec& spec, const EnsembleOptions& opt
     const Unit& u = units[static_cast<std::size_t>(next)];
     const std::string path = part_path(options.parts_dir, u);
     if (fs::exists(path)) {
-      check_part(path, *points[u.point], u);
+      check_part(path, *point(u.point), u);
       ++resumed;
       done_before += u.count;
       if (world.mpi()) world.publish_done(done_before);
@@ -255,7 +275,7 @@ EnsembleResult run_ensemble(const EnsembleSpec& spec, const EnsembleOptions& opt
     const EvaluatedPoint unit = run_unit(u, true);
     const std::vector<ActualComparison> none;
     output::ResultFile part(path, output::ResultFile::Compression::none);
-    output::RunOutputs run{points[u.point], &unit.projection, &unit.verdicts.targets, &none,
+    output::RunOutputs run{prepared_from.get(), &unit.projection, &unit.verdicts.targets, &none,
                            options.threads};
     run.point_numbers = {static_cast<std::int64_t>(u.point)};
     output::write_run(part, run);

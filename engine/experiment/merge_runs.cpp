@@ -15,6 +15,8 @@
 #include "icsim/common/error.hpp"
 #include "icsim/experiment/ensemble.hpp"
 #include "icsim/experiment/evaluate.hpp"
+#include "icsim/experiment/run_memory.hpp"
+#include "icsim/experiment/sweep_points.hpp"
 #include "icsim/output/result_file.hpp"
 #include "icsim/output/result_reader.hpp"
 #include "icsim/output/run_result.hpp"
@@ -220,36 +222,39 @@ MergeSummary merge_runs(const std::vector<std::string>& shard_paths, const std::
   // figures and table.
   scenario::LoadedScenario base;
   std::optional<scenario::SweepPlan> plan;
-  std::vector<scenario::LoadedScenario> swept;
-  {
-    TemporaryScenario temporary(scenario_file, scenario_text, shard_paths.front());
-    base = scenario::load_scenario(temporary.path());
-    // A sweep's files carry /sweep; `icsim run` of a file with a [sweep] section ran its base.
-    if (ResultReader(shard_paths.front()).has("sweep")) {
-      plan = scenario::read_sweep_plan(temporary.path(), {}, base.scenario.seed);
-      if (!plan)
-        throw InputError(shard_paths.front() +
-                         ": has a /sweep group but its stored scenario no [sweep] section");
-      swept = load_points(temporary.path(), {}, *plan);
-    }
+  // Kept until the end: a sweep's points are loaded from it one at a time.
+  TemporaryScenario temporary(scenario_file, scenario_text, shard_paths.front());
+  base = scenario::load_scenario(temporary.path());
+  // A sweep's files carry /sweep; `icsim run` of a file with a [sweep] section ran its base.
+  if (ResultReader(shard_paths.front()).has("sweep")) {
+    plan = scenario::read_sweep_plan(temporary.path(), {}, base.scenario.seed);
+    if (!plan)
+      throw InputError(shard_paths.front() +
+                       ": has a /sweep group but its stored scenario no [sweep] section");
   }
   base.scenario.file = scenario_file;
   base.scenario.resolved_toml = scenario_text;
-  for (auto& point : swept) point.scenario.file = scenario_file;
-  std::vector<const scenario::LoadedScenario*> points;
-  if (plan)
-    for (const auto& point : swept) points.push_back(&point);
-  else
-    points.push_back(&base);
-  if (point_numbers.size() != points.size())
+  std::optional<SweepPoints> swept;
+  if (plan) {
+    swept.emplace(temporary.path(), std::vector<scenario::Override>{}, *plan);
+    swept->set_recorded_file(scenario_file);
+  }
+  const std::size_t point_count = plan ? swept->size() : 1;
+  // Point `slot`, loaded when the merge reaches it.
+  auto point = [&](std::size_t slot) -> std::shared_ptr<const scenario::LoadedScenario> {
+    if (!plan) return {std::shared_ptr<const scenario::LoadedScenario>(), &base};
+    return swept->at(slot);
+  };
+  if (point_numbers.size() != point_count)
     throw InputError(shard_paths.front() + ": holds " + std::to_string(point_numbers.size()) +
-                     " points, its scenario's [sweep] gives " + std::to_string(points.size()));
+                     " points, its scenario's [sweep] gives " + std::to_string(point_count));
   const long total = base.scenario.replications;
   check_coverage(shards, total);
+  check_run_fits(base, total, point_count, "the merge");
 
   output::ResultFile out(out_path);
   std::vector<std::int64_t> numbers(point_numbers.begin(), point_numbers.end());
-  for (std::size_t slot = 0; slot < points.size(); ++slot) {
+  for (std::size_t slot = 0; slot < point_count; ++slot) {
     // Per-replication arrays of the point concatenated in replication order.
     Projection merged;
     for (const auto& s : shards) {
@@ -257,10 +262,11 @@ MergeSummary merge_runs(const std::vector<std::string>& shard_paths, const std::
       ResultReader file(s.path);
       results::append_replications(merged, output::read_projection(file, slot), s.path);
     }
-    const PointVerdicts verdicts = evaluate_point(*points[slot], merged);
+    const auto loaded = point(slot);
+    const PointVerdicts verdicts = evaluate_point(*loaded, merged);
     const TargetReport& report = verdicts.targets;
     check_shard_verdicts(shards, report, slot);
-    output::RunOutputs run{points[slot], &merged, &report, &verdicts.actuals, threads};
+    output::RunOutputs run{loaded.get(), &merged, &report, &verdicts.actuals, threads};
     run.processes = static_cast<int>(shards.size());
     run.point_numbers = numbers;
     run.point = slot;

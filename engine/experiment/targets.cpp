@@ -1,4 +1,5 @@
-// Target evaluation (targets.hpp, docs/model.md §4). The target's quantity in year y from base year b:
+// Target evaluation (targets.hpp, docs/model.md §4). The target's quantity in year y from base year
+// b:
 //   level  s(y);   growth, change  (s(y) / s(b) - 1) * 100;
 //   cagr   ((s(y) / s(b))^(1 / (y - b)) - 1) * 100;   share  s(y) / d(y) * 100.
 // Default b: y - 1 for growth and change, the projection's base year for cagr. The first year

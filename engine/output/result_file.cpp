@@ -28,6 +28,7 @@
 #include "hdf5_quiet.hpp"
 #include "hdf5_support.hpp"
 #include "icsim/common/error.hpp"
+#include "integrity.hpp"
 
 namespace icsim::output {
 
@@ -399,6 +400,8 @@ ResultFile::ResultFile(const std::string& path, Compression compression)
   Id fcpl = make_plist(f, H5P_FILE_CREATE);
   f.check(H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), what);
   f.check(H5Pset_attr_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), what);
+  // The user block that commit() fills with the file's seal (integrity.hpp).
+  f.check(H5Pset_userblock(fcpl, detail::kUserBlockBytes), what);
   Id fapl = make_plist(f, H5P_FILE_ACCESS);
   // Close every object with the file, so that commit() renames a complete file.
   f.check(H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG), what);
@@ -489,6 +492,13 @@ void ResultFile::commit() {
   if (status < 0) {
     fs::remove(f.temp_path, ignored);
     throw InputError(located(f.path, 0, "cannot finish writing " + f.temp_path + ": " + hdf5_text));
+  }
+  try {
+    detail::seal(f.temp_path);
+  } catch (const std::system_error& e) {
+    fs::remove(f.temp_path, ignored);
+    throw InputError(
+        located(f.path, 0, "cannot seal " + f.temp_path + ": " + std::strerror(e.code().value())));
   }
   try {
     fsync_path(f.temp_path, O_RDONLY);

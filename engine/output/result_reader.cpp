@@ -4,12 +4,15 @@
 #include <hdf5.h>
 #include <hdf5_hl.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <utility>
 
+#include "hdf5_probe.hpp"
 #include "hdf5_quiet.hpp"
 #include "hdf5_support.hpp"
 #include "icsim/common/error.hpp"
+#include "integrity.hpp"
 
 namespace icsim::output {
 namespace {
@@ -112,10 +115,18 @@ ResultReader::ResultReader(const std::string& path) : impl_(std::make_unique<Imp
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) impl_->fail("no such file");
   if (std::filesystem::is_directory(path, ec)) impl_->fail("is a folder, not a result file");
+  // The seal is checked before HDF5 reads the file: HDF5 crashes or hangs on some damaged files.
+  const detail::SealStatus seal = detail::check_seal(path);
   QuietErrors quiet;
   if (H5Fis_hdf5(path.c_str()) <= 0) {
     H5Eclear2(H5E_DEFAULT);
     impl_->fail("not an HDF5 file (cannot read it as a result file)");
+  }
+  if (seal == detail::SealStatus::kUnsealed) detail::probe_unsealed(path);
+  if (seal == detail::SealStatus::kMissing) {
+    impl_->fail("damaged: an HDF5 file whose first " + std::to_string(detail::kUserBlockBytes) +
+                " bytes hold no result seal (the file was changed or corrupted after icsim "
+                "wrote it, or another program wrote it)");
   }
   impl_->file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
   if (impl_->file < 0) impl_->fail("cannot open the result file: " + hdf5_error_text());
@@ -164,6 +175,9 @@ std::string ResultReader::text_attribute(const std::string& object, const std::s
       impl_->fail("cannot read attribute '" + name + "': " + hdf5_error_text());
     out = buffer.c_str();
   }
+  if (!detail::valid_utf8(out))
+    impl_->fail("attribute '" + name + "' of " + object_name(object) +
+                " is not valid UTF-8 text (the file is damaged or was not written by icsim)");
   return out;
 }
 
@@ -243,11 +257,17 @@ std::vector<std::string> ResultReader::strings(const std::string& dataset) const
     impl_->fail("cannot read /" + dataset + ": " + hdf5_error_text());
   out.reserve(raw.size());
   for (char* s : raw) out.emplace_back(s != nullptr ? s : "");
+  const bool valid =
+      std::all_of(out.begin(), out.end(), [](const std::string& s) { return detail::valid_utf8(s); });
 #if H5_VERSION_GE(1, 12, 0)
   H5Treclaim(memory, space, H5P_DEFAULT, raw.data());
 #else
   H5Dvlen_reclaim(memory, space, H5P_DEFAULT, raw.data());
 #endif
+  if (!valid)
+    impl_->fail("/" + dataset +
+                " holds text that is not valid UTF-8 (the file is damaged or was not written by "
+                "icsim)");
   return out;
 }
 

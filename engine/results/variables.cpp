@@ -31,8 +31,8 @@ std::vector<Variable> build_catalogue() {
 #define ICSIM_MONEY kMoneyUnits
 #define ICSIM_FIRM_MODEL_io false
 #define ICSIM_FIRM_MODEL_firm true
-#define ICSIM_CATALOGUE_ENTRY(group, name, member, units, firm_model, long_name)          \
-  listed.push_back({Group::group, #name, std::string(units), long_name,                 \
+#define ICSIM_CATALOGUE_ENTRY(group, name, member, units, firm_model, long_name) \
+  listed.push_back({Group::group, #name, std::string(units), long_name,          \
                     ICSIM_FIRM_MODEL_##firm_model, &Projection::member, -1});
   ICSIM_RESULT_VARIABLES(ICSIM_CATALOGUE_ENTRY)
 #undef ICSIM_CATALOGUE_ENTRY
@@ -49,16 +49,15 @@ std::vector<Variable> build_catalogue() {
     // one of them already uses is left out (none is today).
     for (const auto& s : abm::statistics_info()) {
       const std::string name(s.name);
-      if (g == Group::region &&
-          std::any_of(listed.begin(), listed.end(),
-                      [&](const Variable& v) { return v.group == g && v.name == name; }))
+      if (g == Group::region && std::any_of(listed.begin(), listed.end(), [&](const Variable& v) {
+            return v.group == g && v.name == name;
+          }))
         continue;
-      out.push_back({g, name, std::string(s.unit),
-                     g == Group::region ? region_text(s.description) : std::string(s.description),
-                     true,
-                     g == Group::region ? &Projection::region_statistics
-                                        : &Projection::district_statistics,
-                     static_cast<int>(s.stat)});
+      out.push_back(
+          {g, name, std::string(s.unit),
+           g == Group::region ? region_text(s.description) : std::string(s.description), true,
+           g == Group::region ? &Projection::region_statistics : &Projection::district_statistics,
+           static_cast<int>(s.stat)});
     }
   }
   return out;
@@ -159,6 +158,19 @@ std::vector<double> values(const Projection& p, const Variable& v) {
   for (std::size_t i = 0; i < n; ++i)
     out[i] = data[i * width + static_cast<std::size_t>(v.statistic)];
   return out;
+}
+
+std::size_t values_per_replication(const Projection& p) {
+  std::size_t total = 0;
+  std::vector<std::vector<double> Projection::*> done;  // statistics share one member
+  for (const auto& v : variables()) {
+    if ((v.firm_model && !p.firm_model) ||
+        std::find(done.begin(), done.end(), v.member) != done.end())
+      continue;
+    done.push_back(v.member);
+    total += p.years.size() * dimension_size(p, v) * statistic_width(v);
+  }
+  return total;
 }
 
 void allocate(Projection& p) {

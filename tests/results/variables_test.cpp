@@ -178,3 +178,31 @@ TEST(ResultVariables, AppendReplicationsJoinsEveryVariable) {
 }
 
 }  // namespace
+
+// values_per_replication counts what allocate gives a replication: the statistics members once.
+TEST(ResultVariables, ValuesPerReplicationIsWhatAllocateGives) {
+  for (const bool firms : {false, true}) {
+    const Projection p = sample(firms);
+    std::vector<std::vector<double> Projection::*> members;
+    std::size_t total = 0;
+    for (const auto& v : results::variables())
+      if (std::find(members.begin(), members.end(), v.member) == members.end()) {
+        members.push_back(v.member);
+        total += (p.*v.member).size();
+      }
+    EXPECT_EQ(results::values_per_replication(p) * 2, total) << "firm model " << firms;
+    // Hand count without the firm model: region variables (none), sectors (2) and clusters (3)
+    // over 3 years.
+    if (!firms) {
+      std::size_t hand = 0;
+      for (const auto& v : results::variables()) {
+        if (v.firm_model) continue;
+        const std::size_t width = v.group == Group::sectors    ? 2
+                                  : v.group == Group::clusters ? 3
+                                                               : 1;
+        hand += 3 * width;
+      }
+      EXPECT_EQ(results::values_per_replication(p), hand);
+    }
+  }
+}

@@ -17,11 +17,13 @@
 // committed.
 #include <atomic>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "icsim/experiment/projection.hpp"
+#include "icsim/experiment/sweep_points.hpp"
 #include "icsim/experiment/targets.hpp"
 #include "icsim/scenario/load.hpp"
 #include "icsim/scenario/sweep.hpp"
@@ -33,8 +35,8 @@ struct EnsembleSpec {
   // its [sweep] section names every point.
   const scenario::LoadedScenario* base = nullptr;
   std::optional<scenario::SweepPlan> plan;  // empty: a plain run, whose one point is `base`
-  // A sweep's points, loaded with their overrides (load_points); ignored for a plain run.
-  std::vector<const scenario::LoadedScenario*> points;
+  // A sweep's points, loaded when the work reaches them; ignored for a plain run.
+  const SweepPoints* points = nullptr;
 };
 
 struct EnsembleOptions {
@@ -54,7 +56,10 @@ struct EnsembleOptions {
 
 struct EnsembleResult {
   bool root = true;  // false on MPI ranks other than 0, which hold no results and write no file
-  std::vector<TargetReport> targets;      // per point (rank 0)
+  std::vector<TargetReport> targets;  // per point (rank 0)
+  // What the reports' targets point into: the scenario of point 0, and of any point whose
+  // targets read differently (a swept threshold); other points are not kept loaded.
+  std::vector<std::shared_ptr<const scenario::LoadedScenario>> scenarios;
   std::vector<ActualComparison> actuals;  // plain runs: reported figures against the projection
   long replications_held = 0;             // per point: the slice's replications
   long units = 0, units_resumed = 0;      // units in all; found finished in parts_dir
@@ -66,11 +71,5 @@ struct EnsembleResult {
 // holding another scenario's parts), Interrupted when options.stop is raised.
 EnsembleResult run_ensemble(const EnsembleSpec& spec, const EnsembleOptions& options,
                             const std::string& out_path);
-
-// Each point of a sweep loaded with `overrides` and then the point's own overrides; an invalid
-// point fails with its number and label.
-std::vector<scenario::LoadedScenario> load_points(const std::string& path,
-                                                  const std::vector<scenario::Override>& overrides,
-                                                  const scenario::SweepPlan& plan);
 
 }  // namespace icsim::experiment

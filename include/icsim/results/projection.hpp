@@ -56,6 +56,10 @@ struct Projection {
 // (with p.firm_model) districts, filled with NaN; firm-model variables stay empty without it.
 void allocate(Projection& p);
 
+// The values allocate() gives one replication of p's shape (years, sectors, clusters, districts,
+// firm_model; p.replications is ignored): what a replication's results take in memory, / 8 bytes.
+std::size_t values_per_replication(const Projection& p);
+
 // Appends `block`, whose replications follow those of `into`, to `into` (moved in when `into` is
 // empty). InputError naming `where` if the two do not fit together.
 void append_replications(Projection& into, Projection&& block, const std::string& where);
