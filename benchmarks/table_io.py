@@ -7,8 +7,9 @@ tables): every Z entry, final-demand and value-added cell is a positive number, 
 dense (n = 1,000: about 19 MB; n = 4,000: about 300 MB). Then, alternating, each of these runs as
 a fresh process on the same files:
 
-  icsim      icsim io TABLE --quiet --type2 --csv FILE   (parse, validate, factor, Type I and
-             Type II multipliers for every indicator, linkages, CSV written)
+  icsim      icsim io TABLE --quiet --csv FILE   (parse, validate, factor, Type I multipliers
+             for every indicator, linkages, CSV written); with --type2 also the household-closed
+             system (a second factorisation) and Type II multipliers
   numpy      python3: np.loadtxt of Z, final demand and value added; x, A = Z / x,
              L = inv(I - A); multipliers = [1; V/x] @ L; written with np.savetxt
   pandas     the same with pandas.read_csv (pymrio's reader) instead of np.loadtxt
@@ -138,6 +139,8 @@ def main():
     ap.add_argument("--runs", type=int, default=7, help="runs per contender at n <= 1,000")
     ap.add_argument("--icsim", default=os.path.join(REPO, "build", "release", "icsim"))
     ap.add_argument("--threads", type=int, default=1, help="BLAS threads for every contender")
+    ap.add_argument("--tables", metavar="DIR",
+                    help="keep the generated tables in DIR (t1000, t4000) and reuse them")
     ap.add_argument("--wait-quiet", type=float, default=0.0, metavar="S",
                     help="before each round wait up to S seconds for a 2-second window in "
                          "which the machine is at least 95%% idle")
@@ -148,12 +151,14 @@ def main():
     print(f"BLAS threads: {args.threads}; icsim: {args.icsim}")
     with tempfile.TemporaryDirectory() as tmp:
         for n in [int(s) for s in args.sizes.split(",")]:
-            table = os.path.join(tmp, f"t{n}")
-            make_table(n, table)
+            table = os.path.join(args.tables or tmp, f"t{n}")
+            if not os.path.exists(os.path.join(table, "table.toml")):
+                make_table(n, table)
             mb = sum(os.path.getsize(os.path.join(table, f)) for f in os.listdir(table)) / 1e6
             out = os.path.join(tmp, "out.csv")
             contenders = {
-                "icsim io": [args.icsim, "io", table, "--quiet", "--type2", "--csv", out],
+                "icsim io": [args.icsim, "io", table, "--quiet", "--csv", out],
+                "icsim io --type2": [args.icsim, "io", table, "--quiet", "--type2", "--csv", out],
                 "numpy (loadtxt)": [sys.executable, "-c", NUMPY_PEER, table, out, "numpy"],
                 "numpy (pandas.read_csv)": [sys.executable, "-c", NUMPY_PEER, table, out,
                                             "pandas"],

@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <map>
 #include <set>
+#include <string_view>
+#include <unordered_map>
 
 #include "icsim/common/error.hpp"
 #include "icsim/io/csv.hpp"
@@ -94,6 +96,20 @@ TableMeta read_meta(const std::string& path) {
 
 // ---- CSV blocks keyed by sector code --------------------------------------------------------
 
+// Sector code -> index, for the n lookups of a header or a block's rows (IOTable::sector_index
+// is a linear search: n^2 string comparisons at n = 4,000 cost more than parsing the numbers).
+std::unordered_map<std::string_view, int> sector_lookup(const IOTable& t) {
+  std::unordered_map<std::string_view, int> index;
+  index.reserve(t.codes.size());
+  for (std::size_t j = 0; j < t.codes.size(); ++j) index.emplace(t.codes[j], static_cast<int>(j));
+  return index;
+}
+
+int find_sector(const std::unordered_map<std::string_view, int>& index, std::string_view code) {
+  const auto it = index.find(code);
+  return it == index.end() ? -1 : it->second;
+}
+
 // Maps the header columns [first, end) of `csv` onto sector indices: every sector exactly once,
 // in any order, nothing else.
 std::vector<int> sector_columns(const CsvText& csv, std::size_t first, const IOTable& t) {
@@ -101,11 +117,12 @@ std::vector<int> sector_columns(const CsvText& csv, std::size_t first, const IOT
   std::vector<int> map;
   std::vector<std::string> unknown;
   std::set<std::string> seen;
+  const auto index = sector_lookup(t);
   for (std::size_t c = first; c < csv.header.size(); ++c) {
     const std::string& code = csv.header[c];
     if (!seen.insert(code).second)
       throw InputError(located(csv.path, 1, "header names sector '" + code + "' twice"));
-    int idx = t.sector_index(code);
+    int idx = find_sector(index, code);
     if (idx < 0) unknown.push_back(code);
     map.push_back(idx);
   }
@@ -137,9 +154,10 @@ void require_header(const CsvText& csv, const std::vector<std::string>& leading)
 std::vector<int> sector_rows(const CsvText& csv, const IOTable& t) {
   std::vector<int> map;
   std::map<std::string, long> seen;
+  const auto index = sector_lookup(t);
   for (std::size_t r = 0; r < csv.rows(); ++r) {
     const std::string code = csv.text(r, 0);
-    int idx = t.sector_index(code);
+    int idx = find_sector(index, code);
     if (idx < 0)
       throw InputError(
           located(csv.path, csv.line(r), "sector code '" + code + "' is not in sectors.csv"));
