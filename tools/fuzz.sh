@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets of fuzz/ (table loader, TOML scenario loader) with clang in
+# Builds the libFuzzer targets of fuzz/ (table loader, TOML scenario loader, result reader) with clang in
 # build/fuzz, instrumented with ASan and UBSan, and runs each for a bounded time on the seed
 # corpus built from the bundled files (tools/fuzz_corpus.py) plus fuzz/regressions/.
 #
-#   tools/fuzz.sh            25 s per target (what CI runs)
+#   tools/fuzz.sh            25 s per target
+#   tools/fuzz.sh 20         what CI runs (tools/test.sh --sanitize), the targets in parallel
 #   tools/fuzz.sh 3600       an hour per target, on demand
 #
 # A finding stops the run and leaves its input in build/fuzz/fuzz/artifacts/<target>/. Fix the
@@ -23,6 +24,6 @@ command -v ccache >/dev/null 2>&1 && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=cca
 CC=clang CXX=clang++ cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DICSIM_FUZZ=ON -DICSIM_BUILD_TESTS=OFF -DICSIM_BUILD_BENCHMARKS=OFF \
   -DICSIM_FUZZ_SECONDS="$seconds" "${launcher[@]}" >/dev/null
-cmake --build "$build" -j"${JOBS:-2}" --target icsim_fuzz_table icsim_fuzz_scenario
+cmake --build "$build" -j"${JOBS:-2}" --target icsim_fuzz_table icsim_fuzz_scenario icsim_fuzz_result
 cd "$build"
-OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 ctest -R '^fuzz\.' --output-on-failure
+OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 ctest -R '^fuzz\.' -j "$(nproc)" --output-on-failure

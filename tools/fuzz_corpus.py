@@ -5,8 +5,11 @@
              149- and 153-sector tables and pymrio's format), as the table fuzzer reads them:
              the files in a fixed order, separated by lines "%%"
   scenario/  the scenario files of tests/data/scenario and scenarios/ningbo
+  result/    the result files of fuzz/seeds/result (a sealed and an unsealed run of the
+             three-sector test scenario, made with `icsim run tests/data/scenario/full.toml -n 1
+             --set firms.enabled=false`; the unsealed one copied with h5py)
 
-Usage: tools/fuzz_corpus.py OUT_DIR   (writes OUT_DIR/table and OUT_DIR/scenario)
+Usage: tools/fuzz_corpus.py OUT_DIR   (writes OUT_DIR/table, OUT_DIR/scenario, OUT_DIR/result)
 """
 import sys
 from pathlib import Path
@@ -44,7 +47,12 @@ def main(out: Path):
             sorted((ROOT / "scenarios/ningbo").glob("*.toml")):
         (out / "scenario" / (p.parent.name + "_" + p.name)).write_bytes(p.read_bytes())
         m += 1
-    print(f"fuzz corpus: {n} table seeds, {m} scenario seeds in {out}")
+    (out / "result").mkdir(parents=True, exist_ok=True)
+    k = 0
+    for p in sorted((ROOT / "fuzz" / "seeds" / "result").glob("*.h5")):
+        (out / "result" / p.name).write_bytes(p.read_bytes())
+        k += 1
+    print(f"fuzz corpus: {n} table seeds, {m} scenario seeds, {k} result seeds in {out}")
 
 
 if __name__ == "__main__":

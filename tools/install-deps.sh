@@ -11,6 +11,7 @@ packages=(
   libhdf5-dev hdf5-tools
   libtomlplusplus-dev libfast-float-dev libxxhash-dev librandom123-dev libboost-dev
   libomp-dev
+  libutf8proc-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   openmpi-bin libopenmpi-dev
   slurm-wlm munge

@@ -1,14 +1,13 @@
-// `icsim compare A.h5 B.h5`: two result files of `icsim run` side by side: the targets both
-// runs judge (probability with its interval, median value), the targets judged in one only, and
-// the median output of the clusters (and, with --districts, firm-model statistics by district)
-// in one year. Reads the files only; medians are over replications of sweep point 0.
+// `icsim compare A.h5 B.h5`: two result files of `icsim run` (or one point of a sweep each)
+// side by side: the targets both runs judge (probability with its interval, the difference ΔP
+// with its paired interval, median value), the targets judged in one only, region aggregates
+// with their paired differences by year, and the median output of the clusters (and, with
+// --districts, firm-model statistics by district). Reads the files only. docs/compare.md.
 #include <algorithm>
 #include <boost/program_options.hpp>
 #include <cmath>
 #include <cstdint>
-#include <cstdio>
 #include <iostream>
-#include <map>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -16,73 +15,76 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/compare_run.hpp"
+#include "cli/compare_stats.hpp"
 #include "cli/options.hpp"
 #include "cli/text_table.hpp"
 #include "icsim/common/error.hpp"
-#include "icsim/experiment/targets.hpp"
 #include "icsim/output/result_reader.hpp"
 
 namespace po = boost::program_options;
 
 namespace icsim::cli {
-namespace {
+namespace compare {
 
-const char* kCompareExamples = R"(Examples:
-  icsim run scenarios/ningbo/baseline.toml -o baseline.h5
-  icsim run scenarios/ningbo/weak_external_demand.toml -o weak.h5
-  icsim compare baseline.h5 weak.h5
-  icsim compare baseline.h5 weak.h5 --year 2025 --system 361-2023
-  icsim compare baseline.h5 weak.h5 --districts      (both runs with the firm model)
-
-Probabilities are shares of replications reaching a target, with their 95 % Wilson
-interval; ΔP = P(B) - P(A). Medians are over replications; change % = (B / A - 1) * 100.
-The result layout is described in docs/results.md.
-)";
-
-// One run's file with the root attributes the header shows.
-struct Run {
-  std::string label;  // "A" or "B"
-  output::ResultReader file;
-  std::string scenario = "?";
-  std::string replications = "?", seed = "?";
-  bool firm_model = false;
-};
-
-Run open_run(const std::string& label, const std::string& path) {
-  Run run{label, output::ResultReader(path)};
+Run open_run(const std::string& label, const std::string& path, std::optional<std::size_t> point) {
+  Run run{label, output::ResultReader(path), "?", std::nullopt, {}, false, 1, 0, ""};
   const auto& f = run.file;
   if (!f.has("targets"))
     throw InputError(path +
                      ": not an icsim result file (no /targets group; results are written by "
                      "'icsim run SCENARIO.toml -o FILE.h5')");
   if (f.has_attribute("/", "scenario_name")) run.scenario = f.text_attribute("/", "scenario_name");
-  if (f.has_attribute("/", "replications"))
-    run.replications = std::to_string(f.integer_attribute("/", "replications"));
-  if (f.has_attribute("/", "seed")) run.seed = std::to_string(f.integer_attribute("/", "seed"));
+  if (f.has_attribute("/", "seed")) run.seed = f.integer_attribute("/", "seed");
+  if (f.has("targets/replication")) run.replications = f.numbers("targets/replication");
   run.firm_model =
       f.has_attribute("/", "firm_model") && f.integer_attribute("/", "firm_model") == 1;
+  if (f.has("targets/point")) run.points = f.shape("targets/point").at(0);
+  if (run.points > 1) {
+    std::vector<std::string> labels;
+    if (f.has("sweep/point_label")) labels = f.strings("sweep/point_label");
+    std::string listing;
+    for (std::size_t i = 0; i < labels.size() && i < 12; ++i)
+      listing += "\n  " + std::to_string(i) + ": " + labels[i];
+    if (labels.size() > 12) listing += "\n  ...";
+    if (!point)
+      throw InputError(path + ": a sweep of " + std::to_string(run.points) +
+                       " points; choose one with --point N (0-" + std::to_string(run.points - 1) +
+                       ")" + listing);
+    if (*point >= run.points)
+      throw InputError("--point " + std::to_string(*point) + ": " + path + " has points 0-" +
+                       std::to_string(run.points - 1) + listing);
+    run.point = *point;
+    if (run.point < labels.size()) run.point_label = labels[run.point];
+  }
   return run;
 }
 
-std::vector<double> numbers(const Run& run, const std::string& name, std::size_t at_least) {
-  std::vector<double> v = run.file.numbers(name);
-  if (v.size() < at_least)
-    throw InputError(run.file.path() + ": /" + name + " holds " + std::to_string(v.size()) +
-                     " values, expected " + std::to_string(at_least));
-  return v;
-}
+}  // namespace compare
 
-std::vector<std::string> strings(const Run& run, const std::string& name, std::size_t size) {
-  std::vector<std::string> v = run.file.strings(name);
-  if (v.size() != size)
-    throw InputError(run.file.path() + ": /" + name + " holds " + std::to_string(v.size()) +
-                     " values, expected " + std::to_string(size));
-  return v;
-}
+namespace {
+
+using compare::Run;
+
+const char* kCompareExamples = R"(Examples:
+  icsim run scenarios/ningbo/baseline.toml -o baseline.h5
+  icsim run scenarios/ningbo/weak_external_demand.toml -o weak.h5
+  icsim compare baseline.h5 weak.h5
+  icsim compare baseline.h5 weak.h5 --years 2025,2030 --system 361-2023
+  icsim compare baseline.h5 weak.h5 --districts      (both runs with the firm model)
+  icsim compare baseline.h5 sweep.h5 --point 4       (point 4 of a sweep)
+
+Probabilities are shares of replications reaching a target, with their 95 % Wilson
+interval; ΔP = P(B) - P(A) with its 95 % interval, paired replication by replication when
+both runs have the same seed and replications (Newcombe's hybrid score interval). Medians
+are over replications; change % = (B / A - 1) * 100. docs/compare.md explains the
+statistics; docs/results.md the files.
+)";
 
 struct TargetRow {
   std::string id, text, op, unit;
   double threshold = 0, year = 0, probability = 0, low = 0, high = 0, median = 0;
+  std::vector<double> reached;  // over the replications of the run's point
 };
 
 struct Targets {
@@ -99,66 +101,70 @@ struct Targets {
   }
 };
 
-// /targets: the evaluated targets (point 0 of the (point, target) statistics) and those listed
-// as not evaluated.
+// A (point, target) statistic at the run's point.
+std::vector<double> at_point(const Run& run, const std::string& name, std::size_t n) {
+  std::vector<double> v = run.file.numbers_slice(name, run.point);
+  if (v.size() != n)
+    throw InputError(run.file.path() + ": /" + name + " holds " + std::to_string(v.size()) +
+                     " values a point, expected " + std::to_string(n));
+  return v;
+}
+
+// /targets: the evaluated targets at the run's point and those listed as not evaluated.
 Targets read_targets(const Run& run) {
   Targets out;
   const auto ids = run.file.strings("targets/target");
   const std::size_t n = ids.size();
-  const auto text = strings(run, "targets/text", n);
-  const auto op = strings(run, "targets/operator", n);
-  const auto unit = strings(run, "targets/unit", n);
-  const auto threshold = numbers(run, "targets/threshold", n);
-  const auto year = numbers(run, "targets/year", n);
-  const auto p = numbers(run, "targets/probability", n);
-  const auto low = numbers(run, "targets/probability_low", n);
-  const auto high = numbers(run, "targets/probability_high", n);
-  const auto median = numbers(run, "targets/value_median", n);
-  for (std::size_t i = 0; i < n; ++i)
-    out.evaluated.push_back(
-        {ids[i], text[i], op[i], unit[i], threshold[i], year[i], p[i], low[i], high[i], median[i]});
+  const auto text = compare::strings(run, "targets/text", n);
+  const auto op = compare::strings(run, "targets/operator", n);
+  const auto unit = compare::strings(run, "targets/unit", n);
+  const auto threshold = compare::numbers(run, "targets/threshold", n);
+  const auto year = compare::numbers(run, "targets/year", n);
+  const auto p = at_point(run, "targets/probability", n);
+  const auto low = at_point(run, "targets/probability_low", n);
+  const auto high = at_point(run, "targets/probability_high", n);
+  const auto median = at_point(run, "targets/value_median", n);
+  const auto reached = at_point(run, "targets/reached", run.replications.size() * n);
+  for (std::size_t i = 0; i < n; ++i) {
+    TargetRow row{ids[i], text[i], op[i],     unit[i], threshold[i], year[i], p[i],
+                  low[i], high[i], median[i], {}};
+    for (std::size_t r = 0; r < run.replications.size(); ++r)
+      row.reached.push_back(reached[r * n + i]);
+    out.evaluated.push_back(std::move(row));
+  }
   if (run.file.has("targets/not_evaluated")) {
     const auto ne = run.file.strings("targets/not_evaluated");
     std::vector<std::string> ne_text(ne.size());
     if (run.file.has("targets/not_evaluated_text"))
-      ne_text = strings(run, "targets/not_evaluated_text", ne.size());
+      ne_text = compare::strings(run, "targets/not_evaluated_text", ne.size());
     for (std::size_t i = 0; i < ne.size(); ++i) out.not_evaluated.emplace_back(ne[i], ne_text[i]);
   }
   return out;
 }
 
 std::string label(const std::string& id, const std::string& text) {
-  return text.empty() ? id : id + " " + truncate_display(text, 26);
+  return text.empty() ? id : id + " " + text;
 }
 
-std::string threshold_text(const TargetRow& t) {
-  std::string unit = short_unit(t.unit);
-  return t.op + " " + number(t.threshold) + (unit.empty() ? "" : " " + unit);
-}
+std::string threshold_text(const TargetRow& t) { return t.op + " " + amount(t.threshold, t.unit); }
 
 std::string probability_text(const TargetRow& t) {
   return fixed(t.probability, 2) + " [" + fixed(t.low, 2) + ", " + fixed(t.high, 2) + "]";
 }
 
-std::string signed_fixed(double v, int decimals) {
-  if (!std::isfinite(v)) return "-";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%+.*f", decimals, v);
-  return buf;
+std::string difference_text(const ProportionDifference& d) {
+  return compare::signed_fixed(d.difference, 2) + " [" + compare::signed_fixed(d.low, 2) + ", " +
+         compare::signed_fixed(d.high, 2) + "]";
 }
 
-// (B / A - 1) * 100, "-" when A is 0 or either is not finite.
-std::string change_percent(double a, double b) {
-  if (!std::isfinite(a) || !std::isfinite(b) || a == 0) return "-";
-  return signed_fixed((b / a - 1) * 100, 1);
-}
-
-// Identifiers as indented lines of at most about 96 columns.
+// Identifiers as indented lines that fit the output (at most 96 columns).
 void print_wrapped(std::ostream& out, const std::vector<std::string>& items) {
+  const std::size_t columns = output_columns();
+  const std::size_t limit = columns > 0 && columns < 96 ? columns : 96;
   std::string line = " ";
   for (std::size_t i = 0; i < items.size(); ++i) {
     std::string item = items[i] + (i + 1 < items.size() ? "," : "");
-    if (line.size() > 1 && display_width(line) + 1 + display_width(item) > 96) {
+    if (line.size() > 1 && display_width(line) + 1 + display_width(item) > limit) {
       out << line << "\n";
       line = " ";
     }
@@ -171,34 +177,58 @@ void print_header(std::ostream& out, const Run& a, const Run& b) {
   out << "Comparing two runs (medians over replications; ΔP = P(B) - P(A)):\n";
   TextTable table({"run", "file", "scenario", "replications", "seed", "firm model"},
                   {false, false, false, true, true, false});
-  for (const Run* r : {&a, &b})
-    table.add_row({r->label, r->file.path(), r->scenario, r->replications, r->seed,
-                   r->firm_model ? "yes" : "no"});
+  for (const Run* r : {&a, &b}) {
+    std::string scenario = r->scenario;
+    if (r->points > 1)
+      scenario += ", sweep point " + std::to_string(r->point) + " of " + std::to_string(r->points) +
+                  ": " + r->point_label;
+    table.add_row({r->label, r->file.path(), scenario, std::to_string(r->replications.size()),
+                   r->seed ? std::to_string(*r->seed) : "?", r->firm_model ? "yes" : "no"});
+  }
   table.print(out);
+  out << paragraph(compare::paired(a, b)
+                       ? "Paired: same seed and replications, so replication r of A and of B "
+                         "share their random numbers and differences are taken replication by "
+                         "replication."
+                       : "Not paired: the runs differ in seed or replications; ΔP intervals treat "
+                         "them as independent samples.")
+      << "\n";
 }
 
-void print_targets(std::ostream& out, const Targets& ta, const Targets& tb) {
-  TextTable table({"target", "year", "threshold", "P(A) [95% CI]", "P(B) [95% CI]", "ΔP",
-                   "median A", "median B"},
-                  {false, true, true, true, true, true, true, true});
+void print_targets(std::ostream& out, const Run& ra, const Run& rb, const Targets& ta,
+                   const Targets& tb, const std::optional<std::vector<int>>& years) {
+  const bool pairs = compare::paired(ra, rb);
+  TextTable table({"target", "year", "threshold", "unit", "P(A) [95% CI]", "P(B) [95% CI]",
+                   "ΔP [95% CI]", "median A", "median B"},
+                  {false, true, true, false, true, true, true, true, true});
   std::size_t both = 0;
   for (const auto& a : ta.evaluated) {
     const TargetRow* b = tb.find(a.id);
     if (b == nullptr) continue;
+    if (years && std::find(years->begin(), years->end(), static_cast<int>(a.year)) == years->end())
+      continue;
     ++both;
     std::string year = fixed(a.year, 0);
     if (b->year != a.year) year += " / " + fixed(b->year, 0);
     std::string threshold = threshold_text(a);
     if (threshold_text(*b) != threshold) threshold += " / " + threshold_text(*b);
-    table.add_row({label(a.id, a.text), year, threshold, probability_text(a), probability_text(*b),
-                   signed_fixed(b->probability - a.probability, 2), number(a.median),
-                   number(b->median)});
+    std::string unit = short_unit(a.unit);
+    if (b->unit != a.unit) unit += " / " + short_unit(b->unit);
+    const auto d = proportion_difference(a.reached, b->reached, pairs);
+    table.add_row({label(a.id, a.text), year, threshold, unit, probability_text(a),
+                   probability_text(*b), difference_text(d), amount(a.median, a.unit),
+                   amount(b->median, b->unit)});
   }
   if (both == 0) {
-    out << "\nNo target is evaluated in both runs.\n";
+    out << "\nNo target is evaluated in both runs" << (years ? " in the years chosen" : "")
+        << ".\n";
   } else {
-    out << "\nTargets evaluated in both runs (" << both
-        << "; threshold and year of A, then B's where they differ):\n";
+    out << "\n"
+        << paragraph("Targets evaluated in both runs (" + std::to_string(both) +
+                     "; threshold, unit (of threshold and medians) and year of A, then B's "
+                     "where they differ; ΔP interval " +
+                     (pairs ? "paired" : "of independent samples") + ", Newcombe):")
+        << "\n";
     table.print(out);
   }
 
@@ -256,206 +286,60 @@ void print_targets(std::ostream& out, const Targets& ta, const Targets& tb) {
   }
 }
 
-// The years of a (point, replication, year, X) group and its X coordinate, names, and medians.
-struct ByDimension {
-  std::vector<std::string> codes, names;
-  std::vector<double> years;
-};
-
-ByDimension read_dimension(const Run& run, const std::string& group, const std::string& dim) {
-  ByDimension out;
-  out.codes = run.file.strings(group + "/" + dim);
-  out.names = std::vector<std::string>(out.codes.size());
-  if (run.file.has(group + "/" + dim + "_name"))
-    out.names = strings(run, group + "/" + dim + "_name", out.codes.size());
-  out.years = run.file.numbers(group + "/year");
-  return out;
-}
-
-// Median over the replications of point 0 of `variable` (point, replication, year, X) in year
-// index `y`, for every X.
-std::vector<double> medians(const Run& run, const std::string& variable, std::size_t y) {
-  const auto shape = run.file.shape(variable);
-  if (shape.size() != 4 || shape[0] == 0)
-    throw InputError(run.file.path() + ": /" + variable +
-                     " is not a (point, replication, year, ...) array");
-  const auto values = run.file.numbers(variable);
-  const std::size_t reps = shape[1], years = shape[2], n = shape[3];
-  if (y >= years)
-    throw InputError(run.file.path() + ": /" + variable + " has no year index " +
-                     std::to_string(y));
-  std::vector<double> out(n);
-  std::vector<double> sample(reps);
-  for (std::size_t x = 0; x < n; ++x) {
-    for (std::size_t r = 0; r < reps; ++r) sample[r] = values[(r * years + y) * n + x];
-    out[x] = experiment::quantile(sample, 0.5);
-  }
-  return out;
-}
-
-std::size_t year_index(const Run& run, const std::vector<double>& years, int year,
-                       const std::string& group) {
-  for (std::size_t i = 0; i < years.size(); ++i)
-    if (years[i] == year) return i;
-  throw InputError(run.file.path() + ": /" + group + " has no year " + std::to_string(year));
-}
-
 std::string years_text(const std::vector<int>& years) {
   if (years.empty()) return "none";
   return std::to_string(years.front()) + "-" + std::to_string(years.back());
 }
 
-std::vector<int> region_years(const Run& run) {
+// "2025,2027,2030" (or "all": every year both runs project), each a year of both runs.
+std::vector<int> parse_years(const std::string& text, const std::vector<int>& common,
+                             const std::string& option, const std::string& ranges) {
+  if (text == "all") return common;
   std::vector<int> out;
-  for (double y : run.file.numbers("region/year")) out.push_back(static_cast<int>(y));
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    std::size_t used = 0;
+    int year = 0;
+    try {
+      year = std::stoi(item, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (item.empty() || used != item.size())
+      throw InputError(option + " " + text + ": expected years separated by commas, e.g. " +
+                       "2025,2030, or 'all'; '" + item + "' is not a year");
+    if (std::find(common.begin(), common.end(), year) == common.end())
+      throw InputError(option + " " + item + " is not a year of both runs (" + ranges + ")");
+    if (std::find(out.begin(), out.end(), year) == out.end()) out.push_back(year);
+  }
+  if (out.empty()) throw InputError(option + ": no year given");
+  std::sort(out.begin(), out.end());
   return out;
-}
-
-int choose_year(const Run& a, const Run& b, std::optional<int> requested) {
-  const auto ya = region_years(a), yb = region_years(b);
-  std::vector<int> common;
-  for (int y : ya)
-    if (std::find(yb.begin(), yb.end(), y) != yb.end()) common.push_back(y);
-  if (common.empty())
-    throw InputError("the runs share no year (" + a.file.path() + ": " + years_text(ya) + ", " +
-                     b.file.path() + ": " + years_text(yb) + ")");
-  if (!requested) return common.back();
-  if (std::find(common.begin(), common.end(), *requested) == common.end())
-    throw InputError("--year " + std::to_string(*requested) + " is not a year of both runs (" +
-                     a.file.path() + ": " + years_text(ya) + ", " + b.file.path() + ": " +
-                     years_text(yb) + ")");
-  return *requested;
-}
-
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (std::size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + items[i];
-  return out;
-}
-
-std::string units_of(const Run& run, const std::string& variable) {
-  return run.file.has_attribute(variable, "units") ? run.file.text_attribute(variable, "units")
-                                                   : std::string();
-}
-
-void print_clusters(std::ostream& out, const Run& a, const Run& b, int year,
-                    const std::vector<std::string>& requested_systems) {
-  for (const Run* r : {&a, &b})
-    if (!r->file.has("clusters/output")) {
-      if (!requested_systems.empty())
-        throw InputError(r->file.path() + ": no /clusters group (the scenario has no clusters)");
-      out << "\nClusters: " << r->label << " (" << r->file.path()
-          << ") has no /clusters group (its scenario has no cluster concordances).\n";
-      return;
-    }
-  const ByDimension da = read_dimension(a, "clusters", "cluster");
-  const ByDimension db = read_dimension(b, "clusters", "cluster");
-  const auto sys_a = strings(a, "clusters/system", da.codes.size());
-  const auto sys_b = strings(b, "clusters/system", db.codes.size());
-  std::vector<std::string> common_systems;
-  for (const auto& s : sys_a)
-    if (std::find(sys_b.begin(), sys_b.end(), s) != sys_b.end() &&
-        std::find(common_systems.begin(), common_systems.end(), s) == common_systems.end())
-      common_systems.push_back(s);
-  std::vector<std::string> systems = common_systems;
-  if (!requested_systems.empty()) {
-    for (const auto& s : requested_systems)
-      if (std::find(common_systems.begin(), common_systems.end(), s) == common_systems.end())
-        throw InputError("--system " + s + ": not a cluster system of both runs (systems: " +
-                         (common_systems.empty() ? std::string("none") : join(common_systems)) +
-                         ")");
-    systems = requested_systems;
-  }
-  const auto ma = medians(a, "clusters/output", year_index(a, da.years, year, "clusters"));
-  const auto mb = medians(b, "clusters/output", year_index(b, db.years, year, "clusters"));
-  if (ma.size() != da.codes.size() || mb.size() != db.codes.size())
-    throw InputError("/clusters/output does not match the cluster coordinate");
-  std::map<std::string, std::size_t> index_b;
-  for (std::size_t i = 0; i < db.codes.size(); ++i) index_b[db.codes[i]] = i;
-
-  TextTable table({"cluster", "name", "median A", "median B", "change %"},
-                  {false, false, true, true, true});
-  std::size_t rows = 0;
-  for (const auto& system : systems)
-    for (std::size_t i = 0; i < da.codes.size(); ++i) {
-      if (sys_a[i] != system) continue;
-      auto it = index_b.find(da.codes[i]);
-      if (it == index_b.end()) continue;
-      ++rows;
-      table.add_row({da.codes[i], truncate_display(da.names[i], 20), number(ma[i]),
-                     number(mb[it->second]), change_percent(ma[i], mb[it->second])});
-    }
-  const std::string unit = short_unit(units_of(a, "clusters/output"));
-  out << "\nClusters: median output in " << year << (unit.empty() ? "" : " (" + unit + ")")
-      << ", system" << (systems.size() == 1 ? " " : "s ") << join(systems) << ":\n";
-  if (rows == 0)
-    out << "  no cluster of these systems is in both runs\n";
-  else
-    table.print(out);
-}
-
-void print_districts(std::ostream& out, const Run& a, const Run& b, int year) {
-  if (!a.firm_model || !b.firm_model || !a.file.has("districts") || !b.file.has("districts")) {
-    std::vector<std::string> without;
-    for (const Run* r : {&a, &b})
-      if (!r->firm_model || !r->file.has("districts")) without.push_back(r->label);
-    out << "\nDistricts: not compared, " << join(without)
-        << (without.size() == 1 ? " was" : " were")
-        << " run without the firm model (no /districts; [firms] enabled = true).\n";
-    return;
-  }
-  const ByDimension da = read_dimension(a, "districts", "district");
-  const ByDimension db = read_dimension(b, "districts", "district");
-  std::map<std::string, std::size_t> index_b;
-  for (std::size_t i = 0; i < db.codes.size(); ++i) index_b[db.codes[i]] = i;
-  const std::size_t ya = year_index(a, da.years, year, "districts");
-  const std::size_t yb = year_index(b, db.years, year, "districts");
-  struct Statistic {
-    const char* name;
-    const char* title;
-  };
-  for (const Statistic s : {Statistic{"firms_above_scale", "规上 firms"},
-                            Statistic{"output_above_scale", "output of 规上 firms"},
-                            Statistic{"tax_per_mu_above_scale", "规上 亩均税收"}}) {
-    const std::string variable = std::string("districts/") + s.name;
-    std::vector<double> ma = medians(a, variable, ya), mb = medians(b, variable, yb);
-    std::string unit = units_of(a, variable);
-    if (unit == "CNY 100 million per mu") {  // 亿元 per mu reads better as 万元 per mu
-      for (auto* m : {&ma, &mb})
-        for (double& v : *m) v *= 1e4;
-      unit = "万元/亩";
-    }
-    unit = short_unit(unit);
-    TextTable table({"district", "name", "median A", "median B", "change %"},
-                    {false, false, true, true, true});
-    for (std::size_t i = 0; i < da.codes.size() && i < ma.size(); ++i) {
-      auto it = index_b.find(da.codes[i]);
-      if (it == index_b.end() || it->second >= mb.size()) continue;
-      table.add_row({da.codes[i], truncate_display(da.names[i], 20), number(ma[i]),
-                     number(mb[it->second]), change_percent(ma[i], mb[it->second])});
-    }
-    out << "\nDistricts: " << s.title << " (" << s.name << "), median in " << year
-        << (unit.empty() ? "" : " (" + unit + ")") << ":\n";
-    table.print(out);
-  }
 }
 
 }  // namespace
 
 int compare_command(int argc, char** argv) {
   std::vector<std::string> files, systems;
+  std::string years_option;
   int year = 0;
+  std::size_t point = 0;
   bool districts = false;
   po::options_description desc(
       "Usage: icsim compare A.h5 B.h5 [options]\n\n"
-      "Two result files of 'icsim run' side by side: every target both runs evaluate\n"
-      "(probability with its 95 % interval in A and in B, the change ΔP, median values),\n"
-      "the targets only one run has or evaluates, and the median output of each cluster in\n"
-      "one year with the change in percent. The files are only read.\n\nOptions");
+      "Two result files of 'icsim run' (or a point of a sweep) side by side: every target\n"
+      "both runs evaluate (probability with its 95 % interval in A and in B, the change ΔP\n"
+      "with its paired 95 % interval, median values), the targets only one run has or\n"
+      "evaluates, region aggregates by year with their paired differences, and the median\n"
+      "output of each cluster with the change in percent. The files are only read.\n\n"
+      "Options");
   // clang-format off
   desc.add_options()
     ("help,h", "this help")
-    ("year", po::value(&year)->value_name("YEAR"), "year of the cluster (and district) tables (default: the last year both runs project)")
+    ("years", po::value(&years_option)->value_name("Y1,Y2,..|all"), "years shown: the targets of these years, the region table and the cluster (and district) tables in each (default: the years of the targets both runs evaluate for the region table, the last year both runs project for the clusters)")
+    ("year", po::value(&year)->value_name("YEAR"), "one year: the same as --years YEAR")
+    ("point", po::value(&point)->value_name("N"), "the sweep point to compare when a file is a sweep (icsim sweep): required then")
     ("system", po::value(&systems)->composing()->value_name("SYSTEM"), "only the clusters of this system, e.g. 361-2023 (repeatable; default: every system both runs have)")
     ("districts", po::bool_switch(&districts), "also compare 规上 firms, 规上 output and 亩均 tax by district (both runs with the firm model)");
   // clang-format on
@@ -467,19 +351,50 @@ int compare_command(int argc, char** argv) {
   if (files.size() != 2)
     throw InputError("expected two result files, got " + std::to_string(files.size()) +
                      " (see 'icsim compare --help')");
+  if (vm.count("year") && vm.count("years"))
+    throw InputError("--year and --years: give one of them");
 
-  const Run a = open_run("A", files[0]);
-  const Run b = open_run("B", files[1]);
+  const std::optional<std::size_t> chosen_point =
+      vm.count("point") ? std::optional<std::size_t>(point) : std::nullopt;
+  const Run a = compare::open_run("A", files[0], chosen_point);
+  const Run b = compare::open_run("B", files[1], chosen_point);
+  if (chosen_point && a.points == 1 && b.points == 1)
+    throw InputError("--point " + std::to_string(point) +
+                     ": neither file is a sweep (each has a single point)");
   const Targets ta = read_targets(a), tb = read_targets(b);
-  const int shown_year =
-      choose_year(a, b, vm.count("year") ? std::optional<int>(year) : std::nullopt);
+
+  const auto ya = compare::years_of(a, "region"), yb = compare::years_of(b, "region");
+  std::vector<int> common;
+  for (int y : ya)
+    if (std::find(yb.begin(), yb.end(), y) != yb.end()) common.push_back(y);
+  const std::string ranges =
+      a.file.path() + ": " + years_text(ya) + ", " + b.file.path() + ": " + years_text(yb);
+  if (common.empty()) throw InputError("the runs share no year (" + ranges + ")");
+  std::optional<std::vector<int>> chosen;
+  if (vm.count("years")) chosen = parse_years(years_option, common, "--years", ranges);
+  if (vm.count("year")) chosen = parse_years(std::to_string(year), common, "--year", ranges);
+  std::vector<int> region_years;
+  if (chosen) {
+    region_years = *chosen;
+  } else {  // the years of the targets both runs evaluate
+    for (const auto& t : ta.evaluated) {
+      const int y = static_cast<int>(t.year);
+      if (tb.find(t.id) != nullptr && std::find(common.begin(), common.end(), y) != common.end() &&
+          std::find(region_years.begin(), region_years.end(), y) == region_years.end())
+        region_years.push_back(y);
+    }
+    std::sort(region_years.begin(), region_years.end());
+    if (region_years.empty()) region_years = {common.back()};
+  }
+  const std::vector<int> table_years = chosen ? *chosen : std::vector<int>{common.back()};
 
   // Everything is laid out before anything is printed, so an error prints no partial report.
   std::ostringstream report;
   print_header(report, a, b);
-  print_targets(report, ta, tb);
-  print_clusters(report, a, b, shown_year, systems);
-  if (districts) print_districts(report, a, b, shown_year);
+  print_targets(report, a, b, ta, tb, chosen);
+  compare::print_region(report, a, b, region_years);
+  compare::print_clusters(report, a, b, table_years, systems);
+  if (districts) compare::print_districts(report, a, b, table_years);
   std::cout << report.str();
   return 0;
 }

@@ -41,8 +41,45 @@ const char* kExamples = R"(Examples:
 )";
 
 std::string target_label(const scenario::Target& t) {
-  std::string text = t.text.empty() ? t.series.metric : t.text;
-  return t.id + " " + truncate_display(text, 26);
+  return t.id + " " + (t.text.empty() ? t.series.metric : t.text);
+}
+
+// The document a target or figure comes from, as the scenario's `source` names it, without a
+// quotation or web address: "seed 001 (2022 city plan): 重点推进…" -> "2022 city plan" (the
+// bundled scenarios number their source documents "seed NNN (document)"), "甬党发〔2019〕38号;
+// 十四五 proposal, daily.cnnb.com.cn/…" -> "甬党发〔2019〕38号; 十四五 proposal".
+std::string source_document(const std::string& source) {
+  std::string s = source.substr(0, source.find(": "));
+  if (s.rfind("seed ", 0) == 0) {
+    const auto open = s.find(" (");
+    const auto close = s.rfind(')');
+    if (open != std::string::npos && close != std::string::npos && close > open + 2)
+      return s.substr(open + 2, close - open - 2);
+  }
+  // Cut before the first web address (a word with '/' and '.'), with its separator.
+  std::size_t start = 0;
+  while (start < s.size()) {
+    std::size_t end = s.find(' ', start);
+    if (end == std::string::npos) end = s.size();
+    const std::string word = s.substr(start, end - start);
+    if (word.find('/') != std::string::npos && word.find('.') != std::string::npos) {
+      s.resize(start);
+      while (!s.empty() && (s.back() == ' ' || s.back() == ',' || s.back() == ';')) s.pop_back();
+      break;
+    }
+    start = end + 1;
+  }
+  return s.empty() ? source : s;
+}
+
+// "T17 力争年度工业投资增长30% [2022 city plan]"
+std::string labelled(const std::string& label, const std::string& source) {
+  const std::string document = source_document(source);
+  return document.empty() ? label : label + " [" + document + "]";
+}
+
+std::string range_text(double median, double p05, double p95, const std::string& unit) {
+  return amount(median, unit) + " [" + amount(p05, unit) + ", " + amount(p95, unit) + "]";
 }
 
 void print_summary(std::ostream& out, const scenario::LoadedScenario& loaded,
@@ -54,39 +91,40 @@ void print_summary(std::ostream& out, const scenario::LoadedScenario& loaded,
   if (!report.evaluated.empty()) {
     out << "\nTargets (" << report.evaluated.size() << " evaluated; median value with its 90 % "
         << "band; probability with its 95 % Wilson interval):\n";
-    TextTable table({"target", "source", "threshold", "year", "median value [5%, 95%]",
-                     "P(reached) [95% CI]", "first year"},
-                    {false, false, true, true, true, true, true});
+    TextTable table({"target [source document]", "year", "unit", "threshold",
+                     "median value [5%, 95%]", "P(reached) [95% CI]", "first year"},
+                    {false, true, false, true, true, true, true});
     for (const auto& o : report.evaluated) {
       const auto& t = *o.target;
       std::string threshold = std::string(t.op == scenario::Target::Op::at_least ? ">= " : "<= ") +
-                              number(t.threshold) + " " + short_unit(t.unit);
-      std::string value =
-          number(o.value_median) + " [" + number(o.value_p05) + ", " + number(o.value_p95) + "]";
+                              amount(t.threshold, t.unit);
       std::string prob = fixed(o.probability, 2) + " [" + fixed(o.interval.low, 2) + ", " +
                          fixed(o.interval.high, 2) + "]";
       std::string first = o.first_year_median ? fixed(*o.first_year_median, 0) : "never";
-      table.add_row({target_label(t), truncate_display(t.source, 16), threshold,
-                     std::to_string(t.year), value, prob, first});
+      table.add_row({labelled(target_label(t), t.source), std::to_string(t.year),
+                     short_unit(t.unit), threshold,
+                     range_text(o.value_median, o.value_p05, o.value_p95, t.unit), prob, first});
     }
     table.print(out);
   }
   if (!report.not_evaluated.empty()) {
     out << "\nNot evaluated (" << report.not_evaluated.size() << "):\n";
+    TextTable table({"target [source document]", "not evaluated: what it needs"});
     for (const auto& [t, reason] : report.not_evaluated)
-      out << "  " << target_label(*t) << "  [" << truncate_display(t->source, 16)
-          << "]  not evaluated: " << reason << "\n";
+      table.add_row({labelled(target_label(*t), t->source), reason});
+    table.print(out);
   }
   if (!actuals.empty()) {
     out << "\nBacktest: projection against reported figures (" << s.base_year << " base):\n";
-    TextTable table({"figure", "year", "reported", "projected median [5%, 95%]", "error %"},
-                    {false, true, true, true, true});
+    TextTable table(
+        {"figure", "source", "year", "unit", "reported", "projected median [5%, 95%]", "error %"},
+        {false, false, true, false, true, true, true});
     for (const auto& c : actuals) {
-      std::string metric = c.actual->series.metric;
-      for (const auto& sel : c.actual->series.select) metric += " " + sel;
-      table.add_row({truncate_display(metric, 48), std::to_string(c.actual->year),
-                     number(c.actual->value),
-                     number(c.median) + " [" + number(c.p05) + ", " + number(c.p95) + "]",
+      const auto& a = *c.actual;
+      std::string metric = a.series.metric;
+      for (const auto& sel : a.series.select) metric += " " + sel;
+      table.add_row({labelled(metric, a.source), std::to_string(a.year), short_unit(a.unit),
+                     amount(a.value, a.unit), range_text(c.median, c.p05, c.p95, a.unit),
                      fixed(c.error_percent, 1)});
     }
     table.print(out);

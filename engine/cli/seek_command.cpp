@@ -62,6 +62,30 @@ std::string lever_text(double v, bool integer) {
   return s;
 }
 
+// The lever's unit as printed: the key's (a money key in the table's money unit, 亿元), "per
+// year" for growth rates, else "" (a pure number).
+std::string lever_unit(const std::string& lever, const std::string& money_unit) {
+  const scenario::KeyInfo* key = scenario::addressed_key(lever);
+  if (key == nullptr) return "";
+  const std::string unit(key->unit);
+  if (unit == "money") return short_unit(money_unit);
+  if (unit.empty() && key->type == scenario::KeyType::growth) return "per year";
+  return unit;
+}
+
+// The lever's unit in the seek file: the key's, a money key's the table's money unit in full
+// ("CNY 100 million"), growth rates "1/year", else "1".
+std::string lever_file_unit(const std::string& lever, const std::string& money_unit) {
+  const scenario::KeyInfo* key = scenario::addressed_key(lever);
+  const std::string unit = key == nullptr ? "" : std::string(key->unit);
+  if (unit == "money") return money_unit;
+  if (unit.empty())
+    return key != nullptr && key->type == scenario::KeyType::growth ? "1/year" : "1";
+  return unit;
+}
+
+std::string unit_suffix(const std::string& unit) { return unit.empty() ? "" : " " + unit; }
+
 // For display: six significant digits ("24.3", not "24.300000000000001").
 std::string significant(double v) {
   char buf[32];
@@ -171,6 +195,7 @@ void write_seek_file(output::ResultFile& file, const scenario::Scenario& plain, 
   outputs.base_year = plain.base_year;
   outputs.horizon = plain.horizon;
   outputs.lever = lever;
+  outputs.lever_unit = lever_file_unit(lever, money_unit);
   outputs.target_text = target_text;
   outputs.options = &options;
   outputs.result = &result;
@@ -180,13 +205,15 @@ void write_seek_file(output::ResultFile& file, const scenario::Scenario& plain, 
 // The steps and the answer per target as tables, then the answer for all targets and a note on
 // any warnings.
 void print_search(const experiment::SeekResult& result, const experiment::SeekOptions& options,
-                  const std::string& lever, const std::vector<std::string>& target_text) {
+                  const std::string& lever, const std::string& unit,
+                  const std::vector<std::string>& target_text) {
+  const std::string in_unit = unit.empty() ? "" : " (" + unit + ")";
   const std::vector<std::string>& target_ids = options.targets;
   const double goal = options.goal;
   const bool integer = options.integer;
   const bool largest = options.direction == experiment::SeekOptions::Direction::largest;
   std::cout << "\nSteps (P(reached) with its 95 % Wilson interval; * meets P >= " << goal << "):\n";
-  std::vector<std::string> header{"step", lever};
+  std::vector<std::string> header{"step", lever + in_unit};
   std::vector<bool> right{true, true};
   for (const auto& id : target_ids) {
     header.push_back(id);
@@ -203,9 +230,10 @@ void print_search(const experiment::SeekResult& result, const experiment::SeekOp
   std::cout << "\nAnswers (the " << experiment::to_string(options.direction) << " " << lever
             << " with P >= " << goal << "; bracket ["
             << (largest ? "meets, misses" : "misses, meets") << "], tolerance "
-            << significant(result.tolerance) << "):\n";
-  TextTable answers({"target", "status", "answer", "bracket", "P at answer [95% CI]"},
-                    {false, false, true, true, true});
+            << significant(result.tolerance) << unit_suffix(unit) << "):\n";
+  TextTable answers(
+      {"target", "status", "answer" + in_unit, "bracket" + in_unit, "P at answer [95% CI]"},
+      {false, false, true, true, true});
   for (std::size_t k = 0; k < target_ids.size(); ++k) {
     const auto& a = result.answers[k];
     auto show = [&](double v) { return std::isnan(v) ? std::string("-") : lever_text(v, integer); };
@@ -215,7 +243,7 @@ void print_search(const experiment::SeekResult& result, const experiment::SeekOp
         p_at = probability_cell(s.per_target[k], goal);
     std::string bracket = "[";
     bracket.append(show(a.bracket_low)).append(", ").append(show(a.bracket_high)).append("]");
-    answers.add_row({target_ids[k] + " " + truncate_display(target_text[k], 26),
+    answers.add_row({target_ids[k] + " " + target_text[k],
                      experiment::to_string(a.status, options.direction), show(a.answer), bracket,
                      p_at});
   }
@@ -224,7 +252,7 @@ void print_search(const experiment::SeekResult& result, const experiment::SeekOp
     std::cout << "\nAll targets: "
               << (std::isnan(result.answer_all)
                       ? std::string("no value in the range meets every target")
-                      : lever + " = " + lever_text(result.answer_all, integer))
+                      : lever + " = " + lever_text(result.answer_all, integer) + unit_suffix(unit))
               << "\n";
   if (!result.warnings.empty())
     std::cout << "\n"
@@ -324,15 +352,16 @@ std::vector<scenario::Override> base_overrides(const SeekArguments& a) {
 }
 
 void print_intro(const scenario::Scenario& plain, int used_threads,
-                 const experiment::SeekOptions& options, const std::string& lever) {
+                 const experiment::SeekOptions& options, const std::string& lever,
+                 const std::string& unit) {
   const bool integer = options.integer;
   std::cout << "Scenario '" << plain.name << "': " << plain.replications
             << " replications per step, seed " << plain.seed << ", " << used_threads << " thread"
             << (used_threads == 1 ? "" : "s") << "\n"
             << "Seeking the " << experiment::to_string(options.direction) << " " << lever
             << (integer ? " (whole numbers)" : "") << " in [" << lever_text(options.low, integer)
-            << ", " << lever_text(options.high, integer) << "] with P >= " << options.goal
-            << " for " << join(options.targets, ", ") << "\n";
+            << ", " << lever_text(options.high, integer) << "]" << unit_suffix(unit)
+            << " with P >= " << options.goal << " for " << join(options.targets, ", ") << "\n";
 }
 
 // What every step shares.
@@ -342,6 +371,7 @@ struct StepSetup {
   bool integer;
   const std::vector<std::string>& target_ids;
   int threads;
+  std::string unit;  // the lever's, as printed
 };
 
 // One step: the scenario projected with the lever at v, its target probabilities printed
@@ -369,7 +399,8 @@ std::vector<experiment::TargetProbability> run_step(const StepSetup& setup, int 
   const std::vector<experiment::TargetProbability> out = experiment::target_probabilities(
       point.verdicts.targets, target_ids, "with " + a.lever + " = " + lever_text(v, integer));
   if (!a.quiet) {
-    std::cout << "step " << step_number << ": " << a.lever << " = " << lever_text(v, integer);
+    std::cout << "step " << step_number << ": " << a.lever << " = " << lever_text(v, integer)
+              << unit_suffix(setup.unit);
     for (std::size_t k = 0; k < target_ids.size(); ++k)
       std::cout << "  " << target_ids[k] << " " << probability_cell(out[k], a.goal);
     std::cout << "  ("
@@ -426,11 +457,13 @@ int seek_command(int argc, char** argv) {
   options.integer = integer;
   options.targets = target_ids;
 
-  if (!quiet) print_intro(plain, used_threads, options, lever);
+  // The table's money unit, for the lever's unit (the scenario's data loaded once without it).
+  std::string money_unit = scenario::load_scenario(args.scenario_path, base).table.meta.money_unit;
+  const std::string unit = lever_unit(lever, money_unit);
+  if (!quiet) print_intro(plain, used_threads, options, lever, unit);
 
-  std::string money_unit;
   int step_number = 0;
-  const StepSetup setup{args, base, integer, target_ids, used_threads};
+  const StepSetup setup{args, base, integer, target_ids, used_threads, unit};
   auto evaluate = [&](double v) { return run_step(setup, step_number++, v, money_unit); };
   std::size_t warnings_shown = 0;
   auto observe = [&](const experiment::SeekResult& r) {
@@ -449,7 +482,7 @@ int seek_command(int argc, char** argv) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (quiet) return 0;
 
-  print_search(result, options, lever, target_text);
+  print_search(result, options, lever, unit, target_text);
   std::cout << "\n"
             << result.steps.size() << " steps x " << plain.replications << " replications in "
             << human_duration(seconds) << "; "

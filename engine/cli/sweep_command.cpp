@@ -59,8 +59,7 @@ void print_sweep_summary(std::ostream& out, const scenario::SweepPlan& plan,
   const auto& first = result.targets.front().evaluated;
   for (std::size_t k = 0; k < first.size(); ++k) {
     const auto& t = *first[k].target;
-    std::vector<std::string> row = {
-        t.id + " " + truncate_display(t.text.empty() ? t.series.metric : t.text, 26)};
+    std::vector<std::string> row = {t.id + " " + (t.text.empty() ? t.series.metric : t.text)};
     for (std::size_t i = 0; i < shown; ++i)
       row.push_back(fixed(result.targets[i].evaluated[k].probability, 2));
     table.add_row(row);

@@ -12,6 +12,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "icsim/common/error.hpp"
@@ -68,6 +69,8 @@ struct FileState {
   bool compress = true;  // false for short-lived files (a resumable run's parts)
   // group name -> dimension name -> length
   std::map<std::string, std::map<std::string, hsize_t, std::less<>>, std::less<>> dimensions;
+  // group name -> its auxiliary coordinates in order: (variable, dimension)
+  std::map<std::string, std::vector<std::pair<std::string, std::string>>, std::less<>> auxiliaries;
 
   [[noreturn]] void fail(const std::string& what) const {
     throw InputError(located(path, 0, what + ": " + hdf5_error_text()));

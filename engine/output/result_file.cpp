@@ -84,17 +84,39 @@ struct Group::Impl {
       if (attr == "units" || attr == "long_name") {
         f.bad_argument(where(variable) + ": set " + attr + " in VariableInfo, not in extra");
       }
+      if (attr == "coordinates") {
+        f.bad_argument(where(variable) +
+                       ": `coordinates` is set from the group's auxiliary coordinates");
+      }
     }
     return shape;
   }
 
-  void put_info(hid_t dataset, const std::string& variable, const VariableInfo& info) const {
+  // The group's auxiliary coordinates over dimensions of `dims`, space-separated (CF).
+  std::string coordinates_of(const std::vector<std::string>& dims) const {
+    const FileState& f = file();
+    auto it = f.auxiliaries.find(name);
+    if (it == f.auxiliaries.end()) return "";
+    std::string out;
+    for (const auto& [variable, dim] : it->second) {
+      if (std::find(dims.begin(), dims.end(), dim) == dims.end()) continue;
+      out += (out.empty() ? "" : " ") + variable;
+    }
+    return out;
+  }
+
+  // `auxiliary`: the variable is itself an auxiliary coordinate (it names no others).
+  void put_info(hid_t dataset, const std::string& variable, const VariableInfo& info,
+                const std::vector<std::string>& dims, bool auxiliary = false) const {
     const FileState& f = file();
     put_attribute(f, dataset, where(variable), "long_name", info.long_name);
     put_attribute(f, dataset, where(variable), "units", info.units);
     for (const auto& [attr, value] : info.extra) {
       put_attribute(f, dataset, where(variable), attr, value);
     }
+    const std::string coordinates = auxiliary ? "" : coordinates_of(dims);
+    if (!coordinates.empty())
+      put_attribute(f, dataset, where(variable), "coordinates", coordinates);
   }
 
   void attach(hid_t group, hid_t dataset, const std::string& variable,
@@ -136,7 +158,7 @@ struct Group::Impl {
   template <class T>
   void write_numeric(const std::string& variable, const std::vector<std::string>& dims,
                      const std::vector<T>& values, const VariableInfo& info, hid_t file_type,
-                     hid_t memory_type) {
+                     hid_t memory_type, bool auxiliary = false) {
     QuietErrors quiet;
     FileState& f = file();
     f.require_open();
@@ -149,7 +171,7 @@ struct Group::Impl {
               "cannot write " + where(variable));
     }
     attach(group, dataset, variable, dims);
-    put_info(dataset, variable, info);
+    put_info(dataset, variable, info, dims, auxiliary);
   }
 
   // Slice `index` of the first dimension. The first call creates the variable over all of
@@ -178,7 +200,7 @@ struct Group::Impl {
                                       /*slice_chunks=*/true);
     if (exists <= 0) {
       attach(group, dataset, variable, dims);
-      put_info(dataset, variable, info);
+      put_info(dataset, variable, info, dims);
     }
     if (values.empty()) return;
     std::vector<hsize_t> start(shape.size(), 0), count = shape;
@@ -193,6 +215,30 @@ struct Group::Impl {
         H5Sclose);
     f.check(H5Dwrite(dataset, memory_type, memory_space, file_space, H5P_DEFAULT, values.data()),
             what);
+  }
+
+  void write_strings(const std::string& variable, const std::string& dim,
+                     const std::vector<std::string>& values, const VariableInfo& info,
+                     bool auxiliary) {
+    QuietErrors quiet;
+    FileState& f = file();
+    f.require_open();
+    const std::vector<std::string> dims = {dim};
+    const std::vector<hsize_t> shape = shape_of(variable, dims, values.size(), info);
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      f.check_text(where(variable) + "[" + std::to_string(i) + "]", values[i]);
+    }
+    Id group = open_group(f, name);
+    check_free(f, group, where(variable), variable);
+    Id type = utf8_string_type(f);
+    Id dataset = create_dataset(f, group, where(variable), variable, type, shape, false);
+    const std::vector<const char*> text = c_strings(values);
+    if (!text.empty()) {
+      f.check(H5Dwrite(dataset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, text.data()),
+              "cannot write " + where(variable));
+    }
+    attach(group, dataset, variable, dims);
+    put_info(dataset, variable, info, dims, auxiliary);
   }
 };
 
@@ -238,6 +284,12 @@ void Group::write(const std::string& name, const std::vector<std::string>& dims,
   impl_->write_numeric(name, dims, values, info, H5T_STD_I8LE, H5T_NATIVE_INT8);
 }
 
+void Group::write(const std::string& name, const std::vector<std::string>& dims,
+                  const std::vector<std::int64_t>& values, const VariableInfo& info) {
+  Impl::of(impl_);
+  impl_->write_numeric(name, dims, values, info, H5T_STD_I64LE, H5T_NATIVE_INT64);
+}
+
 void Group::write_slice(const std::string& name, const std::vector<std::string>& dims,
                         std::size_t index, const std::vector<double>& values,
                         const VariableInfo& info) {
@@ -253,25 +305,22 @@ void Group::write_slice(const std::string& name, const std::vector<std::string>&
 void Group::write_strings(const std::string& name, const std::string& dim,
                           const std::vector<std::string>& values, const VariableInfo& info) {
   Impl::of(impl_);
-  QuietErrors quiet;
-  FileState& f = impl_->file();
-  f.require_open();
-  const std::vector<std::string> dims = {dim};
-  const std::vector<hsize_t> shape = impl_->shape_of(name, dims, values.size(), info);
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    f.check_text(impl_->where(name) + "[" + std::to_string(i) + "]", values[i]);
-  }
-  Id group = open_group(f, impl_->name);
-  check_free(f, group, impl_->where(name), name);
-  Id type = utf8_string_type(f);
-  Id dataset = create_dataset(f, group, impl_->where(name), name, type, shape, false);
-  const std::vector<const char*> text = c_strings(values);
-  if (!text.empty()) {
-    f.check(H5Dwrite(dataset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, text.data()),
-            "cannot write " + impl_->where(name));
-  }
-  impl_->attach(group, dataset, name, dims);
-  impl_->put_info(dataset, name, info);
+  impl_->write_strings(name, dim, values, info, false);
+}
+
+void Group::add_auxiliary_coordinate(const std::string& name, const std::string& dim,
+                                     const std::vector<std::string>& values,
+                                     const VariableInfo& info) {
+  Impl::of(impl_);
+  impl_->write_strings(name, dim, values, info, true);
+  impl_->file().auxiliaries[impl_->name].emplace_back(name, dim);
+}
+
+void Group::add_auxiliary_coordinate(const std::string& name, const std::string& dim,
+                                     const std::vector<double>& values, const VariableInfo& info) {
+  Impl::of(impl_);
+  impl_->write_numeric(name, {dim}, values, info, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, true);
+  impl_->file().auxiliaries[impl_->name].emplace_back(name, dim);
 }
 
 void Group::set_attribute(const std::string& name, const AttributeValue& value) {

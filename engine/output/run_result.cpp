@@ -31,8 +31,28 @@ std::vector<std::int64_t> to_int64(const std::vector<int>& v) {
   return std::vector<std::int64_t>(v.begin(), v.end());
 }
 
+// Days from 1970-01-01 to 1 January of `year` (proleptic Gregorian; days_from_civil).
+std::int64_t days_to_new_year(std::int64_t year) {
+  const std::int64_t y = year - 1;  // 1 January counts as day 306 of the March-based year y
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const std::int64_t yoe = y - era * 400;
+  const std::int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + 306;
+  return era * 146097 + doe - 719468;
+}
+
+// The CF time of each calendar year: its middle, in days since 1970-01-01.
+std::vector<double> mid_year_days(const std::vector<int>& years) {
+  std::vector<double> out;
+  for (int y : years) {
+    const double start = static_cast<double>(days_to_new_year(y));
+    const double end = static_cast<double>(days_to_new_year(y + 1));
+    out.push_back((start + end) / 2);
+  }
+  return out;
+}
+
 // The dimensions shared by the projection groups: point (the sweep's point numbers; one point for
-// a plain run), replication, year.
+// a plain run), replication, year; and the CF time coordinate over year.
 void add_run_dimensions(Group& g, const RunOutputs& run) {
   const auto& p = *run.projection;
   g.add_dimension("point", run.point_numbers, "sweep point (a single point for a run)");
@@ -41,6 +61,13 @@ void add_run_dimensions(Group& g, const RunOutputs& run) {
     reps[r] = static_cast<std::int64_t>(p.first_replication) + static_cast<std::int64_t>(r);
   g.add_dimension("replication", reps, "Monte Carlo replication");
   g.add_dimension("year", to_int64(p.years), "calendar year (the first is the base year)", "year");
+  g.add_auxiliary_coordinate(
+      "time", "year", mid_year_days(p.years),
+      {"days since 1970-01-01",
+       "middle of the calendar year (values are annual: flows over the year, stocks at its end)",
+       {{"standard_name", std::string("time")},
+        {"axis", std::string("T")},
+        {"calendar", std::string("standard")}}});
 }
 
 const char* kReplicationYearNote =
@@ -85,20 +112,22 @@ void start_group(Group& g, results::Group group, const RunOutputs& run) {
   switch (group) {
     case results::Group::sectors:
       g.add_dimension("sector", p.sectors, "sector code of the input-output table");
-      g.write_strings("sector_name", "sector", p.sector_names, {"", "sector name", {}});
+      g.add_auxiliary_coordinate("sector_name", "sector", p.sector_names, {"", "sector name", {}});
       break;
     case results::Group::clusters:
       g.add_dimension("cluster", p.clusters, "cluster as SYSTEM/CODE");
-      g.write_strings("system", "cluster", p.cluster_system,
-                      {"", "cluster system (programme)", {}});
-      g.write_strings("cluster_name", "cluster", p.cluster_names, {"", "cluster name", {}});
+      g.add_auxiliary_coordinate("system", "cluster", p.cluster_system,
+                                 {"", "cluster system (programme)", {}});
+      g.add_auxiliary_coordinate("cluster_name", "cluster", p.cluster_names,
+                                 {"", "cluster name", {}});
       break;
     case results::Group::region:
       g.set_attribute("region", run.loaded->scenario.region.name);
       break;
     case results::Group::districts:
       g.add_dimension("district", p.districts, "district code");
-      g.write_strings("district_name", "district", p.district_names, {"", "district name", {}});
+      g.add_auxiliary_coordinate("district_name", "district", p.district_names,
+                                 {"", "district name", {}});
       g.set_attribute("note", std::string(kFirmModelNote));
       return;
   }
@@ -188,7 +217,8 @@ void write_target_list(Group& g, const RunOutputs& run) {
     rep_coords[r] = static_cast<std::int64_t>(p.first_replication) + static_cast<std::int64_t>(r);
   g.add_dimension("replication", rep_coords, "Monte Carlo replication");
   std::vector<std::string> ids, texts, sources, metrics, ops, kinds, units, programmes;
-  std::vector<double> thresholds, years, base_years;
+  std::vector<double> thresholds, base_years;
+  std::vector<std::int64_t> years;
   for (const auto& o : report.evaluated) {
     const auto& t = *o.target;
     ids.push_back(t.id);
@@ -206,7 +236,7 @@ void write_target_list(Group& g, const RunOutputs& run) {
     base_years.push_back(t.base_year ? t.base_year : kNaN);
   }
   g.add_dimension("target", ids, "target identifier");
-  g.write_strings("text", "target", texts, {"", "the target as the plan states it", {}});
+  g.add_auxiliary_coordinate("text", "target", texts, {"", "the target as the plan states it", {}});
   g.write_strings("source", "target", sources, {"", "document the target comes from", {}});
   g.write_strings("programme", "target", programmes, {"", "programme or plan", {}});
   g.write_strings("metric", "target", metrics,
@@ -230,7 +260,8 @@ void write_target_list(Group& g, const RunOutputs& run) {
   }
   if (run.shard > 0) g.set_attribute("summary_over", shard_summary_note(run));
   g.add_dimension("not_evaluated", ne_ids, "targets listed but not evaluated");
-  g.write_strings("not_evaluated_text", "not_evaluated", ne_texts, {"", "the target", {}});
+  g.add_auxiliary_coordinate("not_evaluated_text", "not_evaluated", ne_texts,
+                             {"", "the target", {}});
   g.write_strings("not_evaluated_source", "not_evaluated", ne_sources, {"", "its source", {}});
   g.write_strings("not_evaluated_reason", "not_evaluated", ne_reasons,
                   {"", "why it is not evaluated", {}});
@@ -292,7 +323,8 @@ void write_backtest(ResultFile& file, const RunOutputs& run) {
   if (!run.actuals || run.actuals->empty()) return;
   Group g = file.group("backtest");
   std::vector<std::string> ids, metrics, units, sources;
-  std::vector<double> years, actual, median, p05, p95, error;
+  std::vector<std::int64_t> years;
+  std::vector<double> actual, median, p05, p95, error;
   for (std::size_t i = 0; i < run.actuals->size(); ++i) {
     const auto& c = (*run.actuals)[i];
     ids.push_back(std::to_string(i));
@@ -322,6 +354,8 @@ void write_backtest(ResultFile& file, const RunOutputs& run) {
 }  // namespace
 
 void write_provenance(ResultFile& file, const Provenance& p) {
+  file.set_attribute("Conventions", std::string(kConventions));
+  file.set_attribute("icsim_format", kFormatVersion);
   file.set_attribute("icsim_version", std::string(version()));
   file.set_attribute("git_commit", std::string(git_commit()));
   file.set_attribute("scenario_name", p.scenario_name);
@@ -379,9 +413,10 @@ void write_sweep(ResultFile& file, const scenario::SweepPlan& plan) {
     values.insert(values.end(), p.values.begin(), p.values.end());
     labels.push_back(p.label);
   }
+  g.add_auxiliary_coordinate("point_label", "point", labels,
+                             {"", "the point's overrides, key=value", {}});
   g.write("parameter_value", {"point", "parameter"}, values,
           {"", "value of the scenario key at the point (the key's own unit)", {}});
-  g.write_strings("point_label", "point", labels, {"", "the point's overrides, key=value", {}});
   g.set_attribute("method", plan.method);
   if (plan.method == "latin_hypercube")
     g.set_attribute("design_seed", static_cast<std::int64_t>(plan.seed));

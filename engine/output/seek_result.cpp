@@ -29,6 +29,9 @@ void write_seek(ResultFile& file, const SeekOutputs& seek) {
   for (std::size_t i = 0; i < steps.size(); ++i) steps[i] = static_cast<std::int64_t>(i);
   g.add_dimension("step", steps, "bisection step, in evaluation order");
   g.add_dimension("target", o.targets, "target id");
+  if (!seek.target_text.empty())
+    g.add_auxiliary_coordinate("target_text", "target", seek.target_text,
+                               {"", "the plan's words", {}});
 
   std::vector<double> lever(r.steps.size());
   std::vector<double> p, low, high;
@@ -44,7 +47,8 @@ void write_seek(ResultFile& file, const SeekOutputs& seek) {
       high.push_back(t.high);
     }
   }
-  g.write("lever_value", {"step"}, lever, {"", "value of the lever (" + seek.lever + ")", {}});
+  g.write("lever_value", {"step"}, lever,
+          {seek.lever_unit, "value of the lever (" + seek.lever + ")", {}});
   g.write("probability", {"step", "target"}, p,
           {"1", "probability of reaching the target at the step's lever value", {}});
   g.write("probability_low", {"step", "target"}, low,
@@ -62,15 +66,19 @@ void write_seek(ResultFile& file, const SeekOutputs& seek) {
   }
   const std::string direction = results::to_string(o.direction);
   g.write("answer", {"target"}, answer,
-          {"", "the " + direction + " lever value evaluated that meets the goal (NaN: none)", {}});
+          {seek.lever_unit,
+           "the " + direction + " lever value evaluated that meets the goal (NaN: none)",
+           {}});
   g.write("bracket_low", {"target"}, bracket_low,
-          {"", "lower end of the final bracket (NaN: no value evaluated on that side)", {}});
+          {seek.lever_unit,
+           "lower end of the final bracket (NaN: no value evaluated on that side)",
+           {}});
   g.write("bracket_high", {"target"}, bracket_high,
-          {"", "upper end of the final bracket (NaN: no value evaluated on that side)", {}});
+          {seek.lever_unit,
+           "upper end of the final bracket (NaN: no value evaluated on that side)",
+           {}});
   g.write_strings("status", "target", status,
                   {"", "found, at the low end, at the high end, or not reached in range", {}});
-  if (!seek.target_text.empty())
-    g.write_strings("target_text", "target", seek.target_text, {"", "the plan's words", {}});
 
   std::string warnings;
   for (const auto& w : r.warnings) warnings += (warnings.empty() ? "" : "\n") + w;

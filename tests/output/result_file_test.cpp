@@ -487,3 +487,50 @@ TEST_F(ResultFileTest, HdfFailuresPrintNothing) {
 }
 
 }  // namespace
+
+namespace {
+
+// Auxiliary coordinates (CF section 5) and int64 variables: a variable written after an
+// auxiliary coordinate over one of its dimensions lists it in `coordinates`; the auxiliary
+// coordinates themselves and variables over other dimensions do not.
+TEST_F(ResultFileTest, AuxiliaryCoordinatesNamedByLaterVariables) {
+  {
+    ResultFile file(path_);
+    Group g = file.group("clusters");
+    g.add_dimension("year", std::vector<std::int64_t>{2025, 2026}, "calendar year", "year");
+    g.add_dimension("cluster", std::vector<std::string>{"a", "b"}, "cluster");
+    g.add_auxiliary_coordinate(
+        "time", "year", std::vector<double>{20270.5, 20635.5},
+        {"days since 1970-01-01", "middle of the year", {{"axis", std::string("T")}}});
+    g.add_auxiliary_coordinate("system", "cluster", std::vector<std::string>{"361", "246"},
+                               {"", "system", {}});
+    g.add_auxiliary_coordinate("cluster_name", "cluster", std::vector<std::string>{"石化", "汽车"},
+                               {"", "name", {}});
+    g.write("output", {"year", "cluster"}, std::vector<double>{1, 2, 3, 4}, {"1", "output", {}});
+    g.write("target_year", {"cluster"}, std::vector<std::int64_t>{2030, 2035},
+            {"year", "year", {}});
+    g.write("by_year", {"year"}, std::vector<double>{1, 2}, {"1", "by year", {}});
+    EXPECT_THROW(g.write("bad", {"year"}, std::vector<double>{1, 2},
+                         {"1", "bad", {{"coordinates", std::string("time")}}}),
+                 std::invalid_argument);
+    file.commit();
+  }
+  H5 f = open_file(path_);
+  H5 g(H5Gopen2(f, "clusters", H5P_DEFAULT), H5Gclose);
+  EXPECT_EQ(string_attribute(open_dataset(g, "output"), "coordinates"), "time system cluster_name");
+  EXPECT_EQ(string_attribute(open_dataset(g, "target_year"), "coordinates"), "system cluster_name");
+  EXPECT_EQ(string_attribute(open_dataset(g, "by_year"), "coordinates"), "time");
+  for (const char* aux : {"time", "system", "cluster_name"})
+    EXPECT_FALSE(has_attribute(open_dataset(g, aux), "coordinates")) << aux;
+  EXPECT_EQ(read_strings(open_dataset(g, "cluster_name")),
+            (std::vector<std::string>{"石化", "汽车"}));
+  H5 year = open_dataset(g, "target_year");
+  H5 type(H5Dget_type(year), H5Tclose);
+  EXPECT_EQ(H5Tget_class(type), H5T_INTEGER);
+  EXPECT_EQ(H5Tget_size(type), 8u);
+  EXPECT_EQ(read_values<std::int64_t>(year, H5T_NATIVE_INT64),
+            (std::vector<std::int64_t>{2030, 2035}));
+  EXPECT_EQ(scale_name(open_dataset(g, "time"), 0), "/clusters/year");
+}
+
+}  // namespace

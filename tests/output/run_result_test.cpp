@@ -97,7 +97,8 @@ TEST_F(RunResultTest, DistrictsHoldEveryStatisticOverPointReplicationYearDistric
   EXPECT_FALSE(string_attribute(g, "note").empty());
 
   // The dimensions first, then district_name, then one variable per statistic in Stat order.
-  std::vector<std::string> expected = {"point", "replication", "year", "district", "district_name"};
+  std::vector<std::string> expected = {"point", "replication", "year",
+                                       "time",  "district",    "district_name"};
   for (const auto& s : icsim::abm::statistics_info()) expected.emplace_back(s.name);
   EXPECT_EQ(links_of(g), expected);
 
@@ -150,12 +151,12 @@ TEST_F(RunResultTest, RegionGetsEveryStatisticAfterItsOwnVariables) {
   H5 g(H5Gopen2(f, "region", H5P_DEFAULT), H5Gclose);
   // The dimensions, the region's own variables (gdp, industrial_..., price_index), then every
   // statistic: the catalogue's order.
-  std::vector<std::string> expected = {"point", "replication", "year"};
+  std::vector<std::string> expected = {"point", "replication", "year", "time"};
   for (const auto& v : icsim::results::variables())
     if (v.group == icsim::results::Group::region) expected.push_back(v.name);
   ASSERT_GT(expected.size(), 10u);
-  EXPECT_EQ(expected[3], "gdp");
-  EXPECT_EQ(expected[9], "price_index");
+  EXPECT_EQ(expected[4], "gdp");
+  EXPECT_EQ(expected[10], "price_index");
   const auto links = links_of(g);
   EXPECT_EQ(links, expected);
   EXPECT_EQ(std::set<std::string>(links.begin(), links.end()).size(), links.size());
@@ -221,12 +222,12 @@ TEST_F(RunResultTest, WithoutTheFirmModelNothingOfItIsWritten) {
   EXPECT_FALSE(has_link(clusters, "land_in_use"));
   EXPECT_FALSE(has_link(clusters, "firms"));
   H5 region(H5Gopen2(f, "region", H5P_DEFAULT), H5Gclose);
-  std::vector<std::string> expected = {"point", "replication", "year"};
+  std::vector<std::string> expected = {"point", "replication", "year", "time"};
   for (const auto& v : icsim::results::variables())
     if (v.group == icsim::results::Group::region && !v.firm_model) expected.push_back(v.name);
   EXPECT_EQ(links_of(region), expected);
   ASSERT_GE(expected.size(), 10u);  // gdp .. price_index (and any added since)
-  EXPECT_EQ(expected[3], "gdp");
+  EXPECT_EQ(expected[4], "gdp");
 }
 
 TEST_F(RunResultTest, MissizedStatisticsAreALogicError) {

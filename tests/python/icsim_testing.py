@@ -18,8 +18,13 @@ def icsim_bin() -> str:
     return path
 
 
-def run(*args, check=True):
-    proc = subprocess.run([icsim_bin(), *map(str, args)], capture_output=True, text=True)
+def run(*args, check=True, columns=None):
+    """icsim with `args`; its tables are laid out for `columns` display columns (COLUMNS), or
+    not wrapped at all when None (as in a pipe)."""
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+    if columns is not None:
+        env["COLUMNS"] = str(columns)
+    proc = subprocess.run([icsim_bin(), *map(str, args)], capture_output=True, text=True, env=env)
     if check and proc.returncode != 0:
         raise AssertionError(f"icsim {' '.join(map(str, args))} failed ({proc.returncode}):\n{proc.stderr}")
     return proc

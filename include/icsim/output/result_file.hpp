@@ -20,6 +20,12 @@
 
 namespace icsim::output {
 
+// The layout version of result files (docs/results.md, "Format versions"): root attribute
+// `icsim_format` (int64) and the second word of `Conventions`. Files written before the
+// attribute existed are version 1.
+inline constexpr std::int64_t kFormatVersion = 2;
+inline constexpr const char* kConventions = "CF-1.8 icsim-2";
+
 // Strings are written as variable-length UTF-8, numbers as a scalar double or int64.
 using AttributeValue = std::variant<std::string, double, std::int64_t>;
 
@@ -51,6 +57,8 @@ class Group {
              const std::vector<double>& values, const VariableInfo& info);
   void write(const std::string& name, const std::vector<std::string>& dims,
              const std::vector<std::int8_t>& values, const VariableInfo& info);
+  void write(const std::string& name, const std::vector<std::string>& dims,
+             const std::vector<std::int64_t>& values, const VariableInfo& info);
   // Slice `index` of the first dimension of a variable over `dims`: `values` holds one slice
   // (the product of the other dimensions' lengths). The first call for a name creates the
   // variable (chunked one slice thick, compressed when large); later calls fill other slices,
@@ -63,6 +71,14 @@ class Group {
   // A UTF-8 string variable over one dimension (e.g. sector_name).
   void write_strings(const std::string& name, const std::string& dim,
                      const std::vector<std::string>& values, const VariableInfo& info);
+  // An auxiliary coordinate (CF section 5): a variable over one existing dimension that labels
+  // it, such as readable names over `sector` or the CF time over `year`. Every variable written
+  // afterwards over that dimension names it in its `coordinates` attribute (so xarray makes it
+  // a coordinate); `coordinates` is therefore never set through VariableInfo::extra.
+  void add_auxiliary_coordinate(const std::string& name, const std::string& dim,
+                                const std::vector<std::string>& values, const VariableInfo& info);
+  void add_auxiliary_coordinate(const std::string& name, const std::string& dim,
+                                const std::vector<double>& values, const VariableInfo& info);
   void set_attribute(const std::string& name, const AttributeValue& value);  // replaces
   std::size_t dimension_size(const std::string& name) const;
 

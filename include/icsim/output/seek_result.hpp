@@ -22,6 +22,7 @@ struct SeekOutputs {
   std::string scenario_file;
   int base_year = 0, horizon = 0;
   std::string lever;                     // the scenario key sought
+  std::string lever_unit;                // its unit (`units` of lever_value, answer, brackets)
   std::vector<std::string> target_text;  // per target (options->targets order); may be empty
   const results::SeekOptions* options = nullptr;
   const results::SeekResult* result = nullptr;

@@ -1,0 +1,105 @@
+"""Result files follow the CF conventions where they apply (docs/results.md, "CF conventions and
+format versions"): `Conventions` and `icsim_format` on the root, `year` an int64 dimension
+coordinate with the CF time coordinate `time` beside it, readable names as auxiliary
+coordinates, integer years stored as integers. A format-1 file (tests/data/results/
+format1_baseline.h5, written by icsim before format 2 by `icsim run
+scenarios/ningbo/baseline.toml -n 2`) still opens with icsim_results, and `icsim compare` reads
+it: its numbers equal those of a run of the same scenario today."""
+import sys
+from pathlib import Path
+
+import h5py
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+
+from icsim_testing import SOURCE_DIR, run
+
+sys.path.insert(0, str(SOURCE_DIR / "tools" / "python"))
+import icsim_results as ir  # noqa: E402
+
+NINGBO = SOURCE_DIR / "scenarios" / "ningbo"
+FORMAT1 = SOURCE_DIR / "tests" / "data" / "results" / "format1_baseline.h5"
+NAMES = {"sectors": ["sector_name"], "clusters": ["system", "cluster_name"], "region": [],
+         "districts": ["district_name"]}
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("conventions")
+    new, backtest = folder / "new.h5", folder / "backtest.h5"
+    run("run", NINGBO / "baseline.toml", "-n", "2", "-o", new, "--quiet")
+    run("run", NINGBO / "backtest_2017.toml", "-n", "2", "-o", backtest, "--quiet")
+    return new, backtest
+
+
+def test_root_names_conventions_and_format(files):
+    new, _ = files
+    with h5py.File(new) as f:
+        assert f.attrs["Conventions"] == "CF-1.8 icsim-2"
+        assert f.attrs["icsim_format"] == 2 and f.attrs["icsim_format"].dtype == np.int64
+
+
+def mid_year(year):
+    start, end = pd.Timestamp(year=year, month=1, day=1), pd.Timestamp(year=year + 1, month=1,
+                                                                       day=1)
+    return start + (end - start) / 2
+
+
+@pytest.mark.parametrize("group", list(NAMES))
+def test_each_group_opens_with_year_and_time_as_coordinates(files, group):
+    new, _ = files
+    with xr.open_dataset(new, engine="h5netcdf", group=group) as ds:
+        assert "year" in ds.indexes and ds["year"].dtype == np.int64
+        years = [int(y) for y in ds["year"].values]
+        assert years == list(range(2021, 2031))
+        assert "time" in ds.coords and ds["time"].dims == ("year",)
+        assert np.issubdtype(ds["time"].dtype, np.datetime64)
+        expected = [mid_year(y) for y in years]  # 2024 (leap): 2 July 00:00, else 12:00
+        assert list(pd.to_datetime(ds["time"].values)) == expected
+        for name in NAMES[group]:
+            assert name in ds.coords and name not in ds.data_vars, name
+        for name, var in ds.data_vars.items():
+            if "year" in var.dims:
+                assert "time" in var.coords, name
+            for aux in NAMES[group]:
+                assert aux in var.coords, (name, aux)
+        # selecting by calendar year as before, and the names travel with the selection
+        first = next(iter(ds.data_vars))
+        picked = ds[first].sel(year=2030)
+        assert int(picked["year"]) == 2030
+    with h5py.File(new) as f:
+        time = f[group]["time"]
+        assert {k: time.attrs[k] for k in ("units", "standard_name", "axis", "calendar")} == {
+            "units": "days since 1970-01-01", "standard_name": "time", "axis": "T",
+            "calendar": "standard"}
+        assert f[group]["year"].attrs["units"] == "year"
+
+
+def test_targets_text_is_a_coordinate_and_years_are_integers(files):
+    new, backtest = files
+    with xr.open_dataset(new, engine="h5netcdf", group="targets") as t:
+        assert "text" in t.coords and "not_evaluated_text" in t.coords
+        assert t["year"].dtype == np.int64
+        assert "text" in t["probability"].coords
+        assert t["base_year"].dtype == np.float64  # NaN: the year before
+    with xr.open_dataset(backtest, engine="h5netcdf", group="backtest") as b:
+        assert b["year"].dtype == np.int64 and len(b["year"]) > 0
+
+
+def test_format1_file_still_opens_and_matches_a_run_today(files):
+    new, _ = files
+    old_run, new_run = ir.open_result(FORMAT1), ir.open_result(new)
+    assert "icsim_format" not in old_run.attrs and new_run.attrs["icsim_format"] == 2
+    old_t, new_t = ir.targets_table(old_run), ir.targets_table(new_run)
+    pd.testing.assert_frame_equal(old_t, new_t)
+    for group in ("sectors", "clusters", "region", "districts", "targets"):
+        a, b = getattr(old_run, group), getattr(new_run, group)
+        for name in a.variables:
+            if a[name].dtype.kind == "f":
+                np.testing.assert_array_equal(a[name].values, b[name].values, err_msg=name)
+    # the C++ reader: compare reads either format, both ways round
+    for pair in ((FORMAT1, new), (new, FORMAT1)):
+        out = run("compare", *pair).stdout
+        assert "ΔP" in out
