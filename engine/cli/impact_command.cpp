@@ -212,7 +212,7 @@ void print_summary(const Options& o, const io::IOTable& t, const io::Impact& im,
   TextTable st(h2, r2);
   for (std::size_t i = 0; i < top; ++i) {
     const auto j = static_cast<Eigen::Index>(order[i]);
-    std::vector<std::string> r{t.codes[order[i]], truncate_display(display_name(t, order[i]), 24),
+    std::vector<std::string> r{t.codes[order[i]], display_name(t, order[i]),
                                number(im.direct(0, j)), number(im.indirect(0, j))};
     if (im.induced) r.push_back(number((*im.induced)(0, j)));
     r.push_back(number(total(0, j)));

@@ -285,8 +285,7 @@ void print_summary(const Options& o, const io::IOTable& table, const io::Multipl
   TextTable tt(head, right);
   for (std::size_t j = 0; j < n; ++j) {
     const auto jj = static_cast<Eigen::Index>(j);
-    std::vector<std::string> r{table.codes[j], truncate_display(display_name(table, j), 24),
-                               fixed(m.type1(0, jj), 3)};
+    std::vector<std::string> r{table.codes[j], display_name(table, j), fixed(m.type1(0, jj), 3)};
     for (auto& s : shown) {
       const bool persons = table.satellites.find(s) >= 0;
       r.push_back(fixed(m.type1(row_of(s), jj), persons ? 1 : 3));
@@ -309,8 +308,7 @@ void print_summary(const Options& o, const io::IOTable& table, const io::Multipl
     const int va = row_of("value_added");
     for (const auto& c : clusters) {
       Eigen::VectorXd eff = inv->type1 * c.mix;
-      ct.add_row({c.id, truncate_display(c.name, 24), fixed(eff(0), 3),
-                  va >= 0 ? fixed(eff(va), 3) : "-"});
+      ct.add_row({c.id, c.name, fixed(eff(0), 3), va >= 0 ? fixed(eff(va), 3) : "-"});
     }
     ct.print(std::cout);
   }
