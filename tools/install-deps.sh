@@ -18,7 +18,7 @@ packages=(
   chromium fonts-noto-cjk
   python3 python3-numpy python3-scipy python3-pandas python3-h5py python3-xarray
   python3-h5netcdf python3-openpyxl python3-matplotlib python3-fonttools python3-pytest jupyter-nbconvert
-  python3-ipykernel
+  python3-ipykernel python3-pip python3-venv python3-setuptools
 )
 
 missing=()

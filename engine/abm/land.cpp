@@ -164,7 +164,10 @@ void LandMarket::step(int year) {
 }
 
 std::vector<LandGrant> LandMarket::allocate(std::vector<LandRequest>& queue) {
-  std::stable_sort(queue.begin(), queue.end(), [](const LandRequest& a, const LandRequest& b) {
+  const bool programme_first = rules_.programme_land != ProgrammeLand::queue;
+  const bool guaranteed = rules_.programme_land == ProgrammeLand::guaranteed;
+  std::stable_sort(queue.begin(), queue.end(), [&](const LandRequest& a, const LandRequest& b) {
+    if (programme_first && a.programme != b.programme) return a.programme;
     if (a.expected_tax_per_mu != b.expected_tax_per_mu)
       return a.expected_tax_per_mu > b.expected_tax_per_mu;
     return a.project_id < b.project_id;
@@ -192,12 +195,25 @@ std::vector<LandGrant> LandMarket::allocate(std::vector<LandRequest>& queue) {
     }
     Pool& p = pools_[d];
     double g = 0;
-    if (rules_.partial_grants)
+    if (rules_.partial_grants || (guaranteed && r.programme))
       g = std::min(r.mu_needed, p.available);
     else if (p.available >= r.mu_needed)
       g = r.mu_needed;
+    p.available = std::max(0.0, p.available - g);
+    if (guaranteed && r.programme && r.mu_needed - g > kNegligible) {
+      // 要素保障: the shortfall from 批而未供, then from a provincial indicator (a new approval).
+      const double shortfall = r.mu_needed - g;
+      const double from_approved = std::min(shortfall, p.approved);
+      const double from_indicator = shortfall - from_approved;
+      p.approved -= from_approved;
+      p.cum_supplied += shortfall;
+      p.cum_approved += from_indicator;
+      p.last.supplied += shortfall;
+      p.last.approved += from_indicator;
+      p.last.guaranteed += shortfall;
+      g = r.mu_needed;
+    }
     if (g > kNegligible) {
-      p.available = std::max(0.0, p.available - g);
       p.in_use += g;
       p.cum_granted += g;
       grants.push_back({r.project_id, static_cast<std::uint16_t>(d), g});

@@ -1,6 +1,7 @@
 // The project pipeline and the land queue (docs/model.md §3 steps 7 and 9): programme projects and
 // random inward-investment arrivals ask for land in their district, the land market grants it in
-// order of expected tax per mu (按标出让), and a project whose land is complete starts building:
+// order of expected tax per mu (按标出让) after the programme projects (要素保障,
+// LandRules::programme_land), and a project whose land is complete starts building:
 // a new firm under construction, or capacity added to an existing firm. Projects that wait
 // longer than ProjectRules::max_wait_years are abandoned and give back what land they held.
 #include <algorithm>
@@ -153,7 +154,7 @@ void FirmModel::State::serve_land_queue(int year) {
   for (const auto& w : waiting)
     if (w.mu_needed > kNegligibleMu)
       queue.push_back({w.request_id, static_cast<std::int32_t>(w.district), w.mu_needed,
-                       w.expected_tax_per_mu});
+                       w.expected_tax_per_mu, w.programme});
   if (!queue.empty()) {
     // `waiting` is in creation order, hence sorted by request_id.
     for (const LandGrant& g : land.allocate(queue)) {

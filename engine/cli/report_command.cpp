@@ -1,8 +1,10 @@
-// `icsim report RESULT.h5 -o DIR`: writes DIR/index.html, a self-contained HTML page with PNG
-// charts about a result file (targets against their thresholds, summary table, cluster
-// trajectories, sweep and seek sections). The page is made by the Python program
-// tools/python/icsim_report.py (matplotlib); this command finds Python and the program, checks
-// the input, and runs it without a shell (docs/report.md).
+// `icsim report RESULT.h5 [ALTERNATIVE.h5 ...] -o DIR`: writes DIR/index.html, a self-contained
+// HTML page with PNG charts about result files (targets against their thresholds, summary
+// table, cluster trajectories, sweep and seek sections, alternatives against a control). The
+// page is made by the Python program tools/python/icsim_report.py (matplotlib); this command
+// reads every input through once with the engine's reader, checks the output folder, finds
+// Python and the program, and runs it without a shell (docs/report.md).
+#include <fcntl.h>
 #include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -22,6 +24,8 @@
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "icsim/common/error.hpp"
+#include "icsim/io/atomic_file.hpp"
+#include "icsim/output/result_reader.hpp"
 
 extern char** environ;
 
@@ -126,59 +130,152 @@ int run_child(const std::vector<std::string>& args) {
   return 1;
 }
 
+// A result file the report can read: an HDF5 file written by icsim (root attribute
+// icsim_version) whose every attribute and dataset reads back (the engine's own reader), so
+// that a truncated, damaged or look-alike file is refused here, located, before Python starts.
+void check_result(const std::string& path) {
+  const output::ResultReader reader(path);  // missing file, folder, not HDF5, unreadable
+  reader.verify();                          // first: a damaged root must not read as "no attribute"
+  if (!reader.has_attribute("/", "icsim_version"))
+    throw InputError(path +
+                     ": not an icsim result file (no root attribute 'icsim_version'; written "
+                     "by 'icsim run', 'sweep', 'merge' or 'seek'?)");
+}
+
+// check_result in a child process: HDF5 1.10 dereferences wild pointers in some damaged files
+// (a corrupted global-heap reference of a variable-length string), and such a crash must reach
+// the user as a located input error, not as a segmentation fault. The child ends with _exit,
+// so HDF5's own clean-up at exit (which loops on some damaged files) never runs.
+void check_result_isolated(const std::string& path) {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) {
+    check_result(path);
+    return;
+  }
+  std::cout.flush();
+  std::cerr.flush();
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::close(fds[0]);
+    int status = 0;
+    std::string message;
+    try {
+      check_result(path);
+    } catch (const std::exception& e) {
+      message = e.what();
+      status = dynamic_cast<const InputError*>(&e) != nullptr ? 2 : 1;
+    } catch (...) {
+      message = "unknown error";
+      status = 1;
+    }
+    std::size_t done = 0;
+    while (done < message.size()) {
+      const ssize_t n = ::write(fds[1], message.data() + done, message.size() - done);
+      if (n <= 0) break;
+      done += static_cast<std::size_t>(n);
+    }
+    ::_exit(status);
+  }
+  ::close(fds[1]);
+  if (pid < 0) {
+    ::close(fds[0]);
+    check_result(path);
+    return;
+  }
+  std::string message;
+  char buffer[4096];
+  for (;;) {
+    const ssize_t n = ::read(fds[0], buffer, sizeof buffer);
+    if (n > 0) {
+      message.append(buffer, static_cast<std::size_t>(n));
+    } else if (n == 0 || errno != EINTR) {
+      break;
+    }
+  }
+  ::close(fds[0]);
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR)
+      throw std::runtime_error(std::string("waitpid failed: ") + std::strerror(errno));
+  }
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return;
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 2) throw InputError(message);
+  if (WIFSIGNALED(status))
+    throw InputError(path + ": the file is damaged: the HDF5 library crashed reading it (" +
+                     ::strsignal(WTERMSIG(status)) + "); write it again");
+  throw std::runtime_error(message.empty() ? "checking " + path + " failed" : message);
+}
+
 }  // namespace
 
 int report_command(int argc, char** argv) {
-  std::string result, out_dir;
+  std::vector<std::string> results;
+  std::string out_dir, observed;
   int point = -1;
   bool quiet = false;
   po::options_description visible(
-      "Usage: icsim report RESULT.h5 -o DIR [--point N] [--quiet]\n\n"
+      "Usage: icsim report RESULT.h5 [ALTERNATIVE.h5 ...] -o DIR [--point N] [--quiet]\n\n"
       "Writes DIR/index.html, a self-contained page (no network resources; charts as PNG\n"
       "files in DIR) for readers of the plan: the run's provenance, every evaluated target\n"
       "against its threshold with the probability of reaching it and its 95 % interval (fan\n"
       "chart of the projection, or the distribution of the judged percentage for growth,\n"
       "CAGR, share and change targets), a summary table, the targets not evaluated and why,\n"
       "cluster output by programme, and for sweep files the probability against each swept\n"
-      "parameter, for seek files the answers and the bisection steps. Open index.html in any\n"
-      "browser. Needs Python 3 with matplotlib, h5py, numpy, pandas, xarray, h5netcdf and the\n"
-      "font Noto Sans CJK SC (tools/install-deps.sh); ICSIM_PYTHON chooses the interpreter,\n"
-      "ICSIM_PYTHON_DIR the folder of icsim_report.py. Exit status: 0 written, 2 bad input,\n"
-      "1 internal error of the report program.\n\n"
+      "parameter, for seek files the answers and the bisection steps. With two or more files\n"
+      "the first is the control and the others alternatives: overlaid fan charts, paired\n"
+      "differences by year and the change in each target's probability with a paired\n"
+      "interval (docs/report.md). Open index.html in any browser. Needs Python 3 with\n"
+      "matplotlib, h5py, numpy, pandas, xarray, h5netcdf and the font Noto Sans CJK SC\n"
+      "(tools/install-deps.sh); ICSIM_PYTHON chooses the interpreter, ICSIM_PYTHON_DIR the\n"
+      "folder of icsim_report.py. Every file is read through once before plotting: a\n"
+      "damaged or truncated file is refused. Exit status: 0 written, 2 bad input (nothing\n"
+      "written), 1 internal error of the report program.\n\n"
       "Options");
   visible.add_options()("help,h", "this help")(
       "out,o", po::value(&out_dir),
-      "the folder to write (created if needed; index.html is "
-      "replaced only when the new page is complete)")(
+      "the folder to write: a new folder, an empty one, or one an earlier 'icsim report' "
+      "wrote (replaced whole when the new page is complete; nothing is changed on failure)")(
       "point", po::value(&point),
-      "sweep point whose fan charts and cluster trajectories are drawn (default 0)")(
-      "quiet,q", po::bool_switch(&quiet), "print nothing but errors");
+      "sweep point whose fan charts and cluster trajectories are drawn (default: the point "
+      "at the scenario's own values, else 0)")(
+      "observed", po::value(&observed),
+      "CSV of reported figures (columns metric, year, value, unit) drawn on the fan charts "
+      "of the series they measure (default: observed.csv next to the districts file the "
+      "scenario names)")("quiet,q", po::bool_switch(&quiet), "print nothing but errors");
   po::options_description hidden;
-  hidden.add_options()("result", po::value(&result));
+  hidden.add_options()("result", po::value(&results));
   po::variables_map vm;
-  if (parse_command_line(argc, argv, visible, hidden, "result", 1, "report",
+  if (parse_command_line(argc, argv, visible, hidden, "result", -1, "report",
                          std::string("Examples:\n") +
                              "  icsim run scenarios/ningbo/baseline.toml -o baseline.h5\n" +
                              "  icsim report baseline.h5 -o baseline-report/\n" +
                              "  xdg-open baseline-report/index.html\n" +
+                             "  icsim report baseline.h5 whatif.h5 -o whatif-report/\n" +
                              "  icsim report sweep.h5 -o sweep-report/ --point 3\n",
                          vm))
     return 0;
-  if (result.empty()) throw InputError("no result file given (see 'icsim report --help')");
+  if (results.empty()) throw InputError("no result file given (see 'icsim report --help')");
   if (out_dir.empty())
     throw InputError("no output folder given: -o DIR (see 'icsim report --help')");
-  struct stat st {};
-  if (::stat(result.c_str(), &st) != 0) throw InputError(result + ": " + std::strerror(errno));
-  if (S_ISDIR(st.st_mode)) throw InputError(result + ": is a folder, not a result file");
   if (vm.count("point") && point < 0)
     throw InputError("--point must be 0 or more (see 'icsim report --help')");
+  for (const auto& result : results) check_result_isolated(result);
+  io::check_output_folder(out_dir, "-o", results);
 
   const std::string python = find_python();
   const std::string script = find_script();
-  std::vector<std::string> args{python, script, result, "-o", out_dir};
+  std::vector<std::string> args{python, script};
+  args.insert(args.end(), results.begin(), results.end());
+  args.insert(args.end(), {"-o", out_dir});
   if (vm.count("point")) {
     args.emplace_back("--point");
     args.push_back(std::to_string(point));
+  }
+  if (!observed.empty()) {
+    struct stat st {};
+    if (::stat(observed.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+      throw InputError(observed + ": --observed: no such file");
+    args.insert(args.end(), {"--observed", observed});
   }
   if (quiet) args.emplace_back("--quiet");
   return run_child(args);

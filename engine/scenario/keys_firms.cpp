@@ -541,6 +541,15 @@ std::vector<KeyInfo> firm_keys() {
        .default_value = "true",
        .meaning = "a request may be granted less land than it asks for",
        .field = FP(land.partial_grants)},
+      {.path = "land.programme_land",
+       .type = choice,
+       .default_value = "\"guaranteed\"",
+       .expected = "guaranteed: programme projects first, the shortfall from 批而未供 and a "
+                   "provincial indicator; priority: first, from available land only; queue: "
+                   "ranked with all by tax per mu",
+       .choices = "guaranteed|priority|queue",
+       .meaning = "how programme projects get land (要素保障)",
+       .field = ICSIM_CHOICE(s.firms.parameters.land.programme_land)},
   };
 }
 

@@ -70,6 +70,63 @@ TEST(Land, AllocatesByExpectedTaxPerMuThenIdAndCarriesOverPartialRequests) {
   expect_identity(m, "after second allocation");
 }
 
+TEST(Land, ProgrammeProjectsAreGuaranteedTheirLand) {
+  // District 0: 100 mu available, 150 approved-not-supplied. A programme project p9 asks for
+  // 400 mu at a low tax per mu, an arrival p1 for 30 mu at a high one. Guaranteed (default):
+  // p9 first, 100 from the available land, 150 from 批而未供 and 150 from a provincial
+  // indicator; p1 gets nothing this year.
+  LandMarket m({{1000, 100, 150, 50}}, LandRules{});
+  m.step(2022);  // approvals 50 in, quota 50 out: 批而未供 stays 150, available 150
+  std::vector<LandRequest> queue = {{1, 0, 30, 0.009, false}, {9, 0, 400, 0.001, true}};
+  const auto g = m.allocate(queue);
+  ASSERT_EQ(g.size(), 1u);
+  EXPECT_EQ(g[0].project_id, 9u);
+  EXPECT_DOUBLE_EQ(g[0].mu, 400);
+  ASSERT_EQ(queue.size(), 1u);
+  EXPECT_EQ(queue[0].project_id, 1u);
+  EXPECT_DOUBLE_EQ(m.available(0), 0);
+  EXPECT_DOUBLE_EQ(m.approved_not_supplied(0), 0);
+  EXPECT_DOUBLE_EQ(m.in_use(0), 1400);
+  // The year's flows: 50 quota + 250 guaranteed supplied; 50 + 100 indicator approved.
+  EXPECT_DOUBLE_EQ(m.last_flows(0).guaranteed, 250);
+  EXPECT_DOUBLE_EQ(m.last_flows(0).supplied, 300);
+  EXPECT_DOUBLE_EQ(m.last_flows(0).approved, 150);
+  EXPECT_DOUBLE_EQ(m.cumulative_approved(0), 150);
+  expect_identity(m, "after the guarantee");
+}
+
+TEST(Land, ProgrammePriorityAndQueueModes) {
+  for (const auto mode : {abm::ProgrammeLand::priority, abm::ProgrammeLand::queue}) {
+    LandRules rules;
+    rules.programme_land = mode;
+    LandMarket m({{1000, 100, 150, 50}}, rules);
+    std::vector<LandRequest> queue = {{1, 0, 30, 0.009, false}, {9, 0, 400, 0.001, true}};
+    const auto g = m.allocate(queue);
+    // priority: p9 takes the 100 available first and p1 waits; queue: p1 (higher tax per mu)
+    // takes its 30 first and p9 the other 70. Either way p9 waits for 300 more.
+    if (mode == abm::ProgrammeLand::priority) {
+      ASSERT_EQ(g.size(), 1u);
+      EXPECT_EQ(g[0].project_id, 9u);
+      EXPECT_DOUBLE_EQ(g[0].mu, 100);
+      ASSERT_EQ(queue.size(), 2u);
+      EXPECT_EQ(queue[0].project_id, 9u);
+      EXPECT_DOUBLE_EQ(queue[0].mu_needed, 300);
+      EXPECT_DOUBLE_EQ(queue[1].mu_needed, 30);
+    } else {
+      ASSERT_EQ(g.size(), 2u);
+      EXPECT_EQ(g[0].project_id, 1u);
+      EXPECT_DOUBLE_EQ(g[0].mu, 30);
+      EXPECT_EQ(g[1].project_id, 9u);
+      EXPECT_DOUBLE_EQ(g[1].mu, 70);
+      ASSERT_EQ(queue.size(), 1u);
+      EXPECT_DOUBLE_EQ(queue[0].mu_needed, 330);
+    }
+    EXPECT_DOUBLE_EQ(m.approved_not_supplied(0), 150);  // never drawn on
+    EXPECT_DOUBLE_EQ(m.last_flows(0).guaranteed, 0);
+    expect_identity(m, "priority or queue");
+  }
+}
+
 TEST(Land, AllOrNothingGrantsSkipRequestsThatDoNotFit) {
   LandRules rules;
   rules.partial_grants = false;

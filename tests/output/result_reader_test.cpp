@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -96,6 +97,42 @@ TEST(ResultReader, RefusesMissingAndNonHdf5Files) {
             std::string::npos);
   EXPECT_NE(error_of([&] { ResultReader r(dir.string()); }).find("is a folder"), std::string::npos);
   fs::remove(text);
+}
+
+TEST(ResultReader, VerifyReadsEverythingAndNamesDamage) {
+  const std::string path = (temp_folder() / "verify.h5").string();
+  {
+    ResultFile file(path);
+    file.set_attribute("scenario_name", std::string("宁波"));
+    file.write_text("scenario", std::string(3000, 'x'));
+    auto g = file.group("clusters");
+    g.add_dimension("cluster", std::vector<std::string>{"246/a", "246/b"}, "cluster");
+    g.write("output", {"cluster"}, std::vector<double>{1.5, 2.5}, {"1", "output", {}});
+    file.commit();
+  }
+  EXPECT_EQ(ResultReader(path).verify(), 3u);  // scenario, clusters/cluster, clusters/output
+  // the variable-length scenario text lives in a global heap near the end: a flipped byte in
+  // it makes invalid UTF-8
+  std::string bytes;
+  {
+    std::ifstream in(path, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  const std::size_t text_at = bytes.find(std::string(3000, 'x'));
+  ASSERT_NE(text_at, std::string::npos);
+  std::string flipped = bytes;
+  flipped[text_at + 10] = static_cast<char>(0xff);
+  const std::string damaged = (temp_folder() / "damaged.h5").string();
+  std::ofstream(damaged, std::ios::binary) << flipped;
+  // (a sealed file is refused when it is opened, an unsealed one by verify)
+  EXPECT_NE(error_of([&] { ResultReader(damaged).verify(); }).find(damaged + ": "),
+            std::string::npos);
+  // cut in the middle: HDF5 refuses to open it or verify cannot read it
+  std::ofstream(damaged, std::ios::binary | std::ios::trunc) << bytes.substr(0, bytes.size() / 2);
+  EXPECT_NE(error_of([&] { ResultReader(damaged).verify(); }).find(damaged + ": "),
+            std::string::npos);
+  fs::remove(path);
+  fs::remove(damaged);
 }
 
 }  // namespace

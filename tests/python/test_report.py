@@ -101,8 +101,8 @@ def test_run_report_page(baseline):
     assert f"<h1>{name}</h1>" in text
     assert str(seed) in text and "2021–2030" in text
     assert T17_TEXT in text
-    # one chart per evaluated target, one per cluster system
-    assert len(srcs) == len(ids) + len(systems)
+    # one chart per evaluated target, one per cluster system, every target's P, the region
+    assert len(srcs) == len(ids) + len(systems) + 2
     for tid in ids:
         assert f"<td>{tid}</td>" in text
     assert f"Targets not evaluated ({not_evaluated})" in text
@@ -136,6 +136,23 @@ def test_chromium_renders_the_page(baseline):
     assert images > 0
     assert loaded, "the page's load script did not run"
     assert int(loaded.group(1)) == images
+    check_sections_loaded(dom, ["summary", "probabilities", "by-year", "targets", "region",
+                                "clusters"])
+
+
+def check_sections_loaded(dom, expected):
+    """Every section of `expected` is in the rendered page, each of its charts loaded (the
+    page's script counts them per section), and those with charts have at least one."""
+    found = {}
+    for m in re.finditer(r'<section id="([a-z-]+)"([^>]*)>', dom):
+        attrs = dict(re.findall(r'data-([a-z-]+)="(\d+)"', m.group(2)))
+        found[m.group(1)] = (int(attrs.get("charts", -1)), int(attrs.get("charts-loaded", -2)))
+    for section in expected:
+        assert section in found, f"section {section} missing: {sorted(found)}"
+        charts, loaded = found[section]
+        assert charts == loaded, f"{section}: {loaded} of {charts} charts loaded"
+        if section not in ("summary", "by-year", "not-evaluated"):
+            assert charts > 0, f"{section}: no chart"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -202,7 +219,10 @@ def write_sweep(path, parameters=2):
         var(c, "system", ["cluster"], np.array(["246", "246"], dtype=object), "")
         var(c, "cluster_name", ["cluster"], np.array(["绿色石化", "汽车"], dtype=object), "")
         growth = 1 + 0.05 * rng.random((P, R, len(years), 2))
-        out = np.cumprod(growth, axis=2) * np.array([4000.0, 3000.0])
+        # output grows with the point (more investment): the first target moves over the
+        # sweep, the growth target G1 does not (a ratio of one point's years)
+        scale = (1 + 0.15 * np.arange(P))[:, None, None, None]
+        out = np.cumprod(growth, axis=2) * np.array([4000.0, 3000.0]) * scale
         var(c, "output", ["point", "replication", "year", "cluster"], out, "CNY 100 million")
         t = f.create_group("targets")
         dim(t, "point", np.arange(P, dtype=np.int64))
@@ -270,9 +290,12 @@ def test_sweep_report(tmp_path, parameters):
     label = ("programme.shuangbai.investment=570, land.quota=20000" if parameters == 2
              else "programme.shuangbai.investment=950")
     assert f"Sweep point 2 of 4 ({label})" in text
-    assert ("one panel per swept parameter" in text) == (parameters == 2)
-    # 2 target charts + 1 cluster system + 1 sweep chart per target
-    assert len(srcs) == 2 + 1 + 2
+    # 2 target charts + every target's P + 1 cluster system + the sweep chart of the one
+    # target whose P moves (one parameter: P against it; a 2 x 2 grid: heat maps); G1 is
+    # listed as flat
+    assert len(srcs) == 2 + 1 + 1 + 1
+    assert ("sweep-heat-maps" in srcs[-1]) == (parameters == 2)
+    assert "P moves by at most 0.02 over the 4 points for 1 target (no chart)" in text
     assert "绿色石化" in text and "亩均税收 3 万元" in text
     bad = report(path, tmp_path / "bad", "--point", 4)
     assert bad.returncode == 2 and "--point 4 is out of range" in bad.stderr
@@ -314,7 +337,7 @@ def test_not_an_icsim_result(tmp_path):
     text = tmp_path / "text.h5"
     text.write_text("hello\n")
     done = report(text, tmp_path / "out2")
-    assert done.returncode == 2 and "not an icsim result file (not HDF5" in done.stderr
+    assert done.returncode == 2 and "not an HDF5 file" in done.stderr
     assert not (tmp_path / "out" / "index.html").exists()
 
 
@@ -336,5 +359,5 @@ def test_python_missing(tmp_path):
 
 def test_help():
     done = subprocess.run([icsim_bin(), "report", "--help"], capture_output=True, text=True)
-    assert done.returncode == 0 and "icsim report RESULT.h5 -o DIR" in done.stdout
+    assert done.returncode == 0 and "icsim report RESULT.h5 [ALTERNATIVE.h5 ...] -o DIR" in done.stdout
     assert "Examples:" in done.stdout

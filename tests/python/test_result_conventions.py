@@ -4,7 +4,9 @@ coordinate with the CF time coordinate `time` beside it, readable names as auxil
 coordinates, integer years stored as integers. A format-1 file (tests/data/results/
 format1_baseline.h5, written by icsim before format 2 by `icsim run
 scenarios/ningbo/baseline.toml -n 2`) still opens with icsim_results, and `icsim compare` reads
-it: its numbers equal those of a run of the same scenario today."""
+it: its numbers equal those of a run of the same scenario today under the model rules it was
+written with (`land.programme_land = "queue"`: programme projects got land by tax per mu like
+every other request until the 要素保障 rule became the default)."""
 import sys
 from pathlib import Path
 
@@ -29,7 +31,8 @@ NAMES = {"sectors": ["sector_name"], "clusters": ["system", "cluster_name"], "re
 def files(tmp_path_factory):
     folder = tmp_path_factory.mktemp("conventions")
     new, backtest = folder / "new.h5", folder / "backtest.h5"
-    run("run", NINGBO / "baseline.toml", "-n", "2", "-o", new, "--quiet")
+    run("run", NINGBO / "baseline.toml", "-n", "2", "-o", new, "--quiet",
+        "--set", 'land.programme_land="queue"')
     run("run", NINGBO / "backtest_2017.toml", "-n", "2", "-o", backtest, "--quiet")
     return new, backtest
 

@@ -114,21 +114,25 @@ def test_series_of_one_and_several_districts(run):
 
 
 def test_ratios_are_ratios_of_sums(run):
-    tax = ir.series(run, "districts/tax_per_mu_above_scale", select="*")
+    """Ratios of the summed numerator and denominator; tax per mu in 万元/亩 (the file's 亿元
+    per mu × 10,000)."""
+    in_10k = ir.series(run, "districts/tax_per_mu_above_scale", select="*")
+    tax = in_10k / 1e4
     for r in range(2):
         for t in range(2):
             num = sum(value(run, "tax_above_scale", r, t, d) for d in range(2))
             den = sum(value(run, "land_above_scale", r, t, d) for d in range(2))
             assert tax.values[r, t] == pytest.approx(num / den if den > 0 else 0.0, rel=1e-15)
     assert tax.values[1, 0] == 0.0  # no 规上 land anywhere
-    np.testing.assert_allclose(tax.values,
+    np.testing.assert_allclose(tax.values * 1e4,
                                ir.series(run, "region/tax_per_mu_above_scale").values, rtol=1e-15)
-    zhenhai = ir.series(run, "districts/tax_per_mu_above_scale", select="zhenhai")
+    zhenhai = ir.series(run, "districts/tax_per_mu_above_scale", select="zhenhai") / 1e4
     assert zhenhai.values[0, 0] == 0.0
     assert np.isfinite(zhenhai.values).all()
     assert zhenhai.values[0, 1] == pytest.approx(
         value(run, "tax_above_scale", 0, 1, 1) / value(run, "land_above_scale", 0, 1, 1))
-    assert tax.attrs["units"] == run.districts["tax_per_mu_above_scale"].attrs["units"]
+    assert in_10k.attrs["units"] == run.districts["tax_per_mu_above_scale"].attrs["units"]
+    assert in_10k.attrs["units"] == "CNY 10 thousand per mu"
 
 
 def test_unknown_names_are_reported(run):
@@ -155,7 +159,7 @@ def test_fan_chart_and_compare_districts(run):
     np.testing.assert_array_equal(ax.lines[0].get_xdata(), YEARS)
     ax = ir.fan_chart(run, ["haishu", "zhenhai"], "value_added_per_mu_above_scale",
                       group="districts")
-    assert ax.get_ylabel() == run.districts["value_added_per_mu_above_scale"].attrs["units"]
+    assert ax.get_ylabel() == "万元/亩"
     df = ir.compare_districts(run, run, 2025, "land_available")
     assert list(df.index) == DISTRICTS
     assert list(df["name"]) == DISTRICT_NAMES

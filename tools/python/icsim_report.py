@@ -11,10 +11,9 @@ Run by `icsim report` (engine/cli/report_command.cpp) or directly:
 
     /usr/bin/python3 tools/python/icsim_report.py baseline.h5 -o baseline-report/
 
-Exit status: 0 written, 2 bad input (missing file, not an icsim result, missing Python
-package), 1 internal error. The charts come first, then index.html.tmp, renamed to index.html
-at the end; a stale index.html is removed when the run starts, so a failed run never leaves a
-page that looks complete.
+Exit status: 0 written, 2 bad input (missing file, not an icsim result, a variable missing,
+a full disk, missing Python package), 1 internal error. The folder is built beside DIR and
+renamed into place at the end (icsim_report_util.OutputFolder): a failure leaves nothing.
 """
 
 from __future__ import annotations
@@ -22,218 +21,22 @@ from __future__ import annotations
 import argparse
 import html
 import math
-import os
 import re
 import sys
-import tempfile
-import textwrap
 import warnings
 from pathlib import Path
 
-PROG = "icsim report"
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # run from the source tree
+
+import icsim_report_sections  # noqa: E402
+import icsim_report_sweep  # noqa: E402
+from icsim_report_util import (  # noqa: E402
+    DPI, FONT_STACK, PROG, OutputFolder, ReportError, _text, _warn, check_result, esc, fmt,
+    fmt_exact, layout, op_text, safe_name, verdict, wrap, year_text)
+
 INSTALL_HINT = ("install the Python packages with tools/install-deps.sh (Debian: apt-get install "
                 "python3-matplotlib python3-h5py python3-numpy python3-pandas python3-xarray "
                 "python3-h5netcdf fonts-noto-cjk)")
-CJK_FAMILY = "Noto Sans CJK SC"
-CJK_FILES = ("NotoSansCJK-Regular.ttc", "NotoSansCJKsc-Regular.otf", "NotoSansSC-Regular.otf")
-FONT_STACK = ('"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC", '
-              '"Microsoft YaHei", "WenQuanYi Micro Hei", "DejaVu Sans", sans-serif')
-DPI = 100
-
-
-class ReportError(Exception):
-    """Bad input: reported as 'icsim report: error: ...' with exit status 2."""
-
-
-def _warn(message: str) -> None:
-    print(f"{PROG}: warning: {message}", file=sys.stderr)
-
-
-# ---------------------------------------------------------------------------------------------
-# Fonts
-
-
-def _font_cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "icsim" / "fonts"
-
-
-def _extract_sc_face(ttc: Path) -> Path | None:
-    """Matplotlib reads only the first face of a font collection (Noto Sans CJK JP in Debian's
-    NotoSansCJK-Regular.ttc); the SC face is copied out once with fontTools into the user's
-    cache (keyed by the collection's size and time), so that Chinese renders with the
-    simplified-Chinese glyph forms. None when fontTools is missing or nothing can be written."""
-    try:
-        from fontTools.ttLib import TTCollection
-    except ImportError:
-        return None
-    st = ttc.stat()
-    name = f"NotoSansCJK-SC-Regular-{st.st_size}-{int(st.st_mtime)}.otf"
-    for folder in (_font_cache_dir(), Path(tempfile.gettempdir()) / f"icsim-fonts-{os.getuid()}"):
-        target = folder / name
-        if target.exists():
-            return target
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            collection = TTCollection(str(ttc), lazy=True)
-            for font in collection.fonts:
-                if font["name"].getDebugName(1) == CJK_FAMILY:
-                    tmp = folder / f"{name}.tmp.{os.getpid()}"
-                    font.save(str(tmp))
-                    os.replace(tmp, target)
-                    return target
-            return None
-        except Exception:  # noqa: BLE001 - any failure: fall back to the collection itself
-            continue
-    return None
-
-
-def setup_fonts(matplotlib) -> str | None:
-    """Makes matplotlib draw Chinese with Noto Sans CJK SC (DejaVu Sans as the per-glyph
-    fallback). Returns the family used, or None (with a warning) when no CJK font is found."""
-    from matplotlib import font_manager as fm
-
-    family = None
-    for f in fm.fontManager.ttflist:
-        if f.name == CJK_FAMILY:
-            family = CJK_FAMILY
-            break
-    if family is None:
-        candidates = [Path(p) for p in fm.findSystemFonts() if Path(p).name in CJK_FILES]
-        candidates.sort(key=lambda p: CJK_FILES.index(p.name))
-        for path in candidates:
-            chosen = path
-            if path.suffix == ".ttc":
-                chosen = _extract_sc_face(path) or path
-            try:
-                fm.fontManager.addfont(str(chosen))
-                family = fm.FontProperties(fname=str(chosen)).get_name()
-                break
-            except Exception:  # noqa: BLE001
-                continue
-    if family is None:
-        _warn(f"the font {CJK_FAMILY} was not found (Debian package fonts-noto-cjk, installed "
-              "by tools/install-deps.sh): Chinese text in the charts will show as empty boxes")
-        return None
-    if family != CJK_FAMILY:
-        _warn(f"using {family} for Chinese text in the charts ({CJK_FAMILY} could not be "
-              "extracted from the font collection: python3-fonttools missing?)")
-    matplotlib.rcParams["font.family"] = "sans-serif"
-    matplotlib.rcParams["font.sans-serif"] = [family, "DejaVu Sans"]
-    matplotlib.rcParams["axes.unicode_minus"] = False
-    return family
-
-
-# ---------------------------------------------------------------------------------------------
-# Small helpers
-
-
-def _text(v) -> str:
-    if isinstance(v, bytes):
-        return v.decode("utf-8", "replace")
-    if hasattr(v, "item") and not isinstance(v, str):
-        try:
-            v = v.item()
-        except (ValueError, AttributeError):
-            pass
-        if isinstance(v, bytes):
-            return v.decode("utf-8", "replace")
-    return str(v)
-
-
-def esc(v) -> str:
-    return html.escape(_text(v))
-
-
-def fmt(v, digits: int = 3) -> str:
-    """A number for people: thousands separated, about `digits` significant figures."""
-    try:
-        x = float(v)
-    except (TypeError, ValueError):
-        return _text(v)
-    if math.isnan(x):
-        return "–"
-    if math.isinf(x):
-        return "∞" if x > 0 else "−∞"
-    if x == 0:
-        return "0"
-    if abs(x) >= 10 ** (digits - 1):
-        return f"{x:,.0f}"
-    decimals = max(0, digits - 1 - int(math.floor(math.log10(abs(x)))))
-    return f"{x:,.{decimals}f}"
-
-
-def fmt_p(p) -> str:
-    try:
-        x = float(p)
-    except (TypeError, ValueError):
-        return "–"
-    return "–" if math.isnan(x) else f"{x:.2f}"
-
-
-def safe_name(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", _text(text)).strip("._")[:60] or "x"
-
-
-def verdict(p: float) -> tuple[str, str]:
-    """Words and a CSS class for a probability (the page explains the bands)."""
-    if p is None or math.isnan(p):
-        return "–", "na"
-    if p >= 0.9:
-        return "very likely", "vl"
-    if p >= 0.66:
-        return "likely", "l"
-    if p > 0.33:
-        return "uncertain", "u"
-    if p > 0.1:
-        return "unlikely", "ul"
-    return "very unlikely", "vul"
-
-
-def layout(fig, left=0.8, right=0.25, top=0.75, bottom=0.55, hspace=0.0, wspace=0.0):
-    """Fixed margins in inches (tight_layout costs a third of the report's time); hspace and
-    wspace (inches) between panels."""
-    w, h = fig.get_size_inches()
-    rows, cols = 1, 1
-    axes = [a for a in fig.axes if a.get_subplotspec() is not None]
-    if axes:
-        rows, cols = axes[0].get_subplotspec().get_gridspec().get_geometry()
-    ax_h = (h - top - bottom - hspace * (rows - 1)) / rows
-    ax_w = (w - left - right - wspace * (cols - 1)) / cols
-    fig.subplots_adjust(left=left / w, right=1 - right / w, top=1 - top / h, bottom=bottom / h,
-                        hspace=hspace / max(ax_h, 0.1), wspace=wspace / max(ax_w, 0.1))
-
-
-def fmt_exact(v) -> str:
-    """A threshold or lever value as given: 30 -> "30", 33000 -> "33,000", 0.025 -> "0.025"."""
-    try:
-        x = float(v)
-    except (TypeError, ValueError):
-        return _text(v)
-    if math.isnan(x):
-        return "–"
-    if x.is_integer() and abs(x) < 1e15:
-        return f"{int(x):,}"
-    return f"{x:,.6g}"
-
-
-OPS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "="}
-
-
-def op_text(op) -> str:
-    return OPS.get(_text(op), _text(op))
-
-
-def wrap(text: str, width: int = 70) -> str:
-    return "\n".join(textwrap.wrap(_text(text), width=width, break_long_words=True)) or ""
-
-
-def year_text(y) -> str:
-    try:
-        x = float(y)
-    except (TypeError, ValueError):
-        return _text(y)
-    return "never" if math.isnan(x) else str(int(round(x)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -241,9 +44,11 @@ def year_text(y) -> str:
 
 
 class Report:
-    def __init__(self, path: Path, out: Path, point: int | None, quiet: bool):
+    def __init__(self, path: Path, out: OutputFolder, point: int | None, quiet: bool,
+                 alternatives=(), observed: Path | None = None):
         import h5py
 
+        self.alternatives = [Path(a) for a in alternatives]
         self.path = path
         self.out = out
         self.quiet = quiet
@@ -259,7 +64,12 @@ class Report:
         self.ir = ir
         self.run = ir.open_result(path)
         self.points = self._points()
-        self.point = 0 if point is None else point
+        if point is None:
+            self.point, self.point_how = ir.default_point(self.run)
+        else:
+            self.point, self.point_how = point, f"point {point}, chosen with --point"
+        self.history_drawn = 0
+        self.observed, self.observed_path = icsim_report_sections.find_observed(self, observed)
         if not 0 <= self.point < max(self.points, 1):
             raise ReportError(f"{path}: --point {self.point} is out of range: the file has "
                               f"{self.points} point{'s' if self.points != 1 else ''} "
@@ -300,16 +110,20 @@ class Report:
             return ""
         label = self.point_label(self.point)
         return (f" Sweep point {self.point} of {self.points}" + (f" ({label})" if label else "")
-                + "; other points: 'icsim report --point N'.")
+                + f" — {self.point_how}; other points: 'icsim report --point N'.")
 
     # -- charts ----------------------------------------------------------------------------
 
     def save(self, fig, name: str) -> str:
         import matplotlib.pyplot as plt
 
+        import io
+
         fname = f"{len(self.charts):03d}-{safe_name(name)}.png"
-        fig.savefig(self.out / fname, dpi=DPI)
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=DPI)
         plt.close(fig)
+        self.out.write(fname, buffer.getvalue())
         self.charts.append(fname)
         return fname
 
@@ -348,7 +162,16 @@ class Report:
                 f"<p class=lead>icsim projection report: how likely the plan's targets are "
                 f"reached, over {esc(a.get('replications', '?'))} Monte Carlo replications. "
                 f"Money in {esc(money)} (亿元), current prices unless a target says "
-                f"otherwise.</p><table class=meta>{body}</table></header>")
+                f"otherwise; tax and value added per mu in 万元/亩.{self.compared_note()}</p>"
+                f"<table class=meta>{body}</table></header>")
+
+    def compared_note(self) -> str:
+        if not self.alternatives:
+            return ""
+        return (" This is the <b>control</b>; the page compares it with "
+                + ", ".join(f"<b>{esc(a.name)}</b>" for a in self.alternatives)
+                + " (sections <i>scenarios</i>, <i>delta p</i>, <i>differences</i>); the "
+                "sections after them are the control's own.")
 
     def targets_sections(self):
         t = self.run.targets
@@ -434,6 +257,9 @@ class Report:
         if da is not None:
             self.ir.fan_chart(self.run, target=tid, ax=ax, point=p, data=da,
                               label="median", color="C0", annotate=False)
+            variable, select = self.ir.parse_metric(str(t["metric"].values[i]))
+            icsim_report_sections.draw_history(self, ax, variable, select,
+                                               da.attrs.get("units", unit))
             ax.set_ylabel(unit)
             ax.set_title("")
             ax.legend(loc="best", fontsize=8)
@@ -548,208 +374,6 @@ class Report:
             "sectors; so do the clusters of a programme whose concordance is declared "
             "overlapping. Cluster outputs are therefore never added up here.</p>" + "".join(figs) + "</section>")
 
-    def sweep_section(self):
-        import matplotlib.pyplot as plt
-        import numpy as np
-
-        if not self.is_sweep:
-            return
-        sw = self.h5["sweep"]
-        names = self.strings(sw["parameter"]) if "parameter" in sw else []
-        values = (np.asarray(sw["parameter_value"][()], dtype=float).reshape(self.points, -1)
-                  if "parameter_value" in sw else np.zeros((self.points, 0)))
-        labels = [self.point_label(q) for q in range(self.points)]
-        method = _text(sw.attrs.get("method", "–"))
-        note = _text(sw.attrs.get("note", ""))
-        rows = "".join(
-            f"<tr><td class=num>{q}</td>" + "".join(
-                f"<td class=num>{esc(fmt_exact(values[q, k]))}</td>" for k in range(len(names)))
-            + f"<td>{esc(labels[q])}</td></tr>" for q in range(self.points))
-        table = ("<table class=points><thead><tr><th>point</th>"
-                 + "".join(f"<th>{esc(n)}</th>" for n in names)
-                 + f"<th>label</th></tr></thead><tbody>{rows}</tbody></table>")
-        figs = []
-        t = self.run.targets
-        n = int(t.sizes.get("target", 0)) if t is not None else 0
-        for i in range(n):
-            tid = str(t["target"].values[i])
-            text = str(t["text"].values[i])
-            prob = t["probability"].values[:, i]
-            lo = t["probability_low"].values[:, i]
-            hi = t["probability_high"].values[:, i]
-            k_all = max(1, len(names))
-            ncols = min(3, k_all)
-            nrows = math.ceil(k_all / ncols)
-            fig, axes = plt.subplots(nrows, ncols, figsize=(max(6.5, 3.6 * ncols),
-                                                            2.9 * nrows + 0.7), squeeze=False)
-            for k in range(k_all):
-                ax = axes.flat[k]
-                x = values[:, k] if names else np.arange(self.points, dtype=float)
-                order = np.argsort(x, kind="stable")
-                if len(names) == 1:
-                    ax.fill_between(x[order], lo[order], hi[order], color="C0", alpha=0.2,
-                                    linewidth=0, label="95 % Wilson interval")
-                    ax.plot(x[order], prob[order], "o-", color="C0", label="P")
-                else:
-                    self._sweep_panel(ax, names, values, k, prob, lo, hi)
-                ax.set_ylim(-0.03, 1.03)
-                ax.set_xlabel(names[k] if names else "point", fontsize=8)
-                ax.set_ylabel("P(reached)" if k % ncols == 0 else "")
-                ax.tick_params(labelsize=7)
-                ax.grid(alpha=0.3)
-            for ax in list(axes.flat)[k_all:]:
-                ax.set_visible(False)
-            head = wrap(f"{tid}: {text}", 90)
-            fig.suptitle(head, fontsize=10)
-            layout(fig, left=0.75, right=0.2, top=0.35 + 0.18 * (head.count("\n") + 1),
-                   bottom=0.55, hspace=0.8, wspace=0.6)
-            fname = self.save(fig, f"sweep-{tid}")
-            what = ("P against the swept parameter, with its 95 % Wilson interval (band)"
-                    if len(names) == 1 else
-                    "one panel per swept parameter: P at every point against that "
-                    "parameter's value (bars: 95 % Wilson interval); on a grid, points with the "
-                    "same values of the other parameters are joined (legend), otherwise the "
-                    "other parameters vary too and a panel shows a spread, not a curve")
-            figs.append(self.figure(f"sweep {tid}", fname,
-                                    f"<b>{esc(tid)}</b> {esc(text)}: {esc(what)}."))
-        self.sections.append(
-            f"<section id=sweep><h2>Sweep: {self.points} points</h2><p>The scenario was run at "
-            f"{self.points} points (method {esc(method)}) of {len(names)} parameter"
-            f"{'s' if len(names) != 1 else ''}: {esc(', '.join(names))}. The fan charts above "
-            f"show point {self.point} only." + (f" Note: {esc(note)}." if note else "")
-            + f"</p>{table}"
-            + ("".join(figs) if figs else "<p>No evaluated targets.</p>") + "</section>")
-
-    @staticmethod
-    def _sweep_panel(ax, names, values, k, prob, lo, hi):
-        """P against parameter k. Points that share the other parameters' values (a grid) are
-        joined, one coloured line per combination, offset a little sideways so that their
-        intervals do not hide each other; otherwise (a Latin hypercube) markers only."""
-        import numpy as np
-
-        x = values[:, k]
-        others = [j for j in range(len(names)) if j != k]
-        keys = [tuple(values[q, others]) for q in range(len(x))]
-        groups = list(dict.fromkeys(keys))
-        sizes = [keys.count(g) for g in groups]
-        span = (np.nanmax(x) - np.nanmin(x)) or 1.0
-        if 1 < len(groups) <= 6 and min(sizes) > 1:
-            for gi, g in enumerate(groups):
-                idx = np.array([q for q in range(len(x)) if keys[q] == g])
-                idx = idx[np.argsort(x[idx], kind="stable")]
-                dx = span * 0.012 * (gi - (len(groups) - 1) / 2)
-                label = ", ".join(f"{names[j].rsplit('.', 1)[-1]}={fmt_exact(v)}"
-                                  for j, v in zip(others, g))
-                ax.errorbar(x[idx] + dx, prob[idx],
-                            yerr=[np.clip(prob[idx] - lo[idx], 0, None),
-                                  np.clip(hi[idx] - prob[idx], 0, None)],
-                            fmt="o-", color=f"C{gi}", capsize=2, markersize=4, linewidth=1,
-                            elinewidth=0.8, label=label)
-            ax.legend(fontsize=6, loc="best")
-        else:
-            ax.errorbar(x, prob, yerr=[np.clip(prob - lo, 0, None), np.clip(hi - prob, 0, None)],
-                        fmt="o", color="C0", ecolor="0.6", capsize=2, markersize=4)
-
-    def seek_section(self):
-        import matplotlib.pyplot as plt
-        import numpy as np
-
-        if "seek" not in self.h5:
-            return
-        sk = self.h5["seek"]
-        lever = _text(sk.attrs.get("lever", "lever"))
-        goal = float(sk.attrs.get("probability_goal", math.nan))
-        direction = _text(sk.attrs.get("direction", "smallest"))
-        answer_all = float(sk.attrs.get("answer_all", math.nan))
-        lv = np.asarray(sk["lever_value"][()], dtype=float).reshape(-1)
-        ids = self.strings(sk["target"]) if "target" in sk else []
-        nt = len(ids)
-
-        def arr(name, shape):
-            return (np.asarray(sk[name][()], dtype=float).reshape(shape) if name in sk
-                    else np.full(shape, np.nan))
-
-        prob = arr("probability", (len(lv), nt))
-        plo = arr("probability_low", (len(lv), nt))
-        phi = arr("probability_high", (len(lv), nt))
-        answer = arr("answer", (nt,))
-        blo, bhi = arr("bracket_low", (nt,)), arr("bracket_high", (nt,))
-        status = self.strings(sk["status"]) if "status" in sk else [""] * nt
-        texts = self.strings(sk["target_text"]) if "target_text" in sk else [""] * nt
-        if not any(texts) and self.run.targets is not None:
-            tt = self.run.targets
-            known = {str(a): str(b) for a, b in zip(tt["target"].values, tt["text"].values)}
-            texts = [known.get(x, "") for x in ids]
-        rows = []
-        for j in range(nt):
-            at = np.where(np.isclose(lv, answer[j]))[0] if np.isfinite(answer[j]) else []
-            p_at = (f"{prob[at[-1], j]:.2f} [{plo[at[-1], j]:.2f}, {phi[at[-1], j]:.2f}]"
-                    if len(at) else "–")
-            rows.append(f"<tr><td>{esc(ids[j])}</td><td>{esc(texts[j])}</td>"
-                        f"<td>{esc(status[j])}</td><td class=num><b>{esc(fmt_exact(answer[j]))}"
-                        f"</b></td><td class=num>[{esc(fmt_exact(blo[j]))}, "
-                        f"{esc(fmt_exact(bhi[j]))}]"
-                        f"</td><td class=num>{p_at}</td></tr>")
-        table = ("<table class=seek><thead><tr><th>target</th><th>text</th><th>status</th>"
-                 f"<th>answer ({esc(lever)})</th><th>bracket</th><th>P at the answer</th></tr>"
-                 f"</thead><tbody>{''.join(rows)}</tbody></table>")
-        steps = "".join(
-            f"<tr><td class=num>{s}</td><td class=num>{esc(fmt_exact(lv[s]))}</td>" + "".join(
-                f"<td class=num>{fmt_p(prob[s, j])} [{fmt_p(plo[s, j])}, {fmt_p(phi[s, j])}]"
-                "</td>" for j in range(nt)) + "</tr>" for s in range(len(lv)))
-        steps_table = ("<table class=steps><thead><tr><th>step</th>"
-                       f"<th>{esc(lever)}</th>" + "".join(f"<th>P {esc(x)}</th>" for x in ids)
-                       + f"</tr></thead><tbody>{steps}</tbody></table>")
-        figs = ""
-        if nt and len(lv):
-            ncols = min(2, nt)
-            nrows = math.ceil(nt / ncols)
-            fig, axes = plt.subplots(nrows, ncols, figsize=(5.2 * ncols, 3.3 * nrows + 0.5),
-                                     squeeze=False)
-            for j in range(nt):
-                ax = axes.flat[j]
-                ok = np.isfinite(prob[:, j])
-                ax.errorbar(lv[ok], prob[ok, j],
-                            yerr=[np.clip(prob[ok, j] - plo[ok, j], 0, None),
-                                  np.clip(phi[ok, j] - prob[ok, j], 0, None)],
-                            fmt="o", color="C0", ecolor="0.6", capsize=2, markersize=4,
-                            label="step (95 % interval)")
-                for s in np.where(ok)[0]:
-                    ax.annotate(str(s), (lv[s], prob[s, j]), textcoords="offset points",
-                                xytext=(4, 4), fontsize=7, color="0.35")
-                if np.isfinite(goal):
-                    ax.axhline(goal, color="k", linestyle="--", linewidth=1,
-                               label=f"goal p = {goal:g}")
-                if np.isfinite(answer[j]):
-                    ax.axvline(answer[j], color="C3", linewidth=1.2,
-                               label=f"answer {fmt_exact(answer[j])}")
-                if np.isfinite(blo[j]) and np.isfinite(bhi[j]):
-                    ax.axvspan(blo[j], bhi[j], color="C3", alpha=0.12, linewidth=0)
-                ax.set_ylim(-0.03, 1.03)
-                ax.set_title(wrap(f"{ids[j]}: {texts[j]}", 50) + f"\n{status[j]}", fontsize=9)
-                ax.set_xlabel(lever, fontsize=8)
-                ax.set_ylabel("P(reached)")
-                ax.grid(alpha=0.3)
-                ax.legend(fontsize=7, loc="best")
-            for ax in list(axes.flat)[nt:]:
-                ax.set_visible(False)
-            layout(fig, left=0.75, right=0.2, top=0.75, bottom=0.55, hspace=1.1, wspace=0.7)
-            fname = self.save(fig, "seek-steps")
-            figs = self.figure(
-                "seek steps", fname,
-                f"The bisection: probability of each target at every lever value evaluated "
-                f"(numbers: step order; bars: 95 % Wilson interval), the goal p = "
-                f"{esc(fmt(goal, 3))} (dashed), the answer (red line) and its bracket (red "
-                f"band). Every step uses the same seed and replications.")
-        all_txt = (f"The value meeting all targets: <b>{esc(fmt_exact(answer_all))}</b>."
-                   if np.isfinite(answer_all) else
-                   "No value in the range meets all targets (or a target has no answer).")
-        self.sections.append(
-            f"<section id=seek><h2>Seek: {esc(lever)}</h2><p>The {esc(direction)} value of "
-            f"<code>{esc(lever)}</code> for which each target is reached with probability at "
-            f"least {esc(fmt(goal, 3))}. {all_txt}</p>{table}{figs}"
-            f"<h3>Steps</h3>{steps_table}</section>")
-
     # -- the page --------------------------------------------------------------------------
 
     def page(self) -> str:
@@ -786,6 +410,7 @@ figure img {{ max-width: 100%; height: auto; border: 1px solid #eee; }}
 figcaption {{ font-size: 0.9em; color: #333; max-width: 60em; }}
 nav a {{ margin-right: 1em; }}
 footer {{ margin-top: 3em; color: #777; font-size: 0.85em; }}
+.warn {{ background: #fff3c4; padding: 0.3em 0.6em; }}
 </style>
 </head>
 <body>
@@ -803,6 +428,14 @@ window.addEventListener("load", function () {{
     if (images[i].complete && images[i].naturalWidth > 0) loaded++;
   document.body.dataset.chartsLoaded = String(loaded);
   document.body.dataset.charts = String(images.length);
+  var sections = document.querySelectorAll("section");
+  for (var s = 0; s < sections.length; s++) {{
+    var imgs = sections[s].querySelectorAll("img"), ok = 0;
+    for (var k = 0; k < imgs.length; k++)
+      if (imgs[k].complete && imgs[k].naturalWidth > 0) ok++;
+    sections[s].dataset.charts = String(imgs.length);
+    sections[s].dataset.chartsLoaded = String(ok);
+  }}
 }});
 </script>
 </body>
@@ -813,65 +446,64 @@ window.addEventListener("load", function () {{
         return re.findall(r"<section id=([a-z-]+)>", "".join(self.sections))
 
     def build(self):
+        if self.alternatives:
+            import icsim_report_compare
+
+            icsim_report_compare.comparison_sections(self, self.alternatives)
         self.targets_sections()
+        sections = icsim_report_sections
+        after = [s for s in sections.overview_sections(self) if s]
+        at = next((k + 1 for k, s in enumerate(self.sections)
+                   if s.startswith("<section id=summary>")), len(self.sections))
+        self.sections[at:at] = after
+        self.sections += [s for s in [sections.region_section(self),
+                                      sections.districts_section(self),
+                                      *sections.firms_land_sections(self),
+                                      sections.backtest_section(self)] if s]
         self.clusters_section()
-        self.sweep_section()
-        self.seek_section()
+        icsim_report_sweep.sweep_section(self)
+        icsim_report_sweep.seek_section(self)
         if not self.sections:
             self.sections.append("<section id=empty><h2>Nothing to show</h2><p>The file has "
                                  "no /targets, /clusters, /sweep or /seek group.</p></section>")
         return self.page()
 
 
-def check_result(path: Path) -> None:
-    import h5py
-
-    if not path.exists():
-        raise ReportError(f"{path}: no such file")
-    if path.is_dir():
-        raise ReportError(f"{path}: is a folder, not a result file")
-    try:
-        f = h5py.File(path, "r")
-    except OSError as e:
-        raise ReportError(f"{path}: not an icsim result file (not HDF5: {e})") from None
-    with f:
-        if "icsim_version" not in f.attrs:
-            raise ReportError(f"{path}: not an icsim result file (no root attribute "
-                              "'icsim_version'; written by 'icsim run', 'merge' or 'seek'?)")
-
-
-def write_report(path: Path, out: Path, point: int | None = None, quiet: bool = False) -> Path:
-    """Writes OUT/index.html and its charts; returns the page's path."""
+def write_report(paths, out: Path, point: int | None = None, quiet: bool = False,
+                 observed: Path | None = None) -> Path:
+    """Writes OUT/index.html and its charts about the result files `paths` (one, or a control
+    and its alternatives); returns the page's path. The folder is built beside OUT and renamed
+    into place at the end (OutputFolder): on any failure nothing is left and OUT is as it was."""
     import matplotlib
 
+    import icsim_fonts
+
+    paths = [Path(p) for p in ([paths] if isinstance(paths, (str, Path)) else paths)]
     matplotlib.use("Agg")
-    check_result(path)
-    setup_fonts(matplotlib)
-    if out.exists() and not out.is_dir():
-        raise ReportError(f"{out}: exists and is not a folder")
+    for path in paths:
+        check_result(path)
+    icsim_fonts.setup_fonts(matplotlib, warn=_warn)
+    folder = OutputFolder(out)
+    report = None
     try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise ReportError(f"{out}: cannot create the folder ({e.strerror})") from None
-    index = out / "index.html"
-    tmp = out / "index.html.tmp"
-    if index.exists():
-        index.unlink()  # a failed run must not leave the previous page over new charts
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    report = Report(path, out, point, quiet)
-    try:
+        try:
+            report = Report(paths[0], folder, point, quiet, alternatives=paths[1:],
+                            observed=observed)
+        except (OSError, UnicodeDecodeError, ValueError) as e:  # h5py/xarray on a damaged file
+            raise ReportError(f"{paths[0]}: cannot be read ({type(e).__name__}: {e}); the file "
+                              "is damaged or truncated: write it again") from None
         page = report.build()
-        with open(tmp, "w", encoding="utf-8") as f:
-            f.write(page)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, index)
+        folder.write("index.html", page.encode("utf-8"))
+        folder.commit()
+    except BaseException:
+        folder.abandon()
+        raise
     finally:
-        report.close()
-        if tmp.exists():
-            tmp.unlink()
+        if report is not None:
+            report.close()
     for w in report.warnings:
         _warn(w)
+    index = Path(out) / "index.html"
     if not quiet:
         print(f"Wrote {index} ({len(report.charts)} charts)")
     return index
@@ -880,17 +512,23 @@ def write_report(path: Path, out: Path, point: int | None = None, quiet: bool = 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
         prog=PROG, description="Write an HTML report (DIR/index.html and PNG charts) about an "
-        "icsim result file.")
-    parser.add_argument("result", help="the result file (icsim run, merge, sweep or seek)")
+        "icsim result file, or a control and its alternatives.")
+    parser.add_argument("result", nargs="+", help="the result file (icsim run, merge, sweep or "
+                        "seek); with several, the first is the control")
     parser.add_argument("-o", "--out", required=True, help="the folder to write")
     parser.add_argument("--point", type=int, default=None,
-                        help="sweep point whose fan charts are drawn (default 0)")
+                        help="sweep point whose fan charts are drawn (default: the plan's "
+                        "point, else 0)")
+    parser.add_argument("--observed", default=None,
+                        help="CSV of reported figures to draw on the fan charts (default: "
+                        "observed.csv next to the scenario's districts file)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     args = parser.parse_args(argv)
-    path = Path(args.result)
-    if not path.exists():
-        print(f"{PROG}: error: {path}: no such file", file=sys.stderr)
-        return 2
+    paths = [Path(p) for p in args.result]
+    for path in paths:
+        if not path.exists():
+            print(f"{PROG}: error: {path}: no such file", file=sys.stderr)
+            return 2
     import importlib.util
 
     missing = [m for m in ("numpy", "h5py", "matplotlib", "pandas", "xarray", "h5netcdf")
@@ -900,10 +538,14 @@ def main(argv=None) -> int:
               f"{INSTALL_HINT}", file=sys.stderr)
         return 2
     try:
-        check_result(path)  # before the slow imports: a wrong file fails fast
+        for path in paths:
+            check_result(path)  # before the slow imports: a wrong file fails fast
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message=".*tight_layout.*")
-            write_report(path, Path(args.out), args.point, args.quiet)
+            if args.observed and not Path(args.observed).is_file():
+                raise ReportError(f"--observed {args.observed}: no such file")
+            write_report(paths, Path(args.out), args.point, args.quiet,
+                         Path(args.observed) if args.observed else None)
     except ReportError as e:
         print(f"{PROG}: error: {e}", file=sys.stderr)
         return 2
@@ -914,6 +556,11 @@ def main(argv=None) -> int:
         print(f"{PROG}: internal error: {type(e).__name__}: {e}", file=sys.stderr)
         return 1
     return 0
+
+
+def cli() -> None:
+    """The `icsim-report` command of the installed package."""
+    sys.exit(main())
 
 
 if __name__ == "__main__":

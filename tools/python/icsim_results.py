@@ -4,8 +4,7 @@ An icsim result is plain HDF5 with netCDF-4 dimension scales (docs/results.md), 
 ``xarray.open_dataset(path, engine="h5netcdf", group="clusters")`` works without this module.
 This module only saves typing for the things every notebook does:
 
-    import sys; sys.path.insert(0, "tools/python")
-    import icsim_results as ir
+    import icsim_results as ir                   # installed, or tools/python on sys.path
 
     base = ir.open_result("baseline.h5")
     base.clusters.output.sel(cluster="246/green_petrochemicals").median("replication")
@@ -21,7 +20,13 @@ With the firm model (``base.firm_model``), /districts holds its statistics by di
     ir.fan_chart(base, "zhenhai", "districts/value_added_per_mu_above_scale")
     ir.compare_districts(base, ir.open_result("tight_land.h5"), 2030, "land_available")
 
-Use Debian's /usr/bin/python3 (it has xarray, h5netcdf, pandas and matplotlib).
+Tax and value added per mu are converted to 万元/亩 when a file is opened (the engine stores
+亿元 per mu): see PER_MU. Sweep files: every function takes `point`; default_point() names the
+plan's point. Paired statistics of an alternative against its control: icsim_paired.
+
+Install with `pip install --no-build-isolation ./tools/python` (Debian's Python packages, see
+docs/results.md), or put tools/python on sys.path. Use Debian's /usr/bin/python3 (it has
+xarray, h5netcdf, pandas and matplotlib).
 """
 
 from __future__ import annotations
@@ -70,18 +75,142 @@ def _text(value):
     return value.decode("utf-8") if isinstance(value, bytes) else value
 
 
+# Tax and value added per mu: the engine computes them in the money unit per mu (亿元/亩,
+# about 0.006); people read them in 万元/亩 (about 60), as `icsim compare` prints them. Every
+# variable and target in 亿元 per mu is converted when a file is opened (the file is unchanged).
+PER_MU_IN_FILE = "CNY 100 million per mu"
+PER_MU = "CNY 10 thousand per mu"
+PER_MU_FACTOR = 1e4  # 万元 per 亿元
+UNIT_LABELS = {PER_MU: "万元/亩", "CNY 100 million": "亿元", "mu": "亩", "percent": "%"}
+_TARGET_VALUES = ("threshold", "value", "value_median", "value_p05", "value_p95")
+
+
+def unit_label(units) -> str:
+    """A unit for people: "CNY 10 thousand per mu" -> "万元/亩", "CNY 100 million" -> "亿元"."""
+    return UNIT_LABELS.get(str(units), str(units))
+
+
+def _per_mu_in_10k(ds: xr.Dataset) -> xr.Dataset:
+    for name in list(ds.data_vars):
+        da = ds[name]
+        if da.attrs.get("units") == PER_MU_IN_FILE and da.dtype.kind == "f":
+            ds[name] = da * PER_MU_FACTOR
+            ds[name].attrs = {**da.attrs, "units": PER_MU, "units_in_file": PER_MU_IN_FILE}
+    if "unit" in ds and "target" in ds.dims:  # /targets: rows whose unit is 亿元 per mu
+        unit = np.array([str(u) for u in ds["unit"].values], dtype=object)
+        rows = unit == PER_MU_IN_FILE
+        if rows.any():
+            scale = xr.DataArray(np.where(rows, PER_MU_FACTOR, 1.0), dims="target",
+                                 coords={"target": ds["target"]})
+            for name in _TARGET_VALUES:
+                if name in ds:
+                    attrs = ds[name].attrs
+                    ds[name] = ds[name] * scale
+                    ds[name].attrs = attrs
+            unit[rows] = PER_MU
+            ds["unit"] = xr.DataArray(unit, dims="target", attrs=ds["unit"].attrs)
+    return ds
+
+
+def _integer_years(ds: xr.Dataset) -> xr.Dataset:
+    """`year` as integer years whatever the file stores (int64 years, float years, or a CF time
+    coordinate that xarray decoded to dates)."""
+    if "year" in ds.coords:
+        y = ds["year"]
+        if np.issubdtype(y.dtype, np.datetime64) or y.dtype == object:
+            try:
+                years = y.dt.year.values
+            except (AttributeError, TypeError):
+                years = np.array([v.year for v in y.values])
+            ds = ds.assign_coords(year=("year", years.astype(np.int64), y.attrs))
+        elif y.dtype.kind == "f":
+            ds = ds.assign_coords(year=("year", y.values.astype(np.int64), y.attrs))
+    return ds
+
+
+def open_group(path, group: str) -> xr.Dataset:
+    """One group of a result file as an xarray Dataset, in memory: years as integers, tax and
+    value added per mu in 万元/亩 (units "CNY 10 thousand per mu")."""
+    with xr.open_dataset(path, engine="h5netcdf", group=group) as ds:
+        return _per_mu_in_10k(_integer_years(ds.load()))
+
+
 def open_result(path) -> Result:
-    """Opens a result file; every group is loaded into memory (files are small) and closed."""
+    """Opens a result file; every group is loaded into memory (files are small) and closed.
+    Each group is an xarray Dataset (open_group): `run.region`, `run.targets`, …"""
     path = Path(path)
     with h5py.File(path, "r") as f:
         attrs = {k: _text(v.item() if hasattr(v, "item") else v) for k, v in f.attrs.items()}
         scenario = _text(f["scenario"][()]) if "scenario" in f else ""
         present = [g for g in GROUPS if g in f]
-    groups = {}
-    for g in present:
-        with xr.open_dataset(path, engine="h5netcdf", group=g) as ds:
-            groups[g] = ds.load()
+    groups = {g: open_group(path, g) for g in present}
     return Result(path=path, attrs=attrs, scenario=scenario, groups=groups)
+
+
+def _lookup(doc, key: str):
+    """The value of a scenario key ("programme.shuangbai.investment", "firms.land_supply_scale",
+    "programme[1].start_year") in a parsed scenario, or None when the text does not set it."""
+    node = doc
+    for part in key.split("."):
+        index = None
+        if part.endswith("]") and "[" in part:
+            part, inside = part[:-1].split("[", 1)
+            index = int(inside) if inside.isdigit() else None
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list):
+            found = [x for x in node if isinstance(x, dict)
+                     and (x.get("name") == part or x.get("id") == part)]
+            if len(found) != 1:
+                return None
+            node = found[0]
+        else:
+            return None
+        if index is not None:
+            if not isinstance(node, list) or index >= len(node):
+                return None
+            node = node[index]
+    return node
+
+
+def default_point(result) -> tuple[int, str]:
+    """The sweep point a report shows by default, and why: the point whose swept parameters
+    all equal the values the scenario itself sets (the plan; the root `scenario` text holds the
+    sweep file before any point's overrides). Parameters the text does not set are left out of
+    the match; when no point (or more than one) matches, point 0. A plain run: (0, "")."""
+    r = _as_result(result)
+    sw = r.sweep
+    if sw is None or "parameter_value" not in sw or sw.sizes.get("point", 1) <= 1:
+        return 0, ""
+    try:
+        import tomllib
+    except ImportError:  # Python < 3.11
+        return 0, "point 0 (the scenario text cannot be parsed without tomllib, Python 3.11)"
+    try:
+        doc = tomllib.loads(r.scenario)
+    except (tomllib.TOMLDecodeError, TypeError):
+        return 0, "point 0 (the stored scenario text could not be parsed)"
+    names = [str(x) for x in sw["parameter"].values]
+    values = np.asarray(sw["parameter_value"].values, dtype=float)
+    known = {}
+    for k, name in enumerate(names):
+        v = _lookup(doc, name)
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            known[k] = float(v)
+    if not known:
+        return 0, ("point 0: the scenario does not set any swept parameter itself "
+                   f"({', '.join(names)} take their defaults), so no point is the plan's")
+    match = [p for p in range(values.shape[0])
+             if all(np.isclose(values[p, k], v, rtol=1e-12, atol=0) for k, v in known.items())]
+    said = ", ".join(f"{names[k]}={v:g}" for k, v in known.items())
+    if len(match) == 1:
+        unset = [names[k] for k in range(len(names)) if k not in known]
+        return match[0], (f"point {match[0]}, the scenario's own values ({said})"
+                          + (f"; not set by the scenario: {', '.join(unset)}" if unset else ""))
+    if not match:
+        return 0, f"point 0: no point has the scenario's own values ({said})"
+    return match[0], (f"point {match[0]}, the first of points {match} with the scenario's own "
+                      f"values ({said})")
 
 
 def _as_result(r) -> Result:
@@ -232,6 +361,8 @@ def series(result, variable: str, group: str = "clusters", select=None,
         num = ds[da.attrs["numerator"]].isel(point=point).sel({dim: codes}).sum(dim)
         den = ds[da.attrs["denominator"]].isel(point=point).sel({dim: codes}).sum(dim)
         out = xr.where(den > 0, num / den.where(den > 0), 0.0)
+        if da.attrs.get("units_in_file") == PER_MU_IN_FILE:  # 亿元 / mu -> 万元/亩
+            out = out * PER_MU_FACTOR
     else:
         out = da.sel({dim: codes}).sum(dim)
     out.attrs = dict(da.attrs)
@@ -296,6 +427,9 @@ def fan_chart(result, select=None, variable="output", group="clusters", target=N
     Returns the matplotlib Axes."""
     import matplotlib.pyplot as plt
 
+    import icsim_fonts
+
+    icsim_fonts.setup_fonts()  # Chinese names and units render (Noto Sans CJK SC)
     r = _as_result(result)
     group, variable = _split(variable, group)
     da = data if data is not None else series(r, variable, group, select, point=point)
@@ -327,6 +461,6 @@ def fan_chart(result, select=None, variable="output", group="clusters", target=N
     title = select if isinstance(select, str) else (group if select is None else "selection")
     ax.set_title(f"{title}: {variable}")
     ax.set_xlabel("year")
-    ax.set_ylabel(da.attrs.get("units", ""))
+    ax.set_ylabel(unit_label(da.attrs.get("units", "")))
     ax.legend(loc="upper left")
     return ax

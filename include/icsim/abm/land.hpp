@@ -8,7 +8,8 @@
 // Each year (step) new approvals enter approved_not_supplied, the supply quota moves approved
 // land to available, and matured redevelopment land returns to available (the share
 // `redevelopment_rate`; the rest leaves industrial use). allocate() serves queued projects in
-// order of expected tax per mu (按标出让). Accounting identity, per district and every year:
+// order of expected tax per mu (按标出让), programme projects first (要素保障, ProgrammeLand).
+// Accounting identity, per district and every year:
 //   in_use + available + approved_not_supplied + pending_redevelopment
 //     = initial total + cumulative approvals − cumulative land taken out of industrial use.
 // Deterministic, no random draws, no I/O. docs/mujun-and-land.md explains the rules.
@@ -20,6 +21,19 @@
 #include "icsim/abm/rule_problem.hpp"
 
 namespace icsim::abm {
+
+// How programme projects (the plans' key projects, e.g. 双百) get land:
+//   guaranteed  要素保障: served before every other request; what the district's available land
+//               cannot give is supplied at once from its approved-but-not-supplied stock
+//               (批而未供), and beyond that from an extra provincial construction-land indicator.
+//               Sources: 《宁波市重大建设项目"十四五"规划》 (宁波市人民政府办公厅, 2021-08-12): the
+//               plan is "合理配置土地、资金等资源要素的重要依据" for its projects; Zhejiang rewards
+//               provincial key industrial projects with new construction-land plan indicators
+//               once their land is supplied (《浙江省重大产业项目申报及奖励办法(修订)》, as
+//               reported by 嘉兴日报, 2017-11-14: "在完成供地手续后…给予新增建设用地计划指标奖励").
+//   priority    served before every other request, from available land only (they may wait).
+//   queue       ranked with every other request by expected tax per mu.
+enum class ProgrammeLand : std::uint8_t { guaranteed, priority, queue };
 
 struct LandRules {
   // Years from an exit (release) to the land being available again: land released in year t
@@ -48,6 +62,8 @@ struct LandRules {
   // true: a request may be granted less than it asks for (the rest stays queued); false: a
   // request is granted all it needs in one district or nothing this year. Default true.
   bool partial_grants = true;
+  // Land for programme projects (above). Default guaranteed (the sources above).
+  ProgrammeLand programme_land = ProgrammeLand::guaranteed;
 };
 
 // Every rule the parameters break (fields relative to [land]); empty if none.
@@ -72,6 +88,7 @@ struct LandRequest {
   std::int32_t district = kAnyDistrict;  // or kAnyDistrict: the district with most available
   double mu_needed = 0;                  // still needed (reduced by partial grants)
   double expected_tax_per_mu = 0;        // 亿元 per mu per year: the ranking key (按标出让)
+  bool programme = false;                // a programme project (LandRules::programme_land)
 };
 
 struct LandGrant {
@@ -86,6 +103,9 @@ struct LandFlows {
   double supplied = 0;     // approved_not_supplied → available
   double redeveloped = 0;  // pending_redevelopment → available
   double taken_out = 0;    // pending_redevelopment → out of industrial use
+  // Of `supplied` and `approved`: land guaranteed to programme projects by allocate() beyond the
+  // available land, from 批而未供 (supplied only) and from the provincial indicator (both).
+  double guaranteed = 0;
 };
 
 class LandMarket {
@@ -106,9 +126,12 @@ class LandMarket {
   // The year's supply: approvals, quota supply (limited by approved_not_supplied) and matured
   // redevelopment. Call once per year, years increasing, after that year's releases.
   void step(int year);
-  // Serves the queue in order of expected tax per mu (descending; ties by project id), moving
-  // granted land available → in_use. Fully served requests leave the queue; partly served or
-  // unserved ones stay (with mu_needed reduced), sorted in service order.
+  // Serves the queue in order of expected tax per mu (descending; ties by project id), after
+  // the programme requests unless rules().programme_land is queue, moving granted land
+  // available → in_use. Guaranteed programme requests are served in full (the shortfall
+  // approved_not_supplied → in_use, then a new approval straight into use; both counted in
+  // last_flows() as supplied and guaranteed). Fully served requests leave the queue; partly
+  // served or unserved ones stay (with mu_needed reduced), sorted in service order.
   std::vector<LandGrant> allocate(std::vector<LandRequest>& queue);
   // A firm occupies available land outside the queue (available → in_use); returns the mu
   // actually taken (at most what is available).

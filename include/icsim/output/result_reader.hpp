@@ -39,6 +39,10 @@ class ResultReader {
   std::vector<std::string> strings(const std::string& dataset) const;
   // Slice `index` of the first dimension (e.g. one sweep point) of a numeric dataset.
   std::vector<double> numbers_slice(const std::string& dataset, std::size_t index) const;
+  // Reads every attribute and every dataset of the file, one at a time, and throws InputError
+  // naming the first object that cannot be read (a truncated or damaged file): a check before
+  // a long job reads the file some other way (`icsim report`). Returns the datasets read.
+  std::size_t verify() const;
 
  private:
   struct Impl;
