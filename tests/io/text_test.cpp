@@ -62,6 +62,19 @@ TEST(Utf8, RefusesGbkWithLineColumnAndTheTextAsGb18030) {
   EXPECT_NE(p->message.find("re-save the file as UTF-8"), std::string::npos);
 }
 
+TEST(Utf8, GbkThatHappensToBeValidUtf8IsRecognised) {
+  // "农业" in GBK is C5 A9 D2 B5: valid UTF-8 for "ũҵ" (Latin and Cyrillic in one word).
+  auto p = io::utf8_problem("code,name\nA,\xC5\xA9\xD2\xB5\n");
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->line, 2);
+  EXPECT_EQ(p->column, 3);
+  EXPECT_NE(p->message.find("reads like GB18030/GBK"), std::string::npos) << p->message;
+  EXPECT_NE(p->message.find("it reads '农业'"), std::string::npos) << p->message;
+  // Real text in other scripts, symbols and accents is not mistaken for it.
+  EXPECT_FALSE(io::utf8_problem("Café, Zhèjiāng, naïve, μg·m³, 5×3 °C, Ελλάδα, Москва, עברית\n"));
+  EXPECT_FALSE(io::utf8_problem("农业,制造业 Ünïcödé\n"));
+}
+
 TEST(Utf8, RefusesMalformedSequences) {
   for (std::string bad : {std::string("\xC0\xAF"),          // overlong '/'
                           std::string("\xED\xA0\x80"),      // surrogate
