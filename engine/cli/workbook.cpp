@@ -14,6 +14,7 @@
 #include <iostream>
 #include <vector>
 
+#include "cli/python_program.hpp"
 #include "icsim/common/error.hpp"
 #include "icsim/common/threads.hpp"
 #include "icsim/io/table_format.hpp"
@@ -26,37 +27,8 @@ namespace fs = std::filesystem;
 namespace icsim::cli {
 namespace {
 
-std::string env(const char* name) {
-  const char* v = std::getenv(name);
-  return v ? std::string(v) : std::string();
-}
-
-bool executable(const std::string& path) {
-  struct stat st {};
-  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(path.c_str(), X_OK) == 0;
-}
-
-// $ICSIM_PYTHON, else Debian's /usr/bin/python3 (which has python3-openpyxl from
-// tools/install-deps.sh), else python3 on PATH.
-std::string python() {
-  if (std::string chosen = env("ICSIM_PYTHON"); !chosen.empty()) return chosen;
-  if (executable("/usr/bin/python3")) return "/usr/bin/python3";
-  return "python3";
-}
-
-// tools/importers/workbook.py: $ICSIM_IMPORTERS_DIR, else the source tree's (compile definition).
-std::string converter() {
-  std::string dir = env("ICSIM_IMPORTERS_DIR");
-#ifdef ICSIM_IMPORTERS_DIR
-  if (dir.empty()) dir = ICSIM_IMPORTERS_DIR;
-#endif
-  const std::string script = dir + "/workbook.py";
-  if (dir.empty() || io::path_kind(script) != io::PathKind::file)
-    throw InputError(
-        "cannot find tools/importers/workbook.py, which reads .xlsx workbooks: set "
-        "ICSIM_IMPORTERS_DIR to the folder holding it");
-  return script;
-}
+constexpr const char* kWorkbookHint =
+    "install Python 3 with python3-openpyxl (tools/install-deps.sh), or set ICSIM_PYTHON";
 
 // A temporary folder, removed with everything in it when the object goes.
 struct TempFolder {
@@ -75,29 +47,6 @@ struct TempFolder {
   TempFolder(const TempFolder&) = delete;
   TempFolder& operator=(const TempFolder&) = delete;
 };
-
-// Runs the converter without a shell, its stderr into `log`; returns its exit status.
-int run_converter(const std::vector<std::string>& args, const std::string& log) {
-  std::vector<char*> argv;
-  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  std::cout.flush();
-  pid_t pid = 0;
-  const int rc = ::posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0)
-    throw InputError("cannot start " + args[0] + " to read the workbook: " + std::strerror(rc) +
-                     " (install Python 3 with python3-openpyxl: tools/install-deps.sh, or set "
-                     "ICSIM_PYTHON)");
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0)
-    if (errno != EINTR) throw std::runtime_error(std::string("waitpid: ") + std::strerror(errno));
-  return WIFEXITED(status) ? WEXITSTATUS(status)
-                           : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-}
 
 // "TMP/Z.csv:5: ..." -> "BOOK.xlsx, sheet 'Z', row 5: ..."; other mentions of TMP -> BOOK.
 std::string in_workbook_terms(std::string message, const std::string& tmp,
@@ -154,7 +103,14 @@ io::IOTable load_table_or_workbook(const std::string& path) {
                      (kind == io::PathKind::missing ? "no such workbook" : "not a workbook file"));
   TempFolder tmp;
   const std::string folder = tmp.path + "/table", log = tmp.path + "/stderr.txt";
-  const int status = run_converter({python(), converter(), "to-folder", path, folder}, log);
+#ifdef ICSIM_IMPORTERS_DIR
+  const char* built_in = ICSIM_IMPORTERS_DIR;
+#else
+  const char* built_in = nullptr;
+#endif
+  const std::string converter = find_program("ICSIM_IMPORTERS_DIR", built_in, "workbook.py");
+  const int status = run_program({find_python(kWorkbookHint), converter, "to-folder", path, folder},
+                                 kWorkbookHint, log);
   if (status != 0) {
     std::string why = io::read_file_bytes(log);
     while (!why.empty() && (why.back() == '\n' || why.back() == '\r')) why.pop_back();

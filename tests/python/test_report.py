@@ -353,7 +353,7 @@ def test_python_missing(tmp_path):
     done = report(path, tmp_path / "out", env={**os.environ, "ICSIM_PYTHON": "/nonexistent/py"})
     assert done.returncode == 2 and "ICSIM_PYTHON=/nonexistent/py" in done.stderr
     done = report(path, tmp_path / "out", env={**os.environ, "ICSIM_PYTHON_DIR": str(tmp_path)})
-    assert done.returncode == 2 and "icsim_report.py: the report program is missing" in done.stderr
+    assert done.returncode == 2 and "icsim_report.py: missing (ICSIM_PYTHON_DIR is set)" in done.stderr
     # a Python without the packages (no site-packages: python3 -S)
     bare = tmp_path / "bare python"
     bare.write_text('#!/bin/sh\nexec /usr/bin/python3 -S "$@"\n')
