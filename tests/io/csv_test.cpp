@@ -5,19 +5,9 @@
 #include <functional>
 
 #include "icsim/common/error.hpp"
+#include "support/checks.hpp"
 
 using namespace icsim;
-
-namespace {
-std::string message_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
-}  // namespace
 
 TEST(Csv, FieldsAreViewsWithLinesQuotesAndBom) {
   const io::CsvText csv = io::parse_csv_text(
@@ -45,11 +35,13 @@ TEST(Csv, FieldsAreViewsWithLinesQuotesAndBom) {
 TEST(Csv, NumbersAreStrictAndLocated) {
   const io::CsvText csv =
       io::parse_csv_text("code,v\na,0x1p3\nb,inf\nc,1e400\nd,\"1,5\"\n", "t.csv");
-  EXPECT_NE(message_of([&] { csv.number(0, 1); }).find("t.csv:2: column 'v'"), std::string::npos);
-  EXPECT_NE(message_of([&] { csv.number(0, 1); }).find("hexadecimal"), std::string::npos);
-  EXPECT_NE(message_of([&] { csv.number(1, 1); }).find("NaN and Inf"), std::string::npos);
-  EXPECT_NE(message_of([&] { csv.number(2, 1); }).find("too large"), std::string::npos);
-  EXPECT_NE(message_of([&] { csv.number(3, 1); }).find("decimal commas"), std::string::npos);
+  EXPECT_NE(test::input_error_of([&] { csv.number(0, 1); }).find("t.csv:2: column 'v'"),
+            std::string::npos);
+  EXPECT_NE(test::input_error_of([&] { csv.number(0, 1); }).find("hexadecimal"), std::string::npos);
+  EXPECT_NE(test::input_error_of([&] { csv.number(1, 1); }).find("NaN and Inf"), std::string::npos);
+  EXPECT_NE(test::input_error_of([&] { csv.number(2, 1); }).find("too large"), std::string::npos);
+  EXPECT_NE(test::input_error_of([&] { csv.number(3, 1); }).find("decimal commas"),
+            std::string::npos);
 }
 
 TEST(Csv, ShortestRoundTripDecimalsParseExactly) {
@@ -62,22 +54,25 @@ TEST(Csv, ShortestRoundTripDecimalsParseExactly) {
 }
 
 TEST(Csv, StructuralProblemsNameTheLine) {
-  EXPECT_NE(message_of([] {
+  EXPECT_NE(test::input_error_of([] {
               io::parse_csv_text("a,b\n1,2\n3,\"x\n", "t.csv");
             }).find("t.csv:3: not valid CSV (unterminated quote?)"),
             std::string::npos);
-  const std::string ragged = message_of([] { io::parse_csv_text("a,b\n1,2\n3,4,5\n", "t.csv"); });
+  const std::string ragged =
+      test::input_error_of([] { io::parse_csv_text("a,b\n1,2\n3,4,5\n", "t.csv"); });
   EXPECT_NE(ragged.find("t.csv:3: expected 2 fields as in the header, found 3"), std::string::npos);
   EXPECT_NE(ragged.find("decimal comma"), std::string::npos);
-  EXPECT_NE(message_of([] {
+  EXPECT_NE(test::input_error_of([] {
               io::parse_csv_text("a;b\n1,5;2\n", "t.csv");
             }).find("t.csv:1: the fields are separated by ';'"),
             std::string::npos);
-  EXPECT_NE(
-      message_of([] { io::parse_csv_text("a\tb\n1\t2\n", "t.csv"); }).find("separated by tabs"),
-      std::string::npos);
-  EXPECT_NE(message_of([] { io::parse_csv_text("\n\n", "t.csv"); }).find("the file is empty"),
+  EXPECT_NE(test::input_error_of([] {
+              io::parse_csv_text("a\tb\n1\t2\n", "t.csv");
+            }).find("separated by tabs"),
             std::string::npos);
+  EXPECT_NE(
+      test::input_error_of([] { io::parse_csv_text("\n\n", "t.csv"); }).find("the file is empty"),
+      std::string::npos);
   // Tab-separated files are read when the tab is the delimiter.
   const io::CsvText tsv = io::parse_csv_text("a\tb\n 1 \t2\n", "t.tsv", '\t');
   EXPECT_EQ(tsv.field(0, 0), "1");

@@ -34,6 +34,9 @@ import math
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from tableio import toml_string  # noqa: E402
+
 SHEETS = ["table", "sectors", "Z", "final_demand", "value_added", "imports", "satellites",
           "gfcf_bridge"]
 REQUIRED = ["table", "sectors", "Z", "final_demand", "value_added"]
@@ -74,20 +77,6 @@ def _cell_name(col: int, row: int) -> str:
         col, rem = divmod(col - 1, 26)
         letters = chr(65 + rem) + letters
     return f"{letters}{row}"
-
-
-def _toml_string(s: str) -> str:
-    out = ['"']
-    for ch in s:
-        if ch in '"\\':
-            out.append("\\" + ch)
-        elif ch == "\n":
-            out.append("\\n")
-        elif ord(ch) < 0x20:
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(ch)
-    return "".join(out) + '"'
 
 
 def _text(v) -> str:
@@ -153,7 +142,7 @@ def _write_toml(workbook, rows, path):
         elif isinstance(value, (int, float)) and not isinstance(value, bool):
             lines.append(f"{key} = {_number_text(value)}")
         else:
-            lines.append(f"{key} = {_toml_string(_text(value))}")
+            lines.append(f"{key} = {toml_string(_text(value))}")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
