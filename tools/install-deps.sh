@@ -9,7 +9,7 @@ packages=(
   libeigen3-dev libopenblas-dev liblapacke-dev
   libboost-program-options-dev
   libhdf5-dev hdf5-tools
-  libtomlplusplus-dev libcsv-dev libxxhash-dev librandom123-dev libboost-dev
+  libtomlplusplus-dev libfast-float-dev libxxhash-dev librandom123-dev libboost-dev
   libomp-dev
   libutf8proc-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev
@@ -17,7 +17,7 @@ packages=(
   slurm-wlm munge
   chromium fonts-noto-cjk
   python3 python3-numpy python3-scipy python3-pandas python3-h5py python3-xarray
-  python3-h5netcdf python3-matplotlib python3-fonttools python3-pytest jupyter-nbconvert
+  python3-h5netcdf python3-openpyxl python3-matplotlib python3-fonttools python3-pytest jupyter-nbconvert
   python3-ipykernel python3-pip python3-venv python3-setuptools
 )
 

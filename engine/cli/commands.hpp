@@ -9,5 +9,6 @@ int compare_command(int argc, char** argv);  // compare_command.cpp
 int merge_command(int argc, char** argv);    // merge_command.cpp
 int seek_command(int argc, char** argv);     // seek_command.cpp
 int report_command(int argc, char** argv);   // report_command.cpp
+int impact_command(int argc, char** argv);   // impact_command.cpp
 int score_command(int argc, char** argv);    // score_command.cpp
 }  // namespace icsim::cli

@@ -10,6 +10,7 @@
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "cli/text_table.hpp"
+#include "cli/workbook.hpp"
 #include "icsim/common/error.hpp"
 #include "icsim/common/threads.hpp"
 #include "icsim/common/version.hpp"
@@ -36,11 +37,14 @@ const char* kExamples = R"(Examples:
   icsim io scenarios/data/tables/zhejiang_2017_42
   icsim io scenarios/data/tables/zhejiang_2017_42 --type2 --investment --csv multipliers.csv
   icsim io scenarios/data/tables/zhejiang_2017_42 --out io.h5
-  icsim io scenarios/data/tables/zhejiang_2017_42 --concordance 361=scenarios/data/clusters/361_2023.csv
+  icsim io scenarios/data/tables/zhejiang_2017_42 --concordance 361=scenarios/data/concordances/2017/361-2023.csv
   icsim io scenarios/data/tables/zhejiang_2017_42 --regionalise flq --delta 0.3 \
-           --regional-sizes ningbo_output.csv --region Ningbo --write-table ningbo_table/
+           --regional-sizes scenarios/data/ningbo/sizes_2017.csv --region Ningbo --write-table ningbo_table/
   icsim io scenarios/data/tables/zhejiang_2017_42 --extract 11,12 --extraction complete
   icsim io scenarios/data/tables/pymrio_test_mrio        (pymrio's text format, read as-is)
+  icsim io docs/examples/table_template.xlsx              (a table workbook)
+  icsim impact scenarios/data/tables/zhejiang_2017_42 --demand docs/examples/impact_demand.csv
+                                                          (direct, indirect and induced effects)
 )";
 
 struct Options {
@@ -168,6 +172,23 @@ void write_h5(const std::string& path, const Options& o, const io::IOTable& tabl
       for (Eigen::Index j = 0; j < M.cols(); ++j) v[static_cast<std::size_t>(j)] = M(k, j);
       return v;
     };
+    const Eigen::MatrixXd r1 = m.type1_ratio();
+    const std::optional<Eigen::MatrixXd> r2 = m.type2_ratio();
+    for (Eigen::Index k = 1; k < r1.rows(); ++k) {
+      const auto ku = static_cast<std::size_t>(k);
+      g.write(ind.names[ku] + "_ratio_multiplier", {"sector"}, row_vec(r1, k),
+              {"1",
+               "Type I ratio multiplier of " + ind.long_names[ku] +
+                   ": (direct + indirect) / direct (NaN where the direct coefficient is 0)",
+               {}});
+      if (r2)
+        g.write(ind.names[ku] + "_ratio_multiplier_type2", {"sector"}, row_vec(*r2, k),
+                {"1",
+                 "Type II ratio multiplier of " + ind.long_names[ku] +
+                     ": (direct + indirect + induced) / direct (NaN where the direct "
+                     "coefficient is 0)",
+                 {}});
+    }
     for (Eigen::Index k = 0; k < m.type1.rows(); ++k) {
       const auto ku = static_cast<std::size_t>(k);
       g.write(ind.names[ku] + "_multiplier", {"sector"}, row_vec(m.type1, k),
@@ -264,8 +285,7 @@ void print_summary(const Options& o, const io::IOTable& table, const io::Multipl
   TextTable tt(head, right);
   for (std::size_t j = 0; j < n; ++j) {
     const auto jj = static_cast<Eigen::Index>(j);
-    std::vector<std::string> r{table.codes[j], truncate_display(display_name(table, j), 24),
-                               fixed(m.type1(0, jj), 3)};
+    std::vector<std::string> r{table.codes[j], display_name(table, j), fixed(m.type1(0, jj), 3)};
     for (auto& s : shown) {
       const bool persons = table.satellites.find(s) >= 0;
       r.push_back(fixed(m.type1(row_of(s), jj), persons ? 1 : 3));
@@ -288,8 +308,7 @@ void print_summary(const Options& o, const io::IOTable& table, const io::Multipl
     const int va = row_of("value_added");
     for (const auto& c : clusters) {
       Eigen::VectorXd eff = inv->type1 * c.mix;
-      ct.add_row({c.id, truncate_display(c.name, 24), fixed(eff(0), 3),
-                  va >= 0 ? fixed(eff(va), 3) : "-"});
+      ct.add_row({c.id, c.name, fixed(eff(0), 3), va >= 0 ? fixed(eff(va), 3) : "-"});
     }
     ct.print(std::cout);
   }
@@ -317,7 +336,16 @@ void write_multipliers_csv(io::StagedFile& out, const io::IOTable& table, const 
     for (auto& k : ind.names) out << ',' << k << "_investment_multiplier";
   if (inv && m.type2)
     for (auto& k : ind.names) out << ',' << k << "_investment_multiplier_type2";
+  // Ratio multipliers (total / direct coefficient); output's would repeat the simple one.
+  const Eigen::MatrixXd r1 = m.type1_ratio();
+  const std::optional<Eigen::MatrixXd> r2 = m.type2_ratio();
+  for (std::size_t k = 1; k < ind.names.size(); ++k)
+    out << ',' << ind.names[k] << "_ratio_multiplier";
+  if (r2)
+    for (std::size_t k = 1; k < ind.names.size(); ++k)
+      out << ',' << ind.names[k] << "_ratio_multiplier_type2";
   out << ",backward_linkage,forward_linkage,linkage_class\n";
+  auto ratio_cell = [](double v) { return std::isfinite(v) ? csv_number(v) : std::string(); };
   for (std::size_t j = 0; j < n; ++j) {
     const auto jj = static_cast<Eigen::Index>(j);
     out << csv_escape(table.codes[j]) << ',' << csv_escape(table.names[j]) << ','
@@ -332,6 +360,9 @@ void write_multipliers_csv(io::StagedFile& out, const io::IOTable& table, const 
     if (inv && inv->type2)
       for (Eigen::Index k = 0; k < inv->type2->rows(); ++k)
         out << ',' << csv_number((*inv->type2)(k, jj));
+    for (Eigen::Index k = 1; k < r1.rows(); ++k) out << ',' << ratio_cell(r1(k, jj));
+    if (r2)
+      for (Eigen::Index k = 1; k < r2->rows(); ++k) out << ',' << ratio_cell((*r2)(k, jj));
     out << ',' << csv_number(links.backward(jj)) << ',' << csv_number(links.forward(jj)) << ','
         << links.classification[j] << '\n';
   }
@@ -342,9 +373,10 @@ void write_multipliers_csv(io::StagedFile& out, const io::IOTable& table, const 
 int io_command(int argc, char** argv) {
   Options o;
   po::options_description desc(
-      "icsim io TABLE_DIR [options]\n\n"
-      "Input-output analysis of one table folder (docs/table-format.md) or a\n"
-      "pymrio text folder: Type I (and II) multipliers for every indicator the\n"
+      "icsim io TABLE [options]     (TABLE: a table folder or WORKBOOK.xlsx)\n\n"
+      "Input-output analysis of one table folder (docs/table-format.md), a\n"
+      "pymrio text folder or a table workbook (.xlsx, one sheet per file of the\n"
+      "folder): Type I (and II) multipliers for every indicator the\n"
       "table has, investment multipliers, Rasmussen linkages, hypothetical\n"
       "extraction, and location-quotient regionalisation.\n\nOptions");
   // clang-format off
@@ -354,23 +386,24 @@ int io_command(int argc, char** argv) {
     ("investment", po::bool_switch(&o.investment), "also investment multipliers: effect per unit invested by each sector, through gfcf_bridge.csv (or the GFCF column's product mix)")
     ("concordance", po::value(&o.concordances)->composing(), "SYSTEM=FILE: cluster concordance (CSV cluster,sector,weight); adds investment multipliers per cluster. Repeatable")
     ("regionalise", po::value(&o.regionalise), "slq|cilq|flq|aflq: first regionalise the table with location quotients (needs --regional-sizes)")
-    ("delta", po::value(&o.delta)->default_value(0.3), "FLQ/AFLQ sensitivity delta in [0,1)")
+    ("delta", po::value(&o.delta)->default_value(0.3, "0.3"), "FLQ/AFLQ sensitivity delta in [0,1)")
     ("regional-sizes", po::value(&o.regional_sizes), "CSV code,<measure>: the region's size per sector; measure 'output' or a satellite such as 'employment'")
     ("region", po::value(&o.region)->default_value("region"), "name of the region produced by --regionalise")
     ("extract", po::value(&o.extract)->composing(), "CODES: hypothetical extraction of these sectors (comma-separated; repeat for separate extractions)")
     ("extraction", po::value(&o.extraction)->default_value("complete"), "complete|backward|forward")
-    ("csv", po::value(&o.csv_out), "FILE: write the multiplier table (every indicator) as CSV")
+    ("csv", po::value(&o.csv_out), "FILE: write the multiplier table (every indicator: simple, ratio = total / direct, investment) as CSV")
     ("out,o", po::value(&o.h5_out), "FILE.h5: write the /io group of the result layout (docs/results.md)")
     ("leontief", po::value(&o.leontief_out), "FILE: write the Leontief inverse L itself as CSV")
     ("write-table", po::value(&o.write_table), "DIR: write the (regionalised) table as a table folder")
-    ("threads", po::value(&o.threads)->default_value(0), "threads for the linear algebra (0 = all cores)")
+    ("threads", po::value(&o.threads)->default_value(0), "threads for the linear algebra (0: OPENBLAS_NUM_THREADS or OMP_NUM_THREADS if set, else 1 below 2,000 sectors and all cores from there)")
     ("quiet,q", po::bool_switch(&o.quiet), "do not print the multiplier table");
   // clang-format on
   po::options_description hidden;
   hidden.add_options()("table", po::value(&o.table_dir));
   po::variables_map vm;
   if (parse_command_line(argc, argv, desc, hidden, "table", 1, "io", kExamples, vm)) return 0;
-  if (o.table_dir.empty()) throw InputError("missing TABLE_DIR (see 'icsim io --help')");
+  if (o.table_dir.empty())
+    throw InputError("missing TABLE (a table folder or workbook; see 'icsim io --help')");
   if (!o.regionalise.empty() && o.regional_sizes.empty())
     throw InputError("--regionalise needs --regional-sizes FILE");
   if (o.regionalise.empty() && !o.regional_sizes.empty())
@@ -389,7 +422,8 @@ int io_command(int argc, char** argv) {
   check_outputs(o);
   configure_threads(o.threads);
 
-  io::IOTable table = io::load_table(o.table_dir);
+  io::IOTable table = load_table_or_workbook(o.table_dir);
+  choose_blas_threads(o.threads, table.size());
   if (!o.regionalise.empty()) {
     io::RegionalSizes sizes = io::load_regional_sizes(o.regional_sizes, table);
     io::RegionalisationOptions ro;

@@ -1,7 +1,7 @@
 // icsim: the command-line entry point. Each subcommand lives in its own file (io_command.cpp,
 // run_command.cpp, sweep_command.cpp, seek_command.cpp, validate_command.cpp,
-// compare_command.cpp, merge_command.cpp, report_command.cpp, score_command.cpp); this file only
-// dispatches and turns errors into exit codes.
+// compare_command.cpp, merge_command.cpp, report_command.cpp, impact_command.cpp,
+// score_command.cpp); this file only dispatches and turns errors into exit codes.
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -33,6 +33,9 @@ void usage(std::ostream& out) {
       << "  io TABLE_DIR     input-output analysis of a table: multipliers (Type I/II, "
          "investment),\n"
       << "                   linkages, extraction, regionalisation; see 'icsim io --help'\n"
+      << "  impact TABLE     direct, indirect and induced effects of a final-demand change or an\n"
+      << "                   investment package, by sector and indicator; see 'icsim impact "
+         "--help'\n"
       << "  validate FILE... check scenario files (schema, table, concordances, codes) and\n"
       << "                   report every problem; see 'icsim validate --help'\n\n"
       << "Options:\n"
@@ -67,6 +70,7 @@ int run_command_line(const std::string& command, int argc, char** argv) {
       return 0;
     }
     if (command == "io") return icsim::cli::io_command(argc - 1, argv + 1);
+    if (command == "impact") return icsim::cli::impact_command(argc - 1, argv + 1);
     if (command == "run") return icsim::cli::run_command(argc - 1, argv + 1);
     if (command == "sweep") return icsim::cli::sweep_command(argc - 1, argv + 1);
     if (command == "merge") return icsim::cli::merge_command(argc - 1, argv + 1);

@@ -22,6 +22,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
+#include "cli/python_program.hpp"
 #include "icsim/common/error.hpp"
 #include "icsim/io/atomic_file.hpp"
 #include "icsim/output/result_reader.hpp"
@@ -36,98 +37,6 @@ namespace {
 constexpr const char* kInstall =
     "install Python 3 with matplotlib, h5py, numpy, pandas, xarray and h5netcdf and the font "
     "fonts-noto-cjk: tools/install-deps.sh";
-
-bool is_executable_file(const std::string& path) {
-  struct stat st {};
-  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(path.c_str(), X_OK) == 0;
-}
-
-std::string env(const char* name) {
-  const char* v = std::getenv(name);
-  return v ? std::string(v) : std::string();
-}
-
-// `name` in the folders of PATH, or "" if it is in none.
-std::string search_path(const std::string& name) {
-  const std::string path = env("PATH");
-  std::size_t start = 0;
-  while (start <= path.size()) {
-    const std::size_t end = std::min(path.find(':', start), path.size());
-    const std::string dir = path.substr(start, end - start);
-    const std::string candidate = (dir.empty() ? std::string(".") : dir) + "/" + name;
-    if (is_executable_file(candidate)) return candidate;
-    start = end + 1;
-  }
-  return {};
-}
-
-// The interpreter: $ICSIM_PYTHON (a path, or a name looked up on PATH), else /usr/bin/python3
-// (Debian's, with the packages of tools/install-deps.sh), else python3 on PATH.
-std::string find_python() {
-  if (const std::string chosen = env("ICSIM_PYTHON"); !chosen.empty()) {
-    if (chosen.find('/') != std::string::npos) {
-      if (!is_executable_file(chosen))
-        throw InputError("ICSIM_PYTHON=" + chosen + " is not an executable file");
-      return chosen;
-    }
-    if (std::string found = search_path(chosen); !found.empty()) return found;
-    throw InputError("ICSIM_PYTHON=" + chosen + " was not found on PATH");
-  }
-  if (is_executable_file("/usr/bin/python3")) return "/usr/bin/python3";
-  if (std::string found = search_path("python3"); !found.empty()) return found;
-  throw InputError(std::string("no Python 3 interpreter found (/usr/bin/python3, python3 on "
-                               "PATH, or set ICSIM_PYTHON): ") +
-                   kInstall);
-}
-
-// The folder of icsim_report.py: $ICSIM_PYTHON_DIR, else the source tree's tools/python
-// (compile definition ICSIM_PYTHON_DIR in engine/CMakeLists.txt).
-std::string find_script() {
-  std::string dir = env("ICSIM_PYTHON_DIR");
-  const bool from_env = !dir.empty();
-#ifdef ICSIM_PYTHON_DIR
-  if (dir.empty()) dir = ICSIM_PYTHON_DIR;
-#endif
-  if (dir.empty())
-    throw InputError(
-        "cannot find tools/python/icsim_report.py: set ICSIM_PYTHON_DIR to the folder "
-        "holding it");
-  const std::string script = dir + "/icsim_report.py";
-  struct stat st {};
-  if (::stat(script.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
-    throw InputError(script + ": the report program is missing" +
-                     (from_env ? std::string(" (ICSIM_PYTHON_DIR is set)")
-                               : std::string(" (set ICSIM_PYTHON_DIR to the folder holding "
-                                             "icsim_report.py, e.g. tools/python)")));
-  return script;
-}
-
-// Runs argv (argv[0] an absolute or relative path, no shell) and returns its exit status
-// (128 + signal number if it was killed).
-int run_child(const std::vector<std::string>& args) {
-  std::vector<char*> argv;
-  argv.reserve(args.size() + 1);
-  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  std::cout.flush();
-  std::cerr.flush();
-  pid_t pid = 0;
-  const int rc = ::posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), environ);
-  if (rc != 0)
-    throw InputError("cannot start " + args[0] + ": " + std::strerror(rc) + "; " + kInstall);
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR)
-      throw std::runtime_error(std::string("waitpid failed: ") + std::strerror(errno));
-  }
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) {
-    std::cerr << "icsim report: error: " << args[0] << " was killed by signal " << WTERMSIG(status)
-              << " (" << ::strsignal(WTERMSIG(status)) << ")\n";
-    return 128 + WTERMSIG(status);
-  }
-  return 1;
-}
 
 // A result file the report can read: an HDF5 file written by icsim (root attribute
 // icsim_version) whose every attribute and dataset reads back (the engine's own reader), so
@@ -199,8 +108,12 @@ int report_command(int argc, char** argv) {
   for (const auto& result : results) check_result(result);
   io::check_output_folder(out_dir, "-o", results);
 
-  const std::string python = find_python();
-  const std::string script = find_script();
+  const std::string python = find_python(kInstall);
+#ifdef ICSIM_PYTHON_DIR
+  const std::string script = find_program("ICSIM_PYTHON_DIR", ICSIM_PYTHON_DIR, "icsim_report.py");
+#else
+  const std::string script = find_program("ICSIM_PYTHON_DIR", nullptr, "icsim_report.py");
+#endif
   std::vector<std::string> args{python, script};
   args.insert(args.end(), results.begin(), results.end());
   args.insert(args.end(), {"-o", out_dir});
@@ -215,7 +128,11 @@ int report_command(int argc, char** argv) {
     args.insert(args.end(), {"--observed", observed});
   }
   if (quiet) args.emplace_back("--quiet");
-  return run_child(args);
+  const int status = run_program(args, kInstall);
+  if (status > 128)
+    std::cerr << "icsim report: error: " << python << " was killed by signal " << status - 128
+              << " (" << ::strsignal(status - 128) << ")\n";
+  return status;
 }
 
 }  // namespace icsim::cli

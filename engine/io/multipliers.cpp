@@ -36,10 +36,17 @@ Indicators standard_indicators(const IOTable& table) {
   const std::string per_money = money + " per " + money + " of final demand";
   Indicators ind;
   std::vector<Eigen::RowVectorXd> rows;
+  // IOTable::coefficients, with total output summed once for the three blocks (the same
+  // arithmetic: zero-output sectors get zero coefficients).
+  const Eigen::VectorXd inv_x =
+      table.total_output().unaryExpr([](double v) { return v > 0.0 ? 1.0 / v : 0.0; });
+  auto coefficients = [&](const Labelled& block) -> Eigen::MatrixXd {
+    return block.values * inv_x.asDiagonal();
+  };
 
   add_indicator(ind, rows, "output", per_money, "total output", Eigen::RowVectorXd::Ones(n));
   if (table.value_added.size() > 0) {
-    Eigen::MatrixXd va = table.coefficients(table.value_added);
+    Eigen::MatrixXd va = coefficients(table.value_added);
     add_indicator(ind, rows, "value_added", per_money, "value added", va.colwise().sum());
     for (std::size_t c = 0; c < table.value_added.size(); ++c)
       if (table.value_added.labels[c] != "value_added")
@@ -48,7 +55,7 @@ Indicators standard_indicators(const IOTable& table) {
                       va.row(static_cast<Eigen::Index>(c)));
   }
   if (table.imports.size() > 0) {
-    Eigen::MatrixXd im = table.coefficients(table.imports);
+    Eigen::MatrixXd im = coefficients(table.imports);
     if (table.imports.size() > 1 || table.imports.labels[0] != "imports")
       add_indicator(ind, rows, "imports", per_money, "intermediate imports and inflows",
                     im.colwise().sum());
@@ -58,7 +65,7 @@ Indicators standard_indicators(const IOTable& table) {
                     im.row(static_cast<Eigen::Index>(c)));
   }
   if (table.satellites.size() > 0) {
-    Eigen::MatrixXd sat = table.coefficients(table.satellites);
+    Eigen::MatrixXd sat = coefficients(table.satellites);
     for (std::size_t c = 0; c < table.satellites.size(); ++c) {
       const std::string unit =
           c < table.satellites.units.size() ? table.satellites.units[c] : std::string();

@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <map>
 #include <set>
+#include <string_view>
+#include <unordered_map>
 
 #include "icsim/common/error.hpp"
 #include "icsim/io/csv.hpp"
@@ -94,18 +96,33 @@ TableMeta read_meta(const std::string& path) {
 
 // ---- CSV blocks keyed by sector code --------------------------------------------------------
 
+// Sector code -> index, for the n lookups of a header or a block's rows (IOTable::sector_index
+// is a linear search: n^2 string comparisons at n = 4,000 cost more than parsing the numbers).
+std::unordered_map<std::string_view, int> sector_lookup(const IOTable& t) {
+  std::unordered_map<std::string_view, int> index;
+  index.reserve(t.codes.size());
+  for (std::size_t j = 0; j < t.codes.size(); ++j) index.emplace(t.codes[j], static_cast<int>(j));
+  return index;
+}
+
+int find_sector(const std::unordered_map<std::string_view, int>& index, std::string_view code) {
+  const auto it = index.find(code);
+  return it == index.end() ? -1 : it->second;
+}
+
 // Maps the header columns [first, end) of `csv` onto sector indices: every sector exactly once,
 // in any order, nothing else.
-std::vector<int> sector_columns(const CsvFile& csv, std::size_t first, const IOTable& t) {
+std::vector<int> sector_columns(const CsvText& csv, std::size_t first, const IOTable& t) {
   const std::size_t found = csv.header.size() - first;
   std::vector<int> map;
   std::vector<std::string> unknown;
   std::set<std::string> seen;
+  const auto index = sector_lookup(t);
   for (std::size_t c = first; c < csv.header.size(); ++c) {
     const std::string& code = csv.header[c];
     if (!seen.insert(code).second)
       throw InputError(located(csv.path, 1, "header names sector '" + code + "' twice"));
-    int idx = t.sector_index(code);
+    int idx = find_sector(index, code);
     if (idx < 0) unknown.push_back(code);
     map.push_back(idx);
   }
@@ -125,7 +142,7 @@ std::vector<int> sector_columns(const CsvFile& csv, std::size_t first, const IOT
   return map;
 }
 
-void require_header(const CsvFile& csv, const std::vector<std::string>& leading) {
+void require_header(const CsvText& csv, const std::vector<std::string>& leading) {
   for (std::size_t i = 0; i < leading.size(); ++i)
     if (csv.header.size() <= i || csv.header[i] != leading[i])
       throw InputError(located(csv.path, 1,
@@ -134,28 +151,29 @@ void require_header(const CsvFile& csv, const std::vector<std::string>& leading)
 }
 
 // Rows keyed by sector code in column 0 (Z, final demand, bridge): returns row index per record.
-std::vector<int> sector_rows(const CsvFile& csv, const IOTable& t) {
+std::vector<int> sector_rows(const CsvText& csv, const IOTable& t) {
   std::vector<int> map;
   std::map<std::string, long> seen;
-  for (const auto& row : csv.rows) {
-    const std::string code = trim(row.fields[0]);
-    int idx = t.sector_index(code);
+  const auto index = sector_lookup(t);
+  for (std::size_t r = 0; r < csv.rows(); ++r) {
+    const std::string code = csv.text(r, 0);
+    int idx = find_sector(index, code);
     if (idx < 0)
       throw InputError(
-          located(csv.path, row.line, "sector code '" + code + "' is not in sectors.csv"));
-    auto [it, inserted] = seen.emplace(code, row.line);
+          located(csv.path, csv.line(r), "sector code '" + code + "' is not in sectors.csv"));
+    auto [it, inserted] = seen.emplace(code, csv.line(r));
     if (!inserted)
       throw InputError(located(
-          csv.path, row.line,
+          csv.path, csv.line(r),
           "sector '" + code + "' appears twice (also on line " + std::to_string(it->second) + ")"));
     map.push_back(idx);
   }
-  if (csv.rows.size() != t.size()) {
+  if (csv.rows() != t.size()) {
     std::vector<std::string> missing;
     for (const auto& code : t.codes)
       if (!seen.count(code)) missing.push_back(code);
     throw InputError(located(csv.path, 0,
-                             "has " + std::to_string(csv.rows.size()) + " sector rows, expected " +
+                             "has " + std::to_string(csv.rows()) + " sector rows, expected " +
                                  std::to_string(t.size()) +
                                  "; missing: " + join(missing, ", ", 8)));
   }
@@ -163,7 +181,7 @@ std::vector<int> sector_rows(const CsvFile& csv, const IOTable& t) {
 }
 
 void read_sectors(const std::string& path, IOTable& t) {
-  CsvFile csv = read_csv(path);
+  CsvText csv = read_csv_text(path);
   int code = csv.column("code"), name = csv.column("name"), zh = csv.column("name_zh"),
       region = csv.column("region");
   if (code < 0 || name < 0)
@@ -172,19 +190,21 @@ void read_sectors(const std::string& path, IOTable& t) {
         "header must have columns 'code' and 'name' (optional 'name_zh', 'region'), found '" +
             join(csv.header, ",", 8) + "'"));
   std::map<std::string, long> seen;
-  for (const auto& row : csv.rows) {
-    std::string c = trim(row.fields[static_cast<std::size_t>(code)]);
-    if (c.empty()) throw InputError(located(path, row.line, "empty sector code"));
-    auto [it, inserted] = seen.emplace(c, row.line);
+  auto cell = [&](std::size_t r, int c) {
+    return c >= 0 ? csv.text(r, static_cast<std::size_t>(c)) : std::string();
+  };
+  for (std::size_t r = 0; r < csv.rows(); ++r) {
+    std::string c = cell(r, code);
+    if (c.empty()) throw InputError(located(path, csv.line(r), "empty sector code"));
+    auto [it, inserted] = seen.emplace(c, csv.line(r));
     if (!inserted)
       throw InputError(located(
-          path, row.line,
+          path, csv.line(r),
           "duplicate sector code '" + c + "' (first on line " + std::to_string(it->second) + ")"));
     t.codes.push_back(c);
-    t.names.push_back(trim(row.fields[static_cast<std::size_t>(name)]));
-    t.names_zh.push_back(zh >= 0 ? trim(row.fields[static_cast<std::size_t>(zh)]) : std::string());
-    t.sector_region.push_back(region >= 0 ? trim(row.fields[static_cast<std::size_t>(region)])
-                                          : std::string());
+    t.names.push_back(cell(r, name));
+    t.names_zh.push_back(cell(r, zh));
+    t.sector_region.push_back(cell(r, region));
   }
   if (t.codes.empty()) throw InputError(located(path, 0, "no sectors listed"));
 }
@@ -192,30 +212,30 @@ void read_sectors(const std::string& path, IOTable& t) {
 // A component block: header `<key>,[unit,]codes...`, one row per component.
 Labelled read_component_rows(const std::string& path, const IOTable& t, const std::string& key,
                              bool with_unit, bool allow_negative) {
-  CsvFile csv = read_csv(path);
+  CsvText csv = read_csv_text(path);
   std::vector<std::string> leading{key};
   if (with_unit) leading.push_back("unit");
   require_header(csv, leading);
   std::vector<int> cols = sector_columns(csv, leading.size(), t);
   Labelled block;
-  block.values = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(csv.rows.size()),
+  block.values = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(csv.rows()),
                                        static_cast<Eigen::Index>(t.size()));
   std::map<std::string, long> seen;
-  for (std::size_t r = 0; r < csv.rows.size(); ++r) {
-    const auto& row = csv.rows[r];
-    std::string label = trim(row.fields[0]);
-    if (label.empty()) throw InputError(located(path, row.line, "empty " + key + " name"));
-    auto [it, inserted] = seen.emplace(label, row.line);
+  for (std::size_t r = 0; r < csv.rows(); ++r) {
+    const long line = csv.line(r);
+    std::string label = csv.text(r, 0);
+    if (label.empty()) throw InputError(located(path, line, "empty " + key + " name"));
+    auto [it, inserted] = seen.emplace(label, line);
     if (!inserted)
-      throw InputError(located(path, row.line,
+      throw InputError(located(path, line,
                                key + " '" + label + "' appears twice (also on line " +
                                    std::to_string(it->second) + ")"));
     block.labels.push_back(label);
-    if (with_unit) block.units.push_back(trim(row.fields[1]));
+    if (with_unit) block.units.push_back(csv.text(r, 1));
     for (std::size_t c = leading.size(); c < csv.header.size(); ++c) {
-      double v = csv.number(row, c);
+      double v = csv.number(r, c);
       if (v < 0.0 && !allow_negative)
-        throw InputError(located(path, row.line,
+        throw InputError(located(path, line,
                                  "column '" + csv.header[c] + "', " + key + " '" + label +
                                      "': negative value " + fmt(v) +
                                      " (flows in this file must be >= 0)"));
@@ -228,11 +248,11 @@ Labelled read_component_rows(const std::string& path, const IOTable& t, const st
 
 IOTable load_table_folder(const std::string& dir) {
   if (const PathKind kind = path_kind(dir); kind != PathKind::folder)
-    throw InputError(located(dir, 0,
-                             std::string(kind == PathKind::missing ? "no such folder"
-                                                                   : "not a folder") +
-                                 " (expected a table folder holding table.toml, sectors.csv, "
-                                 "Z.csv, ...)"));
+    throw InputError(
+        located(dir, 0,
+                std::string(kind == PathKind::missing ? "no such folder" : "not a folder") +
+                    " (expected a table folder holding table.toml, sectors.csv, "
+                    "Z.csv, ...)"));
   const fs::path d(dir);
   IOTable t;
   t.meta = read_meta((d / "table.toml").string());
@@ -240,31 +260,31 @@ IOTable load_table_folder(const std::string& dir) {
   const Eigen::Index n = static_cast<Eigen::Index>(t.size());
 
   {  // Z
-    CsvFile csv = read_csv((d / "Z.csv").string());
+    CsvText csv = read_csv_text((d / "Z.csv").string());
     require_header(csv, {"code"});
-    if (csv.header.size() - 1 != t.size() || csv.rows.size() != t.size()) {
-      if (csv.header.size() - 1 != csv.rows.size())
+    if (csv.header.size() - 1 != t.size() || csv.rows() != t.size()) {
+      if (csv.header.size() - 1 != csv.rows())
         throw InputError(located(csv.path, 0,
-                                 "Z is not square: " + std::to_string(csv.rows.size()) +
-                                     " rows and " + std::to_string(csv.header.size() - 1) +
-                                     " columns; expected " + std::to_string(n) + " x " +
-                                     std::to_string(n) + " (one per sector in sectors.csv)"));
+                                 "Z is not square: " + std::to_string(csv.rows()) + " rows and " +
+                                     std::to_string(csv.header.size() - 1) + " columns; expected " +
+                                     std::to_string(n) + " x " + std::to_string(n) +
+                                     " (one per sector in sectors.csv)"));
     }
     std::vector<int> cols = sector_columns(csv, 1, t);
     std::vector<int> rows = sector_rows(csv, t);
     t.Z = Eigen::MatrixXd::Zero(n, n);
-    for (std::size_t r = 0; r < csv.rows.size(); ++r)
+    for (std::size_t r = 0; r < csv.rows(); ++r)
       for (std::size_t c = 1; c < csv.header.size(); ++c) {
-        double v = csv.number(csv.rows[r], c);
+        double v = csv.number(r, c);
         if (v < 0.0)
-          throw InputError(located(csv.path, csv.rows[r].line,
+          throw InputError(located(csv.path, csv.line(r),
                                    "column '" + csv.header[c] + "': negative intermediate flow " +
                                        fmt(v) + " (flows in Z must be >= 0)"));
         t.Z(rows[r], cols[c - 1]) = v;
       }
   }
   {  // final demand
-    CsvFile csv = read_csv((d / "final_demand.csv").string());
+    CsvText csv = read_csv_text((d / "final_demand.csv").string());
     require_header(csv, {"code"});
     if (csv.header.size() < 2)
       throw InputError(located(csv.path, 1, "no final-demand columns after 'code'"));
@@ -278,10 +298,9 @@ IOTable load_table_folder(const std::string& dir) {
     }
     t.final_demand.values =
         Eigen::MatrixXd::Zero(n, static_cast<Eigen::Index>(csv.header.size() - 1));
-    for (std::size_t r = 0; r < csv.rows.size(); ++r)
+    for (std::size_t r = 0; r < csv.rows(); ++r)
       for (std::size_t c = 1; c < csv.header.size(); ++c)
-        t.final_demand.values(rows[r], static_cast<Eigen::Index>(c - 1)) =
-            csv.number(csv.rows[r], c);
+        t.final_demand.values(rows[r], static_cast<Eigen::Index>(c - 1)) = csv.number(r, c);
   }
   t.value_added =
       read_component_rows((d / "value_added.csv").string(), t, "component", false, true);
@@ -292,16 +311,16 @@ IOTable load_table_folder(const std::string& dir) {
   if (optional_file((d / "satellites.csv").string()))
     t.satellites = read_component_rows((d / "satellites.csv").string(), t, "indicator", true, true);
   if (optional_file((d / "gfcf_bridge.csv").string())) {
-    CsvFile csv = read_csv((d / "gfcf_bridge.csv").string());
+    CsvText csv = read_csv_text((d / "gfcf_bridge.csv").string());
     require_header(csv, {"code"});
     std::vector<int> cols = sector_columns(csv, 1, t);
     std::vector<int> rows = sector_rows(csv, t);
     Eigen::MatrixXd C = Eigen::MatrixXd::Zero(n, n);
-    for (std::size_t r = 0; r < csv.rows.size(); ++r)
+    for (std::size_t r = 0; r < csv.rows(); ++r)
       for (std::size_t c = 1; c < csv.header.size(); ++c) {
-        double v = csv.number(csv.rows[r], c);
+        double v = csv.number(r, c);
         if (v < 0.0)
-          throw InputError(located(csv.path, csv.rows[r].line,
+          throw InputError(located(csv.path, csv.line(r),
                                    "column '" + csv.header[c] + "': negative share " + fmt(v)));
         C(rows[r], cols[c - 1]) = v;
       }

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <vector>
@@ -84,6 +85,42 @@ std::optional<std::string> as_gb18030(std::string_view line) {
   return out;
 }
 
+// The script of a two-byte UTF-8 character (U+0080..U+07FF), as a bit; 0 for symbols and
+// combining marks, which mix with any script (°, ×, ·, accents).
+unsigned script_bit(unsigned cp) {
+  if (cp < 0xC0 || cp == 0xD7 || cp == 0xF7 || (cp >= 0x300 && cp < 0x370)) return 0;
+  if (cp < 0x250) return 1u << 0;  // Latin
+  if (cp < 0x300) return 1u << 1;  // IPA, spacing modifiers
+  if (cp < 0x400) return 1u << 2;  // Greek
+  if (cp < 0x530) return 1u << 3;  // Cyrillic
+  if (cp < 0x590) return 1u << 4;  // Armenian
+  if (cp < 0x600) return 1u << 5;  // Hebrew
+  if (cp < 0x700) return 1u << 6;  // Arabic
+  return 1u << 7;                  // Syriac, Thaana, NKo
+}
+
+// Whether a run of valid non-ASCII UTF-8 looks like GBK bytes read as UTF-8: Chinese text in
+// GBK whose bytes happen to form two-byte UTF-8 sequences decodes to a word that mixes scripts
+// ('农业' -> 'ũҵ', Latin and Cyrillic), which no real word does; and the same bytes read as
+// GB18030 give Chinese characters.
+bool mojibake_run(std::string_view run) {
+  unsigned scripts = 0;
+  std::size_t chars = 0;
+  for (std::size_t k = 0; k < run.size(); k += 2, ++chars) {
+    const auto lead = static_cast<unsigned char>(run[k]);
+    if (lead >= 0xE0 || k + 1 >= run.size()) return false;  // 3- and 4-byte: real CJK text
+    scripts |= script_bit(((lead & 0x1Fu) << 6) | (static_cast<unsigned char>(run[k + 1]) & 0x3Fu));
+  }
+  if (chars < 2 || (scripts & (scripts - 1)) == 0) return false;
+  const std::optional<std::string> gb = as_gb18030(run);
+  if (!gb) return false;
+  for (std::size_t k = 0; k + 2 < gb->size(); ++k) {
+    const auto c = static_cast<unsigned char>((*gb)[k]);
+    if (c >= 0xE4 && c <= 0xE9) return true;  // U+4E00..U+9FFF, CJK ideographs
+  }
+  return false;
+}
+
 }  // namespace
 
 PathKind path_kind(const std::string& path) {
@@ -114,18 +151,21 @@ std::string read_file_bytes(const std::string& path, const std::string& what) {
   if (!S_ISREG(st.st_mode))
     throw InputError(
         located(path, 0, "is not a regular file (a device, pipe or socket); expected the " + what));
-  std::string bytes;
-  bytes.reserve(static_cast<std::size_t>(st.st_size));
-  char buffer[1 << 16];
+  // Read straight into the string (one copy of the file, not two); a file that grows while it
+  // is read is read to its end.
+  std::string bytes(static_cast<std::size_t>(st.st_size), '\0');
+  std::size_t have = 0;
   for (;;) {
-    const ssize_t got = ::read(f.fd, buffer, sizeof buffer);
+    if (have == bytes.size()) bytes.resize(bytes.size() + (1 << 16));
+    const ssize_t got = ::read(f.fd, bytes.data() + have, bytes.size() - have);
     if (got < 0) {
       if (errno == EINTR) continue;
       throw InputError(located(path, 0, "reading the " + what + " failed: " + reason(errno)));
     }
     if (got == 0) break;
-    bytes.append(buffer, static_cast<std::size_t>(got));
+    have += static_cast<std::size_t>(got);
   }
+  bytes.resize(have);
   return bytes;
 }
 
@@ -135,50 +175,94 @@ std::optional<TextProblem> utf8_problem(std::string_view text) {
     return TextProblem{1, 1,
                        "the file is UTF-16 (Excel's 'Unicode text'); re-save it as UTF-8 (Excel: "
                        "'CSV UTF-8 (comma delimited)')"};
-  long line = 1;
-  std::size_t line_start = 0;
-  for (std::size_t i = 0; i < text.size();) {
-    const char c = text[i];
-    if (c == '\n') {
-      ++line;
-      line_start = i + 1;
+  // Find the first bad byte: ASCII is checked eight bytes at a time (no high bit, no zero byte),
+  // other text run by run (a run: consecutive non-ASCII characters); the line is counted only
+  // when there is a problem. Runs that are valid UTF-8 but read like GB18030/GBK text taken as
+  // UTF-8 (mojibake_run) are remembered, and reported if nothing worse is found.
+  std::size_t i = 0;
+  const std::size_t size = text.size();
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+  std::optional<std::pair<std::size_t, std::size_t>> mojibake;
+  for (;;) {
+    while (i + 8 <= size) {
+      std::uint64_t w;
+      std::memcpy(&w, text.data() + i, 8);
+      if (((w | ((w - kOnes) & ~w)) & kHigh) != 0) break;  // a high bit or a zero byte
+      i += 8;
+    }
+    if (i >= size || text[i] == '\0') break;
+    if (static_cast<unsigned char>(text[i]) < 0x80) {
       ++i;
       continue;
     }
-    const std::size_t n = c == '\0' ? 0 : utf8_sequence(text, i);
-    if (n > 0) {
+    const std::size_t run = i;
+    bool bad = false;
+    while (i < size && static_cast<unsigned char>(text[i]) >= 0x80) {
+      const std::size_t n = utf8_sequence(text, i);
+      if (n == 0) {
+        bad = true;
+        break;
+      }
       i += n;
-      continue;
     }
-    const long column = static_cast<long>(i - line_start) + 1;
-    if (c == '\0')
-      return TextProblem{line, column,
-                         "a NUL byte: the file is binary or UTF-16, not UTF-8 text; re-save it as "
-                         "UTF-8"};
-    // The non-ASCII run around the bad byte (a word, a name), decoded as GB18030 if it is.
-    std::size_t run_start = i, run_end = i;
-    while (run_start > line_start && i - run_start < 120 &&
-           static_cast<unsigned char>(text[run_start - 1]) >= 0x80)
-      --run_start;
-    while (run_end < text.size() && run_end - i < 120 &&
-           static_cast<unsigned char>(text[run_end]) >= 0x80)
-      ++run_end;
-    std::optional<std::string> gb = as_gb18030(text.substr(run_start, run_end - run_start));
-    if (!gb) gb = as_gb18030(text.substr(i, run_end - i));
-    std::string message = "not valid UTF-8 (byte " + hex_byte(static_cast<unsigned char>(c)) + ")";
-    if (gb) {
-      message +=
-          "; the file looks like GB18030/GBK, the Chinese Windows encoding, in which the text "
-          "there reads '" +
-          *gb +
-          "'. icsim reads UTF-8 only: re-save the file as UTF-8 (Excel: 'CSV UTF-8 (comma "
-          "delimited)'; or iconv -f GB18030 -t UTF-8 FILE > NEW_FILE)";
-    } else {
-      message += "; re-save the file as UTF-8";
-    }
-    return TextProblem{line, column, message};
+    if (bad) break;
+    if (!mojibake && mojibake_run(text.substr(run, i - run))) mojibake.emplace(run, i);
   }
-  return std::nullopt;
+  if (i >= size && mojibake) {
+    const auto [from, to] = *mojibake;
+    long line = 1;
+    std::size_t line_start = 0;
+    for (std::size_t k = 0; k < from; ++k)
+      if (text[k] == '\n') {
+        ++line;
+        line_start = k + 1;
+      }
+    const std::string seen(text.substr(from, to - from));
+    return TextProblem{line, static_cast<long>(from - line_start) + 1,
+                       "the text '" + seen +
+                           "' is valid UTF-8 but reads like GB18030/GBK text (the Chinese Windows "
+                           "encoding) taken as UTF-8: in GB18030 it reads '" +
+                           as_gb18030(seen).value_or("?") +
+                           "'. If that is what the file means, re-save it as UTF-8 (Excel: 'CSV "
+                           "UTF-8 (comma delimited)'; or iconv -f GB18030 -t UTF-8 FILE > "
+                           "NEW_FILE)"};
+  }
+  if (i >= size) return std::nullopt;
+  const char c = text[i];
+  long line = 1;
+  std::size_t line_start = 0;
+  for (std::size_t k = 0; k < i; ++k)
+    if (text[k] == '\n') {
+      ++line;
+      line_start = k + 1;
+    }
+  const long column = static_cast<long>(i - line_start) + 1;
+  if (c == '\0')
+    return TextProblem{line, column,
+                       "a NUL byte: the file is binary or UTF-16, not UTF-8 text; re-save it as "
+                       "UTF-8"};
+  // The non-ASCII run around the bad byte (a word, a name), decoded as GB18030 if it is.
+  std::size_t run_start = i, run_end = i;
+  while (run_start > line_start && i - run_start < 120 &&
+         static_cast<unsigned char>(text[run_start - 1]) >= 0x80)
+    --run_start;
+  while (run_end < text.size() && run_end - i < 120 &&
+         static_cast<unsigned char>(text[run_end]) >= 0x80)
+    ++run_end;
+  std::optional<std::string> gb = as_gb18030(text.substr(run_start, run_end - run_start));
+  if (!gb) gb = as_gb18030(text.substr(i, run_end - i));
+  std::string message = "not valid UTF-8 (byte " + hex_byte(static_cast<unsigned char>(c)) + ")";
+  if (gb) {
+    message +=
+        "; the file looks like GB18030/GBK, the Chinese Windows encoding, in which the text "
+        "there reads '" +
+        *gb +
+        "'. icsim reads UTF-8 only: re-save the file as UTF-8 (Excel: 'CSV UTF-8 (comma "
+        "delimited)'; or iconv -f GB18030 -t UTF-8 FILE > NEW_FILE)";
+  } else {
+    message += "; re-save the file as UTF-8";
+  }
+  return TextProblem{line, column, message};
 }
 
 void require_utf8(std::string_view text, const std::string& name) {

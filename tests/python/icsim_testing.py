@@ -30,6 +30,13 @@ def run(*args, check=True, columns=None):
     return proc
 
 
+def baseline_without_firms(path, replications):
+    """`icsim run` of the shipped Ningbo baseline without the firm model into `path`."""
+    run("run", SOURCE_DIR / "scenarios" / "ningbo" / "baseline.toml", "-n", replications,
+        "--set", "firms.enabled=false", "-o", path, "--quiet")
+    return path
+
+
 def read_table(folder: Path):
     """The table as numpy arrays, read straight from the CSV files."""
     folder = Path(folder)

@@ -15,6 +15,20 @@ def test_help_explains_every_option_with_examples():
                    "--write-table", "--threads"]:
         assert option in out, option
     assert "Examples:" in out and "icsim io scenarios/data/tables/zhejiang_2017_42" in out
+    assert "(=0.3)" in out and "0.2999" not in out
+
+
+def test_help_examples_name_files_that_exist():
+    """Every path an example names (except the outputs it writes) is in the repository."""
+    import re
+    from icsim_testing import SOURCE_DIR
+    out = run("io", "--help").stdout
+    examples = out[out.index("Examples:"):]
+    paths = re.findall(r"(scenarios/[^\s,]+)", examples)
+    assert len(paths) >= 4
+    for p in paths:
+        p = p.split("=", 1)[-1]
+        assert (SOURCE_DIR / p).exists(), p
 
 
 def test_prints_readable_table_with_chinese_names():

@@ -31,6 +31,10 @@ def reference(folder, type2):
         for k, name in enumerate(S.index):
             rows[name] = Sc[k]
     out = {f"{k}_multiplier": e @ L for k, e in rows.items()}
+    with np.errstate(divide="ignore", invalid="ignore"):  # ratio: total / direct, NaN at 0
+        for k, e in rows.items():
+            if k != "output":
+                out[f"{k}_ratio_multiplier"] = np.where(e != 0, (e @ L) / e, np.nan)
     if type2:
         import tomllib
         meta = tomllib.loads((folder / "table.toml").read_text())
@@ -44,6 +48,10 @@ def reference(folder, type2):
         Lb = np.linalg.inv(np.eye(n + 1) - Ab)
         for k, e in rows.items():
             out[f"{k}_multiplier_type2"] = np.append(e, 0.0) @ Lb[:, :n]
+            if k != "output":
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    out[f"{k}_ratio_multiplier_type2"] = np.where(
+                        e != 0, out[f"{k}_multiplier_type2"] / e, np.nan)
     bl = L.sum(axis=0)
     present = x > 0
     out["backward_linkage"] = np.where(present, bl / bl[present].mean(), np.nan)

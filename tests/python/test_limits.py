@@ -33,11 +33,17 @@ def test_ten_million_replications_are_refused_with_the_figures(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+def run_io_only(replications, out, gigabytes):
+    """icsim run of the baseline without the firm model under ulimit -v `gigabytes`."""
+    return subprocess.run([icsim_bin(), "run", BASELINE, "-n", str(replications), "--set",
+                           "firms.enabled=false", "-q", "-o", out],
+                          capture_output=True, text=True, timeout=300,
+                          preexec_fn=limited(gigabytes))
+
+
 def test_address_space_limit_is_named(tmp_path):
     out = tmp_path / "r.h5"
-    proc = subprocess.run([icsim_bin(), "run", BASELINE, "-n", "200000", "--set",
-                           "firms.enabled=false", "-q", "-o", out],
-                          capture_output=True, text=True, timeout=120, preexec_fn=limited(1.5))
+    proc = run_io_only(200000, out, 1.5)
     assert proc.returncode == 2, proc.stderr
     assert "ulimit -v" in proc.stderr and "replications fit here" in proc.stderr
     # the count it names does fit under the same limit (a small one, to keep the test short)
@@ -48,9 +54,7 @@ def test_address_space_limit_is_named(tmp_path):
 
 def test_a_run_that_fits_runs_under_a_limit(tmp_path):
     out = tmp_path / "r.h5"
-    proc = subprocess.run([icsim_bin(), "run", BASELINE, "-n", "2000", "--set",
-                           "firms.enabled=false", "-q", "-o", out],
-                          capture_output=True, text=True, timeout=300, preexec_fn=limited(1.5))
+    proc = run_io_only(2000, out, 1.5)
     assert proc.returncode == 0, proc.stderr
     assert out.exists()
 

@@ -20,7 +20,7 @@ import h5py
 import numpy as np
 import pytest
 
-from icsim_testing import SOURCE_DIR, icsim_bin
+from icsim_testing import baseline_without_firms, SOURCE_DIR, icsim_bin
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists()
@@ -70,6 +70,15 @@ def chromium(*args, timeout=60):
         shutil.rmtree(profile, ignore_errors=True)
 
 
+def page_dom(out, budget_ms=5000):
+    """index.html in `out` as headless Chromium renders it (its DOM after the charts load);
+    skips the test when Chromium is not installed."""
+    if CHROMIUM is None:
+        pytest.skip("chromium not installed (tools/install-deps.sh)")
+    return chromium("--dump-dom", f"--virtual-time-budget={budget_ms}",
+                    (out / "index.html").resolve().as_uri()).stdout
+
+
 # ---------------------------------------------------------------------------------------------
 # A real run
 
@@ -78,10 +87,7 @@ def chromium(*args, timeout=60):
 def baseline(tmp_path_factory):
     folder = tmp_path_factory.mktemp("report")
     result = folder / "baseline.h5"
-    run = subprocess.run([icsim_bin(), "run", SOURCE_DIR / "scenarios/ningbo/baseline.toml",
-                          "-n", "20", "--set", "firms.enabled=false", "-o", result, "--quiet"],
-                         capture_output=True, text=True)
-    assert run.returncode == 0, run.stderr
+    baseline_without_firms(result, 20)
     out = folder / "baseline report"  # a space: no shell between icsim and Python
     done = report(result, out)
     print(f"icsim report of a 20-replication run: {done.seconds:.1f} s")
@@ -347,7 +353,7 @@ def test_python_missing(tmp_path):
     done = report(path, tmp_path / "out", env={**os.environ, "ICSIM_PYTHON": "/nonexistent/py"})
     assert done.returncode == 2 and "ICSIM_PYTHON=/nonexistent/py" in done.stderr
     done = report(path, tmp_path / "out", env={**os.environ, "ICSIM_PYTHON_DIR": str(tmp_path)})
-    assert done.returncode == 2 and "icsim_report.py: the report program is missing" in done.stderr
+    assert done.returncode == 2 and "icsim_report.py: missing (ICSIM_PYTHON_DIR is set)" in done.stderr
     # a Python without the packages (no site-packages: python3 -S)
     bare = tmp_path / "bare python"
     bare.write_text('#!/bin/sh\nexec /usr/bin/python3 -S "$@"\n')

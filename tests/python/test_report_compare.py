@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from icsim_testing import SOURCE_DIR, icsim_bin
-from test_report import CHROMIUM, check_page, chromium, write_sweep
+from test_report import check_page, page_dom, write_sweep
 
 SCENARIOS = SOURCE_DIR / "scenarios" / "ningbo"
 
@@ -103,11 +103,7 @@ def test_unpaired_alternative_is_said(tmp_path, compared):
 
 
 def test_chromium_loads_the_comparison(compared):
-    if CHROMIUM is None:
-        pytest.skip("chromium not installed (tools/install-deps.sh)")
-    out = compared[2]
-    dom = chromium("--dump-dom", "--virtual-time-budget=5000",
-                   (out / "index.html").resolve().as_uri()).stdout
+    dom = page_dom(compared[2])
     images = len(re.findall(r"<img ", dom))
     loaded = re.search(r'data-charts-loaded="(\d+)"', dom)
     assert images > 20 and loaded and int(loaded.group(1)) == images

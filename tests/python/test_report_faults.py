@@ -13,7 +13,7 @@ import h5py
 import numpy as np
 import pytest
 
-from icsim_testing import SOURCE_DIR, icsim_bin
+from icsim_testing import baseline_without_firms, SOURCE_DIR, icsim_bin
 from test_faults import snapshot, tmpfs
 from test_report import report, write_sweep
 
@@ -29,12 +29,7 @@ def expect_failure(proc, *fragments):
 def real_result(tmp_path_factory):
     """A small result written by icsim itself (2 replications, no firm model)."""
     folder = tmp_path_factory.mktemp("real")
-    path = folder / "run.h5"
-    done = subprocess.run([icsim_bin(), "run", SOURCE_DIR / "scenarios/ningbo/baseline.toml",
-                           "-n", "2", "--set", "firms.enabled=false", "-o", path, "--quiet"],
-                          capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    return path
+    return baseline_without_firms(folder / "run.h5", 2)
 
 
 def report_env(result, out, env):

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from icsim_testing import SOURCE_DIR, icsim_bin
-from test_report import CHROMIUM, check_page, check_sections_loaded, chromium, report
+from test_report import CHROMIUM, check_page, check_sections_loaded, page_dom, report
 
 SCENARIOS = SOURCE_DIR / "scenarios" / "ningbo"
 OBSERVED = SOURCE_DIR / "scenarios" / "data" / "ningbo" / "observed.csv"
@@ -97,11 +97,7 @@ def test_reached_by_year_against_the_file(firms):
 
 
 def test_every_section_renders_in_chromium(firms):
-    if CHROMIUM is None:
-        pytest.skip("chromium not installed (tools/install-deps.sh)")
-    out = firms[1]
-    dom = chromium("--dump-dom", "--virtual-time-budget=8000",
-                   (out / "index.html").resolve().as_uri()).stdout
+    dom = page_dom(firms[1], 8000)
     check_sections_loaded(dom, ["summary", "probabilities", "by-year", "targets", "region",
                                 "districts", "firms", "land", "clusters"])
 
@@ -119,9 +115,7 @@ def test_backtest_section(backtest):
     for e in error:
         assert f"{e:+.1f} %" in body
     if CHROMIUM is not None:
-        dom = chromium("--dump-dom", "--virtual-time-budget=8000",
-                       (out / "index.html").resolve().as_uri()).stdout
-        check_sections_loaded(dom, ["backtest", "region", "targets"])
+        check_sections_loaded(page_dom(out, 8000), ["backtest", "region", "targets"])
 
 
 def test_reported_figures_match_their_series():

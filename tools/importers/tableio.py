@@ -155,7 +155,8 @@ def fmt_number(x) -> str:
     return np.format_float_positional(x, unique=True, trim="-")
 
 
-def _toml_string(s: str) -> str:
+def toml_string(s: str) -> str:
+    """`s` as a TOML basic string (quoted, escaped)."""
     out = ['"']
     for ch in s:
         if ch == '"':
@@ -179,7 +180,7 @@ def _toml_value(v) -> str:
         return str(v)
     if isinstance(v, float):
         return repr(v)
-    return _toml_string(str(v))
+    return toml_string(str(v))
 
 
 def _csv_text(rows) -> str:
@@ -203,11 +204,11 @@ def write_table(t: Table, folder) -> None:
     codes = list(t.codes)
 
     lines = [
-        f"name = {_toml_string(t.name)}",
-        f"region = {_toml_string(t.region)}",
+        f"name = {toml_string(t.name)}",
+        f"region = {toml_string(t.region)}",
         f"year = {int(t.year)}",
-        f"money_unit = {_toml_string(t.money_unit)}",
-        f"source = {_toml_string(t.source)}",
+        f"money_unit = {toml_string(t.money_unit)}",
+        f"source = {toml_string(t.source)}",
     ]
     for key in OPTIONAL_KEYS:
         if key in t.options:

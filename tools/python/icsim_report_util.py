@@ -44,14 +44,20 @@ def esc(v) -> str:
     return html.escape(_text(v))
 
 
-def fmt(v, digits: int = 3) -> str:
-    """A number for people: thousands separated, about `digits` significant figures."""
+def _number(v):
+    """(float, None) for a number, else (None, its text): NaN reads as "–"."""
     try:
         x = float(v)
     except (TypeError, ValueError):
-        return _text(v)
-    if math.isnan(x):
-        return "–"
+        return None, _text(v)
+    return (None, "–") if math.isnan(x) else (x, None)
+
+
+def fmt(v, digits: int = 3) -> str:
+    """A number for people: thousands separated, about `digits` significant figures."""
+    x, text = _number(v)
+    if x is None:
+        return text
     if math.isinf(x):
         return "∞" if x > 0 else "−∞"
     if x == 0:
@@ -105,12 +111,9 @@ def layout(fig, left=0.8, right=0.25, top=0.75, bottom=0.55, hspace=0.0, wspace=
 
 def fmt_exact(v) -> str:
     """A threshold or lever value as given: 30 -> "30", 33000 -> "33,000", 0.025 -> "0.025"."""
-    try:
-        x = float(v)
-    except (TypeError, ValueError):
-        return _text(v)
-    if math.isnan(x):
-        return "–"
+    x, text = _number(v)
+    if x is None:
+        return text
     if x.is_integer() and abs(x) < 1e15:
         return f"{int(x):,}"
     return f"{x:,.6g}"
