@@ -257,8 +257,8 @@ void print_search(const experiment::SeekResult& result, const experiment::SeekOp
   if (!result.warnings.empty())
     std::cout << "\n"
               << result.warnings.size() << " warning" << (result.warnings.size() == 1 ? "" : "s")
-              << ": P is not monotone in the lever somewhere (see above); the answers are the "
-                 "bisection's, not a scan of the range\n";
+              << " above: where P is not monotone in the lever the answers are the bisection's, "
+                 "not a scan of the range; a lever without effect on a target cannot reach it\n";
 }
 
 // The command line of `icsim seek`.

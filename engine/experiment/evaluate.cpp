@@ -39,7 +39,7 @@ std::vector<results::TargetProbability> target_probabilities(const TargetReport&
     const Interval ci = wilson_interval(reached, trials);
     out.push_back(
         {trials > 0 ? static_cast<double>(reached) / static_cast<double>(trials) : std::nan(""),
-         ci.low, ci.high});
+         ci.low, ci.high, found->value_median});
   }
   return out;
 }

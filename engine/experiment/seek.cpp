@@ -41,6 +41,7 @@ class Search {
     const SeekStep& at_low = step(o_.low);
     const std::vector<TargetProbability> p_low = at_low.per_target;
     const std::vector<TargetProbability> p_high = step(o_.high).per_target;
+    warn_without_effect(p_low, p_high);
     // The end the search starts from (where the goal is easiest to meet if P is monotone) and
     // the other end.
     const double start = smallest ? o_.high : o_.low;  // meets the goal if anything does
@@ -106,6 +107,24 @@ class Search {
   }
 
  private:
+  // A lever that moves neither a target's probability nor its median value between the ends of
+  // the range has no measurable effect on it (relative change below 1e-9): said, so that a
+  // "not reached" is not read as "needs more of the lever".
+  void warn_without_effect(const std::vector<TargetProbability>& at_low,
+                           const std::vector<TargetProbability>& at_high) {
+    for (std::size_t k = 0; k < o_.targets.size(); ++k) {
+      const double a = at_low[k].value_median, b = at_high[k].value_median;
+      if (!std::isfinite(a) || !std::isfinite(b)) continue;
+      if (at_low[k].probability != at_high[k].probability ||
+          std::abs(b - a) > 1e-9 * std::max(1.0, std::max(std::abs(a), std::abs(b))))
+        continue;
+      result_.warnings.push_back("the lever has no measurable effect on " + o_.targets[k] +
+                                 " over " + show(o_.low) + ".." + show(o_.high) +
+                                 ": its median value is " + show(a) +
+                                 " and P = " + show_p(at_low[k].probability) + " at both ends");
+    }
+  }
+
   // The step at value v, evaluated now unless it was already.
   const SeekStep& step(double v) {
     if (auto it = index_.find(v); it != index_.end()) return result_.steps[it->second];

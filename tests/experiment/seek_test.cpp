@@ -261,3 +261,19 @@ TEST(Seek, RejectsBadOptions) {
   // The evaluator must return one probability per target.
   EXPECT_THROW(seek(options({"A", "B"}), one), std::invalid_argument);
 }
+
+TEST(Seek, LeverWithoutEffectIsWarnedAbout) {
+  // T1's value and P are the same at both ends (the lever does not reach it); T2's value moves
+  // although its P stays 0 (the lever works, the threshold is out of reach).
+  const SeekResult r = seek(options({"T1", "T2"}), [](double v) {
+    return std::vector<TargetProbability>{{0.0, 0.0, 0.1, 12.5}, {0.0, 0.0, 0.1, 100 + v}};
+  });
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_NE(r.warnings[0].find("no measurable effect on T1 over 0..100"), std::string::npos)
+      << r.warnings[0];
+  EXPECT_NE(r.warnings[0].find("median value is 12.5"), std::string::npos) << r.warnings[0];
+  // Without values (an evaluator that gives none) nothing is said.
+  EXPECT_TRUE(seek(options({"T1"}), [](double) {
+                return std::vector<TargetProbability>{exact(0.0)};
+              }).warnings.empty());
+}

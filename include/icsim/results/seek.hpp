@@ -3,6 +3,7 @@
 // search, its steps (the probability of every target at each lever value) and the answer per
 // target. The seek file (output/seek_result.hpp) writes it.
 #include <cstddef>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,9 @@ namespace icsim::results {
 struct TargetProbability {
   double probability = 0;
   double low = 0, high = 0;  // 95 % interval (Wilson, experiment::wilson_interval)
+  // The median over replications of the target's value (its quantity in its year); NaN when
+  // the evaluator does not give it. Seek warns when it does not move over the lever's range.
+  double value_median = std::numeric_limits<double>::quiet_NaN();
 };
 
 struct SeekOptions {
@@ -55,13 +59,13 @@ struct SeekResult {
   double answer_all = 0;
   bool answer_all_verified = false;  // answer_all's step meets every target
   double tolerance = 0;              // the tolerance used (after the default)
-  // One sentence each: steps that contradict monotonicity, an answer_all that fails its check.
+  // One sentence each: steps that contradict monotonicity, an answer_all that fails its check,
+  // a target on which the lever has no measurable effect over the range.
   std::vector<std::string> warnings;
 };
 
 // "found", "at the low end" (smallest) / "at the high end" (largest), "not reached in range".
 const char* to_string(SeekAnswer::Status status, SeekOptions::Direction direction);
 const char* to_string(SeekOptions::Direction direction);  // "smallest", "largest"
-
 
 }  // namespace icsim::results
