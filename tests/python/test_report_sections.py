@@ -125,7 +125,14 @@ def test_reported_figures_match_their_series():
     import icsim_report_sections as sections
 
     obs = pd.read_csv(OBSERVED)
-    rep = types.SimpleNamespace(observed=obs)
+    rep = types.SimpleNamespace(observed=obs, region_name="Ningbo")
+    # a district's figures of a cluster are not the city-wide cluster's (as icsim score)
+    petro = sections.history(rep, "clusters/output", ["246/green_petrochemicals"],
+                             "CNY 100 million")
+    zhenhai = obs[(obs.metric == "clusters/output:246/green_petrochemicals")
+                  & (obs.scope == "Zhenhai")]
+    assert len(zhenhai) >= 1  # the bundled data has such a figure ...
+    assert petro is None or "Zhenhai" not in set(petro["scope"].astype(str))  # ... not drawn
     gdp = sections.history(rep, "region/gdp", None, "CNY 100 million")
     assert len(gdp) == int(((obs.metric == "region/gdp") & (obs.unit == "CNY 100 million")).sum())
     assert len(gdp) >= 5

@@ -69,6 +69,8 @@ class Report:
         else:
             self.point, self.point_how = point, f"point {point}, chosen with --point"
         self.history_drawn = 0
+        region = self.h5["region"].attrs.get("region", "") if "region" in self.h5 else ""
+        self.region_name = _text(region)  # the scope of whole-region reported figures
         self.observed, self.observed_path = icsim_report_sections.find_observed(self, observed)
         if not 0 <= self.point < max(self.points, 1):
             raise ReportError(f"{path}: --point {self.point} is out of range: the file has "

@@ -92,8 +92,14 @@ def history(rep, variable: str, select, units: str):
         rows = rows[rows["unit"].isin([ir.PER_MU, "万元/亩"])]
     else:
         rows = rows[rows["unit"] == units]
-    if "scope" in rows and not codes:  # a region series: the region's own figures
-        rows = rows[~rows["scope"].astype(str).str.contains(r"\(", regex=True)]
+    if "scope" in rows and not variable.startswith("districts/"):
+        # A whole-region series (region, sector, cluster): the figures of the region itself
+        # (scope empty or the region's name, the attribute `region` of /region), not those of
+        # a district or park, as `icsim score` matches them (docs/score.md).
+        region = getattr(rep, "region_name", "")
+        scope = rows["scope"].fillna("").astype(str).str.strip()
+        rows = rows[(scope == "") | (scope == region)] if region else \
+            rows[~scope.str.contains(r"\(", regex=True)]
     return rows if len(rows) else None
 
 
