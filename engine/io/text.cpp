@@ -121,6 +121,18 @@ bool mojibake_run(std::string_view run) {
   return false;
 }
 
+// The 1-based line and column (in bytes) of byte `pos` of `text`.
+std::pair<long, long> line_and_column(std::string_view text, std::size_t pos) {
+  long line = 1;
+  std::size_t line_start = 0;
+  for (std::size_t k = 0; k < pos && k < text.size(); ++k)
+    if (text[k] == '\n') {
+      ++line;
+      line_start = k + 1;
+    }
+  return {line, static_cast<long>(pos - line_start) + 1};
+}
+
 }  // namespace
 
 PathKind path_kind(const std::string& path) {
@@ -210,15 +222,9 @@ std::optional<TextProblem> utf8_problem(std::string_view text) {
   }
   if (i >= size && mojibake) {
     const auto [from, to] = *mojibake;
-    long line = 1;
-    std::size_t line_start = 0;
-    for (std::size_t k = 0; k < from; ++k)
-      if (text[k] == '\n') {
-        ++line;
-        line_start = k + 1;
-      }
+    const auto [line, column] = line_and_column(text, from);
     const std::string seen(text.substr(from, to - from));
-    return TextProblem{line, static_cast<long>(from - line_start) + 1,
+    return TextProblem{line, column,
                        "the text '" + seen +
                            "' is valid UTF-8 but reads like GB18030/GBK text (the Chinese Windows "
                            "encoding) taken as UTF-8: in GB18030 it reads '" +
@@ -229,19 +235,13 @@ std::optional<TextProblem> utf8_problem(std::string_view text) {
   }
   if (i >= size) return std::nullopt;
   const char c = text[i];
-  long line = 1;
-  std::size_t line_start = 0;
-  for (std::size_t k = 0; k < i; ++k)
-    if (text[k] == '\n') {
-      ++line;
-      line_start = k + 1;
-    }
-  const long column = static_cast<long>(i - line_start) + 1;
+  const auto [line, column] = line_and_column(text, i);
   if (c == '\0')
     return TextProblem{line, column,
                        "a NUL byte: the file is binary or UTF-16, not UTF-8 text; re-save it as "
                        "UTF-8"};
   // The non-ASCII run around the bad byte (a word, a name), decoded as GB18030 if it is.
+  const std::size_t line_start = i + 1 - static_cast<std::size_t>(column);
   std::size_t run_start = i, run_end = i;
   while (run_start > line_start && i - run_start < 120 &&
          static_cast<unsigned char>(text[run_start - 1]) >= 0x80)
