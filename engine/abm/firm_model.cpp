@@ -57,10 +57,9 @@ void calibrate_capacity(FirmPopulation& f, const SectorIndex& index, double beta
 
 }  // namespace
 
-std::shared_ptr<const FirmModelBase> FirmModelBase::build(const io::IOTable& table,
-                                                          std::vector<District> districts,
-                                                          FirmModelParameters parameters,
-                                                          std::uint64_t seed) {
+std::shared_ptr<const FirmModelBase> FirmModelBase::build(
+    const io::IOTable& table, std::vector<District> districts, FirmModelParameters parameters,
+    std::uint64_t seed, const std::vector<io::Concordance>& cluster_systems) {
   auto b = std::make_shared<FirmModelBase>();
   b->seed = seed;
   const std::size_t n = table.size();
@@ -80,6 +79,8 @@ std::shared_ptr<const FirmModelBase> FirmModelBase::build(const io::IOTable& tab
   b->index = SectorIndex::build(b->population, n);
   calibrate_capacity(b->population, b->index, parameters.competitiveness_beta,
                      parameters.synthesis.utilisation);
+  b->clusters = ClusterAssignment(cluster_systems, n);
+  b->memberships = ClusterMemberships::draw_all(b->clusters, b->population, seed, 0);
 
   const Eigen::VectorXd x0 = table.total_output();
   b->sector_tax_rate.assign(n, 0.0);
@@ -135,7 +136,8 @@ FirmModel::State::State(std::shared_ptr<const FirmModelBase> b, std::uint64_t re
       n_districts(base->districts.size()),
       firms(base->population),
       index(base->index),
-      land(LandMarket::for_districts(base->districts, base->parameters.land)) {
+      land(LandMarket::for_districts(base->districts, base->parameters.land)),
+      memberships(base->memberships) {
   next_firm_id = static_cast<std::uint32_t>(firms.size());
   surcharge.assign(firms.size(), 0.0);
   profit.assign(firms.size(), 0.0);
@@ -206,6 +208,7 @@ std::size_t FirmModel::State::add_firm(std::uint16_t sector, std::uint16_t distr
   surcharge.push_back(0.0);
   profit.push_back(0.0);
   pending.push_back(0.0);
+  memberships.append(base->clusters, firms, i, seed, replication);
   index_stale = true;
   return i;
 }
@@ -232,6 +235,8 @@ std::span<const double> FirmModel::sector_output_above_scale() const { return s_
 const DistrictStatistics& FirmModel::statistics() const { return s_->stats; }
 std::span<const double> FirmModel::sector_land() const { return s_->sector_land; }
 std::span<const double> FirmModel::sector_firms() const { return s_->sector_firms; }
+const ClusterDistrictSums& FirmModel::cluster_sums() const { return s_->cluster_sums; }
+const ClusterMemberships& FirmModel::cluster_memberships() const { return s_->memberships; }
 const FirmPopulation& FirmModel::firms() const { return s_->firms; }
 const LandMarket& FirmModel::land() const { return s_->land; }
 double FirmModel::land_held_by_projects(std::size_t district) const {

@@ -58,8 +58,10 @@ struct FirmModel::State {
   bool index_stale = false;
   AllocationWorkspace workspace;
   LandMarket land;
-  std::vector<double> surcharge;  // per firm: this year's surcharge (from last evaluation)
-  std::vector<double> profit;     // per firm: last accounts' profit
+  ClusterMemberships memberships;    // per firm (clusters.hpp), drawn when a firm is created
+  ClusterDistrictSums cluster_sums;  // the year's: money at produce, stocks at end_year
+  std::vector<double> surcharge;     // per firm: this year's surcharge (from last evaluation)
+  std::vector<double> profit;        // per firm: last accounts' profit
   // Per firm: capacity decided but not producing yet (queued for land or being built); decisions
   // count it so that a firm does not expand twice for the same gap.
   std::vector<double> pending;

@@ -183,7 +183,8 @@ void Model::set_up_firm_model(const scenario::LoadedScenario& loaded) {
     abm::FirmModelParameters parameters = sc.firms.parameters;
     parameters.synthesis.industrial_sectors = sc.region.industrial_sectors;
     parameters.output_per_investment = sc.investment.output_per_investment;
-    firm_base = abm::FirmModelBase::build(table, loaded.districts, parameters, sc.seed);
+    firm_base =
+        abm::FirmModelBase::build(table, loaded.districts, parameters, sc.seed, systems);
     firm_sectors = VectorXd::Zero(n);
     for (auto k : firm_base->industrial) firm_sectors(static_cast<Index>(k)) = 1;
     notes.push_back(

@@ -6,6 +6,7 @@
 #include <set>
 #include <vector>
 
+#include "icsim/abm/clusters.hpp"
 #include "icsim/abm/decisions.hpp"
 #include "icsim/abm/firm_model.hpp"
 #include "icsim/abm/mujun.hpp"
@@ -25,7 +26,9 @@ std::vector<List> every_list() {
   auto list = [](const char* where, const auto& a) {
     return List{where, std::vector<Draw>(a.begin(), a.end())};
   };
-  return {list("abm/decisions.hpp", abm::draws::kFirmDecisionDraws),
+  return {list("abm/clusters.hpp", std::vector<Draw>(std::begin(abm::draws::kClusterDraws),
+                                                     std::end(abm::draws::kClusterDraws))),
+          list("abm/decisions.hpp", abm::draws::kFirmDecisionDraws),
           list("abm/firm_model.hpp", abm::draws::kProjectDraws),
           list("abm/mujun.hpp", abm::draws::kFirmEvaluationDraws),
           list("abm/population.hpp", abm::draws::kFirmSynthesisDraws),

@@ -32,6 +32,7 @@
 
 #include "icsim/abm/accounts.hpp"
 #include "icsim/abm/allocation.hpp"
+#include "icsim/abm/clusters.hpp"
 #include "icsim/abm/decisions.hpp"
 #include "icsim/abm/firms.hpp"
 #include "icsim/abm/land.hpp"
@@ -155,11 +156,16 @@ struct FirmModelBase {
   std::vector<Rates> new_firm_rates;
   FirmModelParameters parameters;
   std::uint64_t seed = 0;
+  // The cluster systems (clusters.hpp) and the base population's memberships (drawn with
+  // replication 0's keys, like the population).
+  ClusterAssignment clusters;
+  ClusterMemberships memberships;
 
-  static std::shared_ptr<const FirmModelBase> build(const io::IOTable& table,
-                                                    std::vector<District> districts,
-                                                    FirmModelParameters parameters,
-                                                    std::uint64_t seed);
+  // cluster_systems: the scenario's concordances, in the order of the projection's clusters
+  // (none: firms carry no memberships).
+  static std::shared_ptr<const FirmModelBase> build(
+      const io::IOTable& table, std::vector<District> districts, FirmModelParameters parameters,
+      std::uint64_t seed, const std::vector<io::Concordance>& cluster_systems = {});
 };
 
 // Capacity of a sector without firms (not constrained by the firm model).
@@ -210,6 +216,10 @@ class FirmModel {
   // Per sector after end_year: land held by its active firms (mu) and their count.
   std::span<const double> sector_land() const;
   std::span<const double> sector_firms() const;
+  // Per (district, cluster) after end_year: the sums over the firms that belong to each cluster
+  // (clusters.hpp); empty without cluster systems.
+  const ClusterDistrictSums& cluster_sums() const;
+  const ClusterMemberships& cluster_memberships() const;
 
   const FirmPopulation& firms() const;
   const LandMarket& land() const;

@@ -28,6 +28,7 @@ enum class Purpose : std::uint32_t {
   firm_evaluation = 18,
   project_arrival = 19,
   land_market = 20,
+  cluster_membership = 21,  // abm/clusters.hpp: which clusters a firm belongs to
   // Experiment design (Latin hypercube sweep points), drawn once per sweep, not per replication.
   sweep_design = 24,
 };

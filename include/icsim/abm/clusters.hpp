@@ -1,0 +1,95 @@
+#pragma once
+// Cluster memberships of the firms (docs/firm-model.md, "Cluster memberships"): for every
+// cluster system of the scenario (io/concordance.hpp), a firm of sector s belongs to cluster c
+// with probability W(c, s), the concordance weight. The clusters of one system are laid end to
+// end on a circle of circumference 1 in file order, cluster c on [a_c, a_c + W(c, s)) with
+// a_c = Σ_{c' < c} W(c', s) (mod 1), and one keyed uniform u per (firm, system) picks the clusters
+// whose arc holds u. So P(member of c) = W(c, s) exactly; in a disjoint system (weights summing
+// to at most 1) a firm is in one cluster or none; in an overlapping system (`# overlapping`,
+// weights summing above 1) it is in floor or ceil of the sum of its sector's weights.
+// Memberships are drawn once for a firm (base-year firms when the base population is built,
+// new firms when they are created) and kept: a firm stays in its clusters for the whole run.
+// Sums over a cluster's firms therefore equal the concordance-weighted sector sums in
+// expectation, not in every replication.
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "icsim/abm/firms.hpp"
+#include "icsim/common/random.hpp"
+#include "icsim/io/concordance.hpp"
+
+namespace icsim::abm {
+
+// The named draw of Purpose::cluster_membership: one uniform per (system = step, firm id =
+// entity).
+namespace draws {
+inline constexpr Draw cluster_membership{
+    .purpose = Purpose::cluster_membership, .slot = 0, .name = "cluster_membership"};
+inline constexpr Draw kClusterDraws[] = {cluster_membership};
+static_assert(draws_are_distinct(kClusterDraws));
+}  // namespace draws
+
+// The clusters of every system, stacked in the order of the systems (the order of the
+// projection's cluster axis), with the arcs of each (system, sector). Shared, read-only.
+class ClusterAssignment {
+ public:
+  ClusterAssignment() = default;  // no clusters
+  // std::invalid_argument if a system's weights do not have `sectors` columns or a weight is
+  // outside [0, 1].
+  ClusterAssignment(const std::vector<io::Concordance>& systems, std::size_t sectors);
+
+  std::size_t clusters() const { return clusters_; }
+  std::size_t systems() const { return systems_; }
+  // 64-bit words per firm of a membership bitset (0 without clusters).
+  std::size_t words() const { return (clusters_ + 63) / 64; }
+  // Sets the membership bits (bit c of the stacked clusters) of a firm of `sector` with id `id`
+  // into out[0 .. words()), drawing with (seed, replication); out is cleared first.
+  void draw(std::uint16_t sector, std::uint32_t id, std::uint64_t seed, std::uint64_t replication,
+            std::uint64_t* out) const;
+  // The clusters a firm with uniform u is in, within system k, for a firm of `sector` (exposed
+  // for tests): appended to `out`.
+  void members(std::size_t k, std::uint16_t sector, double u, std::vector<std::size_t>& out) const;
+
+ private:
+  struct Arc {
+    std::uint32_t cluster;  // stacked index
+    double start, width;
+  };
+  std::size_t clusters_ = 0, systems_ = 0, sectors_ = 0;
+  std::vector<std::vector<Arc>> arcs_;  // [k * sectors + s]
+};
+
+// The memberships of a population: words() bits per firm, firm i at [i * words, (i + 1) * words).
+struct ClusterMemberships {
+  std::size_t words = 0;
+  std::vector<std::uint64_t> bits;
+
+  bool member(std::size_t firm, std::size_t cluster) const {
+    return (bits[firm * words + cluster / 64] >> (cluster % 64)) & 1u;
+  }
+  // Draws and appends the memberships of firm `i` of `firms` (which must be the next firm).
+  void append(const ClusterAssignment& a, const FirmPopulation& firms, std::size_t i,
+              std::uint64_t seed, std::uint64_t replication);
+  // The memberships of every firm of `firms`.
+  static ClusterMemberships draw_all(const ClusterAssignment& a, const FirmPopulation& firms,
+                                     std::uint64_t seed, std::uint64_t replication);
+};
+
+// A year's sums over the firms of each (district, cluster), row-major [d * clusters + c]. Money
+// real (base-year prices), from the year's accounts: output, value added (output x the firm's
+// value-added rate) and output of 规上 firms, of the firms that produced this year; firms and
+// land: active firms and the land they hold at the end of the year.
+struct ClusterDistrictSums {
+  std::size_t districts = 0, clusters = 0;
+  std::vector<double> output, value_added, output_above_scale, firms, land;
+
+  void reset(std::size_t district_count, std::size_t cluster_count);
+  // The money sums, right after the accounts (firms with kActive produced this year).
+  void add_production(const FirmPopulation& f, const ClusterMemberships& m);
+  // The firm and land stocks, at the end of the year.
+  void add_stocks(const FirmPopulation& f, const ClusterMemberships& m);
+};
+
+}  // namespace icsim::abm

@@ -1,0 +1,169 @@
+// Cluster memberships of the firms (abm/clusters.hpp): the membership shares converge to the
+// concordance weights over a large synthetic population, a disjoint system puts a firm in at most
+// one cluster and an overlapping one in floor or ceil of its weights' sum, the draws do not depend
+// on the order or the threads, and the sums over one system that covers every sector completely
+// equal the population's totals.
+#include "icsim/abm/clusters.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <vector>
+
+using namespace icsim;
+using abm::ClusterAssignment;
+using abm::ClusterDistrictSums;
+using abm::ClusterMemberships;
+
+namespace {
+
+io::Concordance system(const std::string& name, std::vector<std::vector<double>> rows,
+                       bool overlapping) {
+  io::Concordance c;
+  c.system = name;
+  c.overlapping = overlapping;
+  c.weights.resize(static_cast<Eigen::Index>(rows.size()),
+                   static_cast<Eigen::Index>(rows.front().size()));
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    c.clusters.push_back(name + std::to_string(i));
+    c.cluster_names.push_back(c.clusters.back());
+    for (std::size_t j = 0; j < rows[i].size(); ++j)
+      c.weights(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = rows[i][j];
+  }
+  return c;
+}
+
+// Three sectors. "A": disjoint, weights per sector summing to 1, 0.7 and 0; "B": overlapping,
+// sector 0's weights summing to 1.9, sector 1's to 1.
+std::vector<io::Concordance> systems() {
+  return {system("A", {{0.5, 0.3, 0.0}, {0.25, 0.4, 0.0}, {0.25, 0.0, 0.0}}, false),
+          system("B", {{0.9, 0.6, 0.0}, {0.6, 0.2, 0.0}, {0.4, 0.2, 0.0}}, true)};
+}
+
+abm::FirmPopulation population(std::size_t n) {
+  abm::FirmPopulation f;
+  f.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    f.id[i] = static_cast<std::uint32_t>(i);
+    f.sector[i] = static_cast<std::uint16_t>(i % 3);
+    f.district[i] = static_cast<std::uint16_t>(i % 2);
+    f.flags[i] = abm::kActive | (i % 5 == 0 ? abm::kAboveScale : 0);
+    f.output[i] = 1.0 + static_cast<double>(i % 7);
+    f.value_added_rate[i] = 0.25f;
+    f.land[i] = 2.0 + static_cast<double>(i % 3);
+  }
+  return f;
+}
+
+}  // namespace
+
+TEST(ClusterMemberships, SharesConvergeToTheWeights) {
+  const auto sys = systems();
+  const ClusterAssignment a(sys, 3);
+  ASSERT_EQ(a.clusters(), 6u);
+  ASSERT_EQ(a.words(), 1u);
+  const std::size_t n = 300000;
+  const auto f = population(n);
+  const auto m = ClusterMemberships::draw_all(a, f, 20240917, 0);
+  for (std::size_t s = 0; s < 3; ++s) {
+    const double firms = static_cast<double>(n / 3);
+    std::size_t first = 0;
+    for (const auto& c : sys) {
+      for (Eigen::Index k = 0; k < c.weights.rows(); ++k) {
+        const double w = c.weights(k, static_cast<Eigen::Index>(s));
+        double members = 0;
+        for (std::size_t i = s; i < n; i += 3)
+          members += m.member(i, first + static_cast<std::size_t>(k));
+        const double sd = std::sqrt(w * (1 - w) / firms);
+        EXPECT_NEAR(members / firms, w, 5 * sd + 1e-12)
+            << c.system << " cluster " << k << " sector " << s;
+      }
+      first += static_cast<std::size_t>(c.weights.rows());
+    }
+  }
+}
+
+TEST(ClusterMemberships, DisjointOneClusterOverlappingFloorOrCeil) {
+  const ClusterAssignment a(systems(), 3);
+  const auto f = population(30000);
+  const auto m = ClusterMemberships::draw_all(a, f, 5, 2);
+  const double sum_b[3] = {1.9, 1.0, 0.0};
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    const std::size_t s = f.sector[i];
+    const int in_a = m.member(i, 0) + m.member(i, 1) + m.member(i, 2);
+    const int in_b = m.member(i, 3) + m.member(i, 4) + m.member(i, 5);
+    if (s == 0) {
+      EXPECT_EQ(in_a, 1);  // weights sum to 1: always exactly one
+    } else if (s == 1) {
+      EXPECT_LE(in_a, 1);
+    } else {
+      EXPECT_EQ(in_a, 0);
+    }
+    EXPECT_GE(in_b, static_cast<int>(std::floor(sum_b[s] + 1e-9)));
+    EXPECT_LE(in_b, static_cast<int>(std::ceil(sum_b[s] - 1e-9)));
+  }
+}
+
+TEST(ClusterMemberships, KeyedByFirmNotByOrderOrThreads) {
+  const auto sys = std::vector<io::Concordance>{systems()[0]};
+  const ClusterAssignment a(sys, 3);
+  const auto f = population(5000);
+  const auto all = ClusterMemberships::draw_all(a, f, 11, 4);
+  ClusterMemberships one_by_one;
+  for (std::size_t i = 0; i < f.size(); ++i) one_by_one.append(a, f, i, 11, 4);
+  EXPECT_EQ(all.bits, one_by_one.bits);
+  // Another replication draws other memberships; the same key the same ones.
+  EXPECT_NE(ClusterMemberships::draw_all(a, f, 11, 5).bits, all.bits);
+  EXPECT_EQ(ClusterMemberships::draw_all(a, f, 11, 4).bits, all.bits);
+}
+
+TEST(ClusterMemberships, MoreThanSixtyFourClustersUseMoreWords) {
+  std::vector<std::vector<double>> rows(70, std::vector<double>(1, 1.0 / 70));
+  const ClusterAssignment a({system("W", rows, false)}, 1);
+  EXPECT_EQ(a.words(), 2u);
+  abm::FirmPopulation f;
+  f.resize(7000);
+  for (std::size_t i = 0; i < f.size(); ++i) f.id[i] = static_cast<std::uint32_t>(i);
+  const auto m = ClusterMemberships::draw_all(a, f, 1, 0);
+  std::size_t high = 0;
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    int in = 0;
+    for (std::size_t c = 0; c < 70; ++c) in += m.member(i, c);
+    EXPECT_EQ(in, 1);
+    high += m.member(i, 69);
+  }
+  EXPECT_GT(high, 50u);  // about 100 firms in cluster 69 (bit 5 of the second word)
+}
+
+TEST(ClusterDistrictSums, CompleteSystemAddsUpToThePopulation) {
+  // A disjoint system whose weights sum to 1 for every sector:
+  const ClusterAssignment a({system("C", {{0.2, 1.0, 0.5}, {0.8, 0.0, 0.5}}, false)}, 3);
+  auto f = population(10001);
+  f.flags[3] = 0;  // an exited firm: counted nowhere
+  const auto m = ClusterMemberships::draw_all(a, f, 3, 1);
+  ClusterDistrictSums sums;
+  sums.reset(2, a.clusters());
+  sums.add_production(f, m);
+  sums.add_stocks(f, m);
+  for (std::size_t d = 0; d < 2; ++d) {
+    double out = 0, va = 0, above = 0, firms = 0, land = 0;
+    for (std::size_t i = 0; i < f.size(); ++i) {
+      if (f.district[i] != d || !(f.flags[i] & abm::kActive)) continue;
+      out += f.output[i];
+      va += f.value_added_rate[i] * f.output[i];
+      if (f.flags[i] & abm::kAboveScale) above += f.output[i];
+      firms += 1;
+      land += f.land[i];
+    }
+    const std::size_t k = d * 2;
+    EXPECT_NEAR(sums.output[k] + sums.output[k + 1], out, 1e-9 * out);
+    EXPECT_NEAR(sums.value_added[k] + sums.value_added[k + 1], va, 1e-9 * va);
+    EXPECT_NEAR(sums.output_above_scale[k] + sums.output_above_scale[k + 1], above, 1e-9 * above);
+    EXPECT_EQ(sums.firms[k] + sums.firms[k + 1], firms);
+    EXPECT_NEAR(sums.land[k] + sums.land[k + 1], land, 1e-9 * land);
+  }
+}
+
+TEST(ClusterAssignment, RefusesWeightsOfAnotherTable) {
+  EXPECT_THROW(ClusterAssignment({systems()[0]}, 4), std::invalid_argument);
+}
