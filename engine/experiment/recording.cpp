@@ -2,11 +2,42 @@
 // of results/variable_list.hpp is computed here, one line each; adding a variable = its line in
 // the list and its line here.
 #include <cmath>
+#include <stdexcept>
+#include <string>
 
 #include "icsim/abm/statistics.hpp"
 #include "replication.hpp"
 
 namespace icsim::experiment::detail {
+namespace {
+
+// The sums over the firms of each (district, cluster) (abm/clusters.hpp: firms carry their
+// memberships), and the cluster totals of firms and land over the districts.
+void record_district_clusters(const Slices& s, int r, std::size_t t, double P,
+                              const abm::ClusterDistrictSums& sums) {
+  results::Projection& out = s.out;
+  const std::size_t D = out.districts.size(), C = s.nc;
+  if (sums.districts != D || sums.clusters != C)
+    throw std::logic_error("recording: cluster sums over " + std::to_string(sums.districts) +
+                           " districts and " + std::to_string(sums.clusters) +
+                           " clusters, the projection has " + std::to_string(D) + " and " +
+                           std::to_string(C));
+  const std::size_t o = (static_cast<std::size_t>(r) * s.Y + t) * D * C;
+  const std::size_t oc = s.cluster(r, t);
+  for (std::size_t c = 0; c < C; ++c)
+    out.cluster_land_in_use[oc + c] = 0, out.cluster_firms[oc + c] = 0;
+  for (std::size_t k = 0; k < D * C; ++k) {
+    out.district_cluster_output[o + k] = sums.output[k] * P;
+    out.district_cluster_value_added[o + k] = sums.value_added[k] * P;
+    out.district_cluster_output_above_scale[o + k] = sums.output_above_scale[k] * P;
+    out.district_cluster_firms[o + k] = sums.firms[k];
+    out.district_cluster_land_in_use[o + k] = sums.land[k];
+    out.cluster_firms[oc + k % C] += sums.firms[k];
+    out.cluster_land_in_use[oc + k % C] += sums.land[k];
+  }
+}
+
+}  // namespace
 
 void record(const Model& M, const Slices& s, int r, std::size_t t, double P, const VectorXd& x,
             const VectorXd& inv, const VectorXd& K, const VectorXd& leak,
@@ -70,16 +101,7 @@ void record(const Model& M, const Slices& s, int r, std::size_t t, double P, con
       out.sector_land_in_use[os + static_cast<std::size_t>(j)] = fm->sector_land()[j];
       out.sector_firms[os + static_cast<std::size_t>(j)] = fm->sector_firms()[j];
     }
-    if (s.nc > 0) {
-      const Eigen::Map<const VectorXd> land(fm->sector_land().data(), M.n),
-          firms(fm->sector_firms().data(), M.n);
-      const VectorXd c_land = M.W * land, c_firms = M.W * firms;
-      const std::size_t oc = s.cluster(r, t);
-      for (std::size_t c = 0; c < s.nc; ++c) {
-        out.cluster_land_in_use[oc + c] = c_land(static_cast<Index>(c));
-        out.cluster_firms[oc + c] = c_firms(static_cast<Index>(c));
-      }
-    }
+    if (s.nc > 0) record_district_clusters(s, r, t, P, fm->cluster_sums());
   } else {
     out.industrial_output_above_scale[g] =
         out.industrial_output[g] * region.above_scale_output_share;

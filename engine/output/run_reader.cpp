@@ -1,5 +1,6 @@
 // Reading a run's projection back from its result file (include/icsim/output/run_result.hpp):
 // every variable of the catalogue (results/variables.hpp) from its group.
+#include <limits>
 #include <string>
 
 #include "icsim/abm/statistics.hpp"
@@ -66,6 +67,15 @@ results::Projection read_projection(const ResultReader& file, std::size_t slot) 
   for (const auto& v : results::variables()) {
     if ((v.firm_model && !p.firm_model) || (v.group == results::Group::clusters && !clusters))
       continue;
+    if (v.group == results::Group::district_clusters && !clusters) continue;
+    if (v.group == results::Group::district_clusters && !file.has(v.metric())) {
+      // A file written before the district_clusters group: the variable is not known (NaN).
+      (p.*v.member)
+          .assign(static_cast<std::size_t>(p.replications) * p.years.size() *
+                      results::dimension_size(p, v),
+                  std::numeric_limits<double>::quiet_NaN());
+      continue;
+    }
     if (v.statistic >= 0)
       read_statistic(file, p, v, slot);
     else

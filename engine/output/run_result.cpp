@@ -76,6 +76,11 @@ const char* kFirmModelNote =
     "firm model statistics: money in current prices (base-year prices times "
     "region/price_index); the base year holds the synthesised firm population (flows 0)";
 
+const char* kDistrictClustersNote =
+    "sums over the firms of each district that belong to each cluster (firms carry their cluster "
+    "memberships, drawn with the concordance weights): industrial sectors only; money in current "
+    "prices; clusters of an overlapping system share firms, never add them up";
+
 std::string kind_name(abm::StatInfo::Kind kind) {
   switch (kind) {
     case abm::StatInfo::Kind::count:
@@ -130,6 +135,17 @@ void start_group(Group& g, results::Group group, const RunOutputs& run) {
                                  {"", "district name", {}});
       g.set_attribute("note", std::string(kFirmModelNote));
       return;
+    case results::Group::district_clusters:
+      g.add_dimension("district", p.districts, "district code");
+      g.add_auxiliary_coordinate("district_name", "district", p.district_names,
+                                 {"", "district name", {}});
+      g.add_dimension("cluster", p.clusters, "cluster as SYSTEM/CODE");
+      g.add_auxiliary_coordinate("system", "cluster", p.cluster_system,
+                                 {"", "cluster system (programme)", {}});
+      g.add_auxiliary_coordinate("cluster_name", "cluster", p.cluster_names,
+                                 {"", "cluster name", {}});
+      g.set_attribute("note", std::string(kDistrictClustersNote));
+      return;
   }
   g.set_attribute("note", std::string(kReplicationYearNote));
 }
@@ -140,6 +156,7 @@ void write_variables(ResultFile& file, const RunOutputs& run, results::Group gro
   const auto& p = *run.projection;
   if (group == results::Group::clusters && p.clusters.empty()) return;
   if (group == results::Group::districts && !p.firm_model) return;
+  if (group == results::Group::district_clusters && (!p.firm_model || p.clusters.empty())) return;
   const std::string money = run.loaded->table.meta.money_unit;
   Group g = file.group(std::string(results::group_name(group)));
   if (run.point == 0) start_group(g, group, run);
@@ -155,6 +172,10 @@ void write_variables(ResultFile& file, const RunOutputs& run, results::Group gro
       break;
     case results::Dimension::district:
       dims.emplace_back("district");
+      break;
+    case results::Dimension::district_cluster:
+      dims.emplace_back("district");
+      dims.emplace_back("cluster");
       break;
   }
   for (const auto& v : results::variables()) {
@@ -394,7 +415,7 @@ void write_run(ResultFile& file, const RunOutputs& run) {
                     "the resolved scenario (after extends and --set) as TOML");
   }
   for (auto group : {results::Group::sectors, results::Group::clusters, results::Group::region,
-                     results::Group::districts})
+                     results::Group::districts, results::Group::district_clusters})
     write_variables(file, run, group);
   write_targets(file, run);
   // Reported figures are compared for a plain run; a sweep's points are what-ifs.

@@ -74,6 +74,27 @@ std::vector<std::size_t> select_clusters(const Series& s, const Projection& p) {
   return {chosen.begin(), chosen.end()};
 }
 
+// (district, cluster) pairs: s.select holds district codes ("*" = all) and cluster references
+// (SYSTEM/CODE or SYSTEM/*; a reference has a '/'), at least one of each; every selected district
+// crossed with every selected cluster, as indices d * clusters + c.
+std::vector<std::size_t> select_district_clusters(const Series& s, const Projection& p) {
+  Series districts = s, clusters = s;
+  districts.select.clear();
+  clusters.select.clear();
+  for (const auto& code : s.select)
+    (code.find('/') != std::string::npos ? clusters : districts).select.push_back(code);
+  if (districts.select.empty() || clusters.select.empty())
+    throw InputError("series '" + s.metric +
+                     "': select districts (codes, or \"*\" for all) and clusters (SYSTEM/CODE, "
+                     "or SYSTEM/*), e.g. [\"zhenhai\", \"246/green_petrochemicals\"]");
+  const auto ds = select_codes(districts, p.districts, "district");
+  const auto cs = select_clusters(clusters, p);
+  std::vector<std::size_t> out;
+  for (std::size_t d : ds)
+    for (std::size_t c : cs) out.push_back(d * p.clusters.size() + c);
+  return out;
+}
+
 std::vector<std::size_t> select_members(const Series& s, const Projection& p, Dimension d) {
   switch (d) {
     case Dimension::none:
@@ -84,6 +105,8 @@ std::vector<std::size_t> select_members(const Series& s, const Projection& p, Di
       return select_clusters(s, p);
     case Dimension::district:
       return select_codes(s, p.districts, "district");
+    case Dimension::district_cluster:
+      return select_district_clusters(s, p);
   }
   return {0};
 }
@@ -118,13 +141,13 @@ std::vector<double> Projection::series(const Series& s, int replication) const {
   const std::string variable = slash == std::string::npos ? "" : s.metric.substr(slash + 1);
   const Group* g = nullptr;
   static constexpr Group kGroups[] = {Group::region, Group::sectors, Group::clusters,
-                                      Group::districts};
+                                      Group::districts, Group::district_clusters};
   for (const Group& candidate : kGroups)
     if (group_name(candidate) == group) g = &candidate;
   if (g == nullptr)
     throw InputError("series '" + s.metric +
-                     "': expected region/<variable>, clusters/<variable>, sectors/<variable> or "
-                     "districts/<statistic>");
+                     "': expected region/<variable>, clusters/<variable>, sectors/<variable>, "
+                     "districts/<statistic> or district_clusters/<variable>");
   if (*g == Group::region && !s.select.empty())
     throw InputError("series '" + s.metric + "': region series take no selection");
   const Variable* v = find_variable(s.metric);

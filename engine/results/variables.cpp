@@ -41,10 +41,11 @@ std::vector<Variable> build_catalogue() {
 #undef ICSIM_MONEY
 
   std::vector<Variable> out;
-  for (Group g : {Group::sectors, Group::clusters, Group::region, Group::districts}) {
+  for (Group g : {Group::sectors, Group::clusters, Group::region, Group::districts,
+                  Group::district_clusters}) {
     for (const auto& v : listed)
       if (v.group == g) out.push_back(v);
-    if (g != Group::region && g != Group::districts) continue;
+    if (g != Group::region && g != Group::districts) continue;  // statistics: these two only
     // The firm model's statistics; in /region after its own variables, a statistic whose name
     // one of them already uses is left out (none is today).
     for (const auto& s : abm::statistics_info()) {
@@ -77,6 +78,8 @@ std::string_view group_name(Group g) {
       return "region";
     case Group::districts:
       return "districts";
+    case Group::district_clusters:
+      return "district_clusters";
   }
   return "region";
 }
@@ -91,6 +94,8 @@ Dimension dimension(Group g) {
       return Dimension::none;
     case Group::districts:
       return Dimension::district;
+    case Group::district_clusters:
+      return Dimension::district_cluster;
   }
   return Dimension::none;
 }
@@ -140,6 +145,8 @@ std::size_t dimension_size(const Projection& p, const Variable& v) {
       return p.clusters.size();
     case Dimension::district:
       return p.districts.size();
+    case Dimension::district_cluster:
+      return p.districts.size() * p.clusters.size();
   }
   return 1;
 }

@@ -207,6 +207,17 @@ class DataPass {
     const bool clusters = s.metric.rfind("clusters/", 0) == 0;
     const bool sectors = s.metric.rfind("sectors/", 0) == 0;
     const bool districts = s.metric.rfind("districts/", 0) == 0;
+    if (s.metric.rfind("district_clusters/", 0) == 0) {  // district codes and cluster references
+      for (std::size_t i = 0; i < s.select.size(); ++i) {
+        const std::string key = indexed(prefix + ".select", i);
+        if (s.select[i].find('/') != std::string::npos)
+          cluster(s.select[i], key, true);
+        else if (districts_ && s.select[i] != "*")
+          district(s.select[i], key);
+      }
+      overlap(s, prefix);
+      return;
+    }
     for (std::size_t i = 0; i < s.select.size(); ++i) {
       const std::string key = indexed(prefix + ".select", i);
       if (clusters) cluster(s.select[i], key, true);

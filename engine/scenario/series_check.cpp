@@ -20,10 +20,11 @@ const std::vector<std::string>& metric_names() {
     for (const auto& v : results::variables())
       if (v.statistic < 0) own.push_back(&v);
     auto rank = [](const results::Variable* v) {
-      const int group = v->group == results::Group::region     ? 0
-                        : v->group == results::Group::clusters ? 1
-                                                               : 2;
-      return (v->firm_model ? 3 : 0) + group;
+      const int group = v->group == results::Group::region              ? 0
+                        : v->group == results::Group::clusters          ? 1
+                        : v->group == results::Group::district_clusters ? 3
+                                                                        : 2;
+      return (v->firm_model ? 4 : 0) + group;
     };
     std::stable_sort(own.begin(), own.end(),
                      [&](const auto* a, const auto* b) { return rank(a) < rank(b); });
@@ -103,7 +104,8 @@ std::optional<Series> Reader::series(const toml::table* t, const std::string& pr
     error(at(*t->get("metric")), full,
           "unknown metric '" + *metric + "'" + did_you_mean(*metric, all_metric_names()) +
               " (expected region/<variable>, clusters/<variable> or sectors/<variable>, or with "
-              "the firm model districts/<statistic> or region/<statistic>; valid: " +
+              "the firm model districts/<statistic>, region/<statistic> or "
+              "district_clusters/<variable>; valid: " +
               join(names, ", ") + "; statistics: " + join(statistic_names(), ", ", 100) + ")");
     return std::nullopt;
   }
@@ -138,9 +140,12 @@ std::optional<Series> Reader::series(const toml::table* t, const std::string& pr
     return s;
   }
   const bool clusters = metric->rfind("clusters/", 0) == 0;
+  const bool crossed = metric->rfind("district_clusters/", 0) == 0;
   auto codes = strings(t, "select", prefix, true,
                        clusters    ? "[\"361-2023/*\"] or [\"246/green_petrochemicals\"]"
                        : districts ? "[\"zhenhai\", \"beilun\"] (district codes) or [\"*\"]"
+                       : crossed   ? "[\"zhenhai\", \"246/green_petrochemicals\"] (districts and "
+                                     "clusters)"
                                    : "[\"12\", \"13\"] or [\"*\"]");
   if (!codes) return std::nullopt;
   if (codes->empty()) {
@@ -153,6 +158,15 @@ std::optional<Series> Reader::series(const toml::table* t, const std::string& pr
         error(where_[dotted(prefix, "select") + "[" + std::to_string(i) + "]"],
               dotted(prefix, "select") + "[" + std::to_string(i) + "]",
               "expected a cluster reference SYSTEM/CLUSTER or SYSTEM/*, got '" + (*codes)[i] + "'");
+  if (crossed) {
+    const auto is_cluster = [](const std::string& c) { return c.find('/') != std::string::npos; };
+    const auto n = std::count_if(codes->begin(), codes->end(), is_cluster);
+    if (n == 0 || n == static_cast<long>(codes->size()))
+      error(at(*sel), dotted(prefix, "select"),
+            "district_clusters metrics select districts (codes or \"*\") and clusters "
+            "(SYSTEM/CLUSTER or SYSTEM/*), at least one of each, e.g. [\"zhenhai\", "
+            "\"246/green_petrochemicals\"]");
+  }
   s.select = *codes;
   return s;
 }

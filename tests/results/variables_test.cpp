@@ -107,6 +107,7 @@ TEST(ResultVariables, SeriesOfEveryVariable) {
     std::vector<std::string> select;
     if (v.group == Group::clusters) select = {"A/*", "B/z"};
     if (v.group == Group::sectors || v.group == Group::districts) select = {"*"};
+    if (v.group == Group::district_clusters) select = {"*", "A/*", "B/z"};  // every pair
     const bool ratio = v.statistic >= 0 && abm::info(static_cast<abm::Stat>(v.statistic)).kind ==
                                                abm::StatInfo::Kind::ratio;
     for (int r = 0; r < 2; ++r) {

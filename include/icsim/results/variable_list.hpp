@@ -10,8 +10,9 @@
 // computes it for a year.
 //
 // X(group, name, member, units, firm_model, long_name)
-//   group       sectors (replication, year, sector), clusters (replication, year, cluster) or
-//               region (replication, year); arrays are row-major, replication slowest
+//   group       sectors (replication, year, sector), clusters (replication, year, cluster),
+//               district_clusters (replication, year, district, cluster) or region
+//               (replication, year); arrays are row-major, replication slowest
 //   name        variable name in the result file and in metrics "group/name"
 //   member      the Projection member holding it
 //   units       `units` attribute; ICSIM_MONEY = the table's money unit (current prices)
@@ -38,9 +39,19 @@
   X(clusters, output_above_scale, cluster_output_above_scale, ICSIM_MONEY, io, \
     "gross output of above-scale (规上) firms") \
   X(clusters, land_in_use, cluster_land_in_use, "mu", firm, \
-    "industrial land in use by the cluster's firms (concordance-weighted)") \
+    "industrial land in use by the cluster's firms (firms carry their cluster memberships)") \
   X(clusters, firms, cluster_firms, "firms", firm, \
-    "active firms of the cluster (concordance-weighted)") \
+    "active firms of the cluster (firms carry their cluster memberships)") \
+  X(district_clusters, output, district_cluster_output, ICSIM_MONEY, firm, \
+    "gross output of the cluster's firms in the district") \
+  X(district_clusters, value_added, district_cluster_value_added, ICSIM_MONEY, firm, \
+    "value added of the cluster's firms in the district") \
+  X(district_clusters, output_above_scale, district_cluster_output_above_scale, ICSIM_MONEY, \
+    firm, "gross output of the cluster's above-scale (规上) firms in the district") \
+  X(district_clusters, firms, district_cluster_firms, "firms", firm, \
+    "active firms of the cluster in the district") \
+  X(district_clusters, land_in_use, district_cluster_land_in_use, "mu", firm, \
+    "industrial land in use by the cluster's firms in the district") \
   X(region, gdp, gdp, ICSIM_MONEY, io, "gross domestic product (sum of value added)") \
   X(region, industrial_output, industrial_output, ICSIM_MONEY, io, \
     "gross output of industry (all firms)") \

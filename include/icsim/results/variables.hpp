@@ -14,11 +14,13 @@
 
 namespace icsim::results {
 
-enum class Group : std::uint8_t { sectors, clusters, region, districts };
-// The dimension after (replication, year): none for the region.
-enum class Dimension : std::uint8_t { none, sector, cluster, district };
+enum class Group : std::uint8_t { sectors, clusters, region, districts, district_clusters };
+// The dimension after (replication, year): none for the region; district_cluster is the pair
+// (district, cluster), district slower.
+enum class Dimension : std::uint8_t { none, sector, cluster, district, district_cluster };
 
-std::string_view group_name(Group g);  // "sectors", "clusters", "region", "districts"
+// "sectors", "clusters", "region", "districts", "district_clusters"
+std::string_view group_name(Group g);
 Dimension dimension(Group g);
 
 // `units` of money variables: the table's money unit (current prices).
@@ -26,9 +28,9 @@ inline constexpr std::string_view kMoneyUnits = "<money>";
 
 struct Variable {
   Group group;
-  std::string name;       // in the result file and in metrics "group/name"
-  std::string units;      // kMoneyUnits = the table's money unit
-  std::string long_name;  // the result file's long_name
+  std::string name;         // in the result file and in metrics "group/name"
+  std::string units;        // kMoneyUnits = the table's money unit
+  std::string long_name;    // the result file's long_name
   bool firm_model = false;  // filled only with the firm model
   std::vector<double> Projection::*member = nullptr;
   // A firm-model statistic (abm::Stat): member holds every statistic interleaved, (..., stat).
@@ -41,8 +43,8 @@ struct Variable {
   std::string units_in(const std::string& money_unit) const;
 };
 
-// Every variable, in file order: sectors, clusters, region (its own, then the statistics), then
-// districts.
+// Every variable, in file order: sectors, clusters, region (its own, then the statistics),
+// districts, then district_clusters.
 const std::vector<Variable>& variables();
 // The variable of a metric "group/name", or nullptr.
 const Variable* find_variable(std::string_view metric);
@@ -56,7 +58,7 @@ bool needs_firm_model(std::string_view metric);
 // statistic its slice of the interleaved array. std::logic_error if the member's size is not
 // the one its dimensions give.
 std::vector<double> values(const Projection& p, const Variable& v);
-// The length of v's dimension in p (1 for the region).
+// The length of v's dimension in p (1 for the region; districts x clusters for district_clusters).
 std::size_t dimension_size(const Projection& p, const Variable& v);
 
 }  // namespace icsim::results
