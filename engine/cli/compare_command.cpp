@@ -326,6 +326,7 @@ int compare_command(int argc, char** argv) {
   int year = 0;
   std::size_t point = 0;
   bool districts = false;
+  std::string district;
   po::options_description desc(
       "Usage: icsim compare A.h5 B.h5 [options]\n\n"
       "Two result files of 'icsim run' (or a point of a sweep) side by side: every target\n"
@@ -341,7 +342,8 @@ int compare_command(int argc, char** argv) {
     ("year", po::value(&year)->value_name("YEAR"), "one year: the same as --years YEAR")
     ("point", po::value(&point)->value_name("N"), "the sweep point to compare when a file is a sweep (icsim sweep): required then")
     ("system", po::value(&systems)->composing()->value_name("SYSTEM"), "only the clusters of this system, e.g. 361-2023 (repeatable; default: every system both runs have)")
-    ("districts", po::bool_switch(&districts), "also compare 规上 firms, 规上 output and 亩均 tax by district (both runs with the firm model)");
+    ("districts", po::bool_switch(&districts), "also compare 规上 firms, 规上 output and 亩均 tax by district (both runs with the firm model)")
+    ("district", po::value(&district)->value_name("CODE"), "the cluster table of one district: output of the district's firms in each cluster (/district_clusters; both runs with the firm model), e.g. zhenhai");
   // clang-format on
   po::options_description hidden;
   hidden.add_options()("file", po::value(&files)->composing());
@@ -393,7 +395,7 @@ int compare_command(int argc, char** argv) {
   print_header(report, a, b);
   print_targets(report, a, b, ta, tb, chosen);
   compare::print_region(report, a, b, region_years);
-  compare::print_clusters(report, a, b, table_years, systems);
+  compare::print_clusters(report, a, b, table_years, systems, district);
   if (districts) compare::print_districts(report, a, b, table_years);
   std::cout << report.str();
   return 0;

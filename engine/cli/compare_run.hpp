@@ -33,7 +33,8 @@ bool paired(const Run& a, const Run& b);
 std::vector<double> numbers(const Run& run, const std::string& name, std::size_t size);
 std::vector<std::string> strings(const Run& run, const std::string& name, std::size_t size);
 // The (replication, year, X) values of `variable` (point, replication, year[, X]) at the run's
-// point, with its shape; a variable without X has n = 1.
+// point, with its shape; a variable without X has n = 1, one over (district, cluster) has
+// n = districts x clusters.
 struct Cube {
   std::vector<double> values;
   std::size_t replications = 0, years = 0, n = 0;
@@ -49,8 +50,11 @@ std::string change_percent(double a, double b);
 
 // The tables by year (compare_tables.cpp).
 void print_region(std::ostream& out, const Run& a, const Run& b, const std::vector<int>& years);
+// With `district` (a district code) the cluster table is of that district's firms
+// (/district_clusters/output) instead of the whole region.
 void print_clusters(std::ostream& out, const Run& a, const Run& b, const std::vector<int>& years,
-                    const std::vector<std::string>& requested_systems);
+                    const std::vector<std::string>& requested_systems,
+                    const std::string& district = "");
 void print_districts(std::ostream& out, const Run& a, const Run& b, const std::vector<int>& years);
 
 }  // namespace icsim::cli::compare

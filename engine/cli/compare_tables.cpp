@@ -44,13 +44,14 @@ std::vector<double> Cube::sample(std::size_t year, std::size_t x) const {
 
 Cube read_cube(const Run& run, const std::string& variable) {
   const auto shape = run.file.shape(variable);
-  if ((shape.size() != 3 && shape.size() != 4) || shape[0] <= run.point)
+  if (shape.size() < 3 || shape.size() > 5 || shape[0] <= run.point)
     throw InputError(run.file.path() + ": /" + variable +
                      " is not a (point, replication, year, ...) array");
   Cube c;
   c.replications = shape[1];
   c.years = shape[2];
-  c.n = shape.size() == 4 ? shape[3] : 1;
+  c.n = 1;
+  for (std::size_t k = 3; k < shape.size(); ++k) c.n *= shape[k];
   c.values = run.file.numbers_slice(variable, run.point);
   if (c.values.size() != c.replications * c.years * c.n)
     throw InputError(run.file.path() + ": /" + variable + " does not match its shape");
@@ -169,8 +170,23 @@ void print_region(std::ostream& out, const Run& a, const Run& b, const std::vect
   table.print(out);
 }
 
+// Position of `district` in the run's /district_clusters (InputError if it has none, or not that
+// district).
+std::size_t district_position(const Run& run, const std::string& district) {
+  if (!run.file.has("district_clusters/output"))
+    throw InputError("--district " + district + ": " + run.file.path() +
+                     " has no /district_clusters group (it needs the firm model and clusters)");
+  const auto codes = run.file.strings("district_clusters/district");
+  const auto it = std::find(codes.begin(), codes.end(), district);
+  if (it == codes.end())
+    throw InputError("--district " + district + ": not a district of " + run.file.path() + " (" +
+                     join(codes) + ")");
+  return static_cast<std::size_t>(it - codes.begin());
+}
+
 void print_clusters(std::ostream& out, const Run& a, const Run& b, const std::vector<int>& years,
-                    const std::vector<std::string>& requested_systems) {
+                    const std::vector<std::string>& requested_systems,
+                    const std::string& district) {
   for (const Run* r : {&a, &b})
     if (!r->file.has("clusters/output")) {
       if (!requested_systems.empty())
@@ -197,9 +213,14 @@ void print_clusters(std::ostream& out, const Run& a, const Run& b, const std::ve
                          ")");
     systems = requested_systems;
   }
-  const Cube ca = read_cube(a, "clusters/output"), cb = read_cube(b, "clusters/output");
-  if (ca.n != la.codes.size() || cb.n != lb.codes.size())
-    throw InputError("/clusters/output does not match the cluster coordinate");
+  const std::string variable = district.empty() ? "clusters/output" : "district_clusters/output";
+  const Cube ca = read_cube(a, variable), cb = read_cube(b, variable);
+  // Offsets of the district's clusters in (district, cluster) arrays (0 for /clusters).
+  const std::size_t da = district.empty() ? 0 : district_position(a, district) * la.codes.size();
+  const std::size_t db = district.empty() ? 0 : district_position(b, district) * lb.codes.size();
+  if (ca.n < da + la.codes.size() || cb.n < db + lb.codes.size() ||
+      (district.empty() && (ca.n != la.codes.size() || cb.n != lb.codes.size())))
+    throw InputError("/" + variable + " does not match the cluster coordinate");
   std::map<std::string, std::size_t> index_b;
   for (std::size_t i = 0; i < lb.codes.size(); ++i) index_b[lb.codes[i]] = i;
   const std::string unit = short_unit(units_of(a, "clusters/output"));
@@ -214,15 +235,17 @@ void print_clusters(std::ostream& out, const Run& a, const Run& b, const std::ve
         auto it = index_b.find(la.codes[i]);
         if (it == index_b.end()) continue;
         ++rows;
-        const double ma = experiment::quantile(ca.sample(ya, i), 0.5);
-        const double mb = experiment::quantile(cb.sample(yb, it->second), 0.5);
+        const double ma = experiment::quantile(ca.sample(ya, da + i), 0.5);
+        const double mb = experiment::quantile(cb.sample(yb, db + it->second), 0.5);
         table.add_row(
             {la.codes[i], la.names[i], amount(ma, unit), amount(mb, unit), change_percent(ma, mb)});
       }
     out << "\n"
-        << paragraph("Clusters: median output in " + std::to_string(year) +
-                     (unit.empty() ? "" : " (" + unit + ")") + ", system" +
-                     (systems.size() == 1 ? " " : "s ") + join(systems) + ":")
+        << paragraph("Clusters: median output" +
+                     (district.empty() ? std::string()
+                                       : " of the firms in " + district + " (district_clusters)") +
+                     " in " + std::to_string(year) + (unit.empty() ? "" : " (" + unit + ")") +
+                     ", system" + (systems.size() == 1 ? " " : "s ") + join(systems) + ":")
         << "\n";
     if (rows == 0)
       out << "  no cluster of these systems is in both runs\n";

@@ -162,6 +162,19 @@ def test_districts_with_the_firm_model(tmp_path):
     run("run", NINGBO / "baseline.toml", "-n", "4", "-o", a, "--quiet")
     run("run", NINGBO / "weak_external_demand.toml", "-n", "4", "-o", b, "--quiet")
     out = run("compare", a, b, "--districts", "--year", "2028").stdout
+    # --district: the cluster table of one district's firms (/district_clusters/output)
+    zh = run("compare", a, b, "--district", "zhenhai", "--system", "zhenhai-122", "--year",
+             "2028").stdout
+    ca, cb = open_group(a, "district_clusters"), open_group(b, "district_clusters")
+    heading, rows = table_rows(zh, "Clusters: ", "zhenhai")
+    assert "in 2028" in heading and len(rows) == 3
+    for row in rows:
+        code, tokens = row.split()[0], row.split()
+        for value, ds in ((tokens[-3], ca), (tokens[-2], cb)):
+            sel = ds["output"].sel(year=2028, district="zhenhai", cluster=code).isel(point=0)
+            assert_printed(value, np.median(sel.values), code)
+    bad = run("compare", a, b, "--district", "nowhere", check=False)
+    assert bad.returncode == 2 and "not a district" in bad.stderr
     da, db = open_group(a, "districts"), open_group(b, "districts")
     for name, scale in [("firms_above_scale", 1), ("output_above_scale", 1),
                         ("tax_per_mu_above_scale", 1e4)]:

@@ -40,7 +40,7 @@ import pandas as pd
 import xarray as xr
 
 GROUPS = ("sectors", "clusters", "region", "targets", "backtest", "io", "districts", "sweep",
-          "seek")
+          "seek", "district_clusters")
 
 
 @dataclass
@@ -353,6 +353,18 @@ def series(result, variable: str, group: str = "clusters", select=None,
         names = [v for v in ds.data_vars if ds[v].dtype.kind == "f"]
         raise KeyError(f"no variable '{variable}' in /{group}; expected one of {', '.join(names)}")
     da = ds[variable].isel(point=point)
+    if group == "district_clusters" and select is not None:
+        # districts (codes or "*") and clusters (SYSTEM/CODE or SYSTEM/*), every pair summed
+        wanted = [select] if isinstance(select, str) else list(select)
+        districts = _selection(ds, "district", [w for w in wanted if "/" not in w])
+        clusters = _selection(ds, "cluster", [w for w in wanted if "/" in w])
+        if not districts or not clusters:
+            raise KeyError("district_clusters: select districts and clusters, e.g. "
+                           "['zhenhai', '246/green_petrochemicals']")
+        out = da.sel(district=districts, cluster=clusters).sum(("district", "cluster"))
+        out.attrs = dict(da.attrs)
+        out.name = variable
+        return out
     dim = _DIMS.get(group)
     if dim is None or select is None:
         return da
