@@ -207,6 +207,9 @@ Explanation explain(const results::Projection& p, const TargetVerdict& target) {
   std::vector<std::string> districts;
   if (s.metric.rfind("districts/", 0) == 0 && !(s.select.size() == 1 && s.select[0] == "*"))
     districts = s.select;
+  if (s.metric.rfind("district_clusters/", 0) == 0)  // its district codes (no '/'), not "*"
+    for (const auto& code : s.select)
+      if (code.find('/') == std::string::npos && code != "*") districts.push_back(code);
   e.scope = districts.empty() ? "region" : "";
   for (std::size_t i = 0; i < districts.size(); ++i) e.scope += (i ? "," : "") + districts[i];
 
