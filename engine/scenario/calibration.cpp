@@ -192,7 +192,10 @@ std::string setting_line(const std::string& resolved_toml, const std::string& ke
         text << value_text;
         seen = true;
       } else {
-        v.visit([&](auto&& node) { text << node; });
+        if (const auto d = v.as_floating_point())
+          text << number_text(d->get());  // the shortest text that reads back as the value
+        else
+          v.visit([&](auto&& node) { text << node; });
       }
       line += std::string(first ? " " : ", ") + std::string(k.str()) + " = " + text.str();
       first = false;
