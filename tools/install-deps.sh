@@ -12,6 +12,7 @@ packages=(
   libtomlplusplus-dev libfast-float-dev libxxhash-dev librandom123-dev libboost-dev
   libomp-dev
   libutf8proc-dev
+  libnlopt-cxx-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   openmpi-bin libopenmpi-dev
   slurm-wlm munge

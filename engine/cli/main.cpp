@@ -1,7 +1,8 @@
 // icsim: the command-line entry point. Each subcommand lives in its own file (io_command.cpp,
 // run_command.cpp, sweep_command.cpp, seek_command.cpp, validate_command.cpp,
 // compare_command.cpp, merge_command.cpp, report_command.cpp, impact_command.cpp,
-// score_command.cpp); this file only dispatches and turns errors into exit codes.
+// score_command.cpp, explain_command.cpp, calibrate_command.cpp); this file only dispatches and
+// turns errors into exit codes.
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -28,6 +29,8 @@ void usage(std::ostream& out) {
       << "                   cluster output; see 'icsim compare --help'\n"
       << "  report RESULT    an HTML page with charts about a result file (-o DIR): targets,\n"
       << "                   clusters, sweep, seek; see 'icsim report --help'\n"
+      << "  calibrate FILE   fit scenario parameters to observed figures by simulated moments\n"
+      << "                   (NLopt); writes a scenario fragment; see 'icsim calibrate --help'\n"
       << "  score RESULT     forecast scores of a run against published figures (--against\n"
       << "                   OBSERVED.csv): bands, CRPS, Brier; see 'icsim score --help'\n"
       << "  explain RESULT   why each verdict is what it is: the series, the constraints that\n"
@@ -82,6 +85,7 @@ int run_command_line(const std::string& command, int argc, char** argv) {
     if (command == "report") return icsim::cli::report_command(argc - 1, argv + 1);
     if (command == "score") return icsim::cli::score_command(argc - 1, argv + 1);
     if (command == "explain") return icsim::cli::explain_command(argc - 1, argv + 1);
+    if (command == "calibrate") return icsim::cli::calibrate_command(argc - 1, argv + 1);
     std::cerr << "icsim: unknown command '" << command << "'\n\n";
     usage(std::cerr);
     return 2;

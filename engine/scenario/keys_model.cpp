@@ -27,6 +27,7 @@ std::vector<KeyInfo> model_keys() {
       {.path = "target", .type = tables, .meaning = "stated targets"},
       {.path = "actual", .type = tables, .meaning = "reported figures for a backtest"},
       {.path = "sweep", .type = map, .meaning = "a sweep design (read by icsim sweep)"},
+      {.path = "calibration", .type = map, .meaning = "a calibration (read by icsim calibrate)"},
 
       // [scenario]
       {.path = "scenario.name",
