@@ -12,61 +12,14 @@
 
 #include "icsim/common/error.hpp"
 #include "icsim/common/random.hpp"
-#include "internal.hpp"
+#include "section_reader.hpp"
 
 namespace icsim::scenario {
 namespace {
 
 using detail::Sink;
-using detail::Where;
 
-class SweepReader {
- public:
-  SweepReader(const std::string& file, Sink& sink) : file_(file), sink_(sink) {}
-
-  void error(const toml::node* at, const std::string& key, const std::string& message) {
-    sink_.add(at ? detail::where_of(at->source(), file_) : Where{file_, 0, 0, {}}, key, message);
-  }
-
-  void check_keys(const toml::table& t, const std::string& prefix,
-                  const std::vector<std::string>& allowed) {
-    for (auto&& [k, v] : t) {
-      const std::string key(k.str());
-      if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
-        error(&v, prefix + "." + key,
-              "unknown key (expected one of " + detail::join(allowed, ", ") + ")" +
-                  detail::did_you_mean(key, allowed));
-    }
-  }
-
-  std::optional<double> number(const toml::node* n, const std::string& key) {
-    if (n == nullptr) return std::nullopt;
-    if (auto v = n->value<double>(); v && (n->is_integer() || n->is_floating_point())) {
-      if (std::isfinite(*v)) return *v;
-    }
-    error(n, key, "expected a finite number, got " + detail::type_name(*n));
-    return std::nullopt;
-  }
-
-  std::optional<std::int64_t> integer(const toml::table& t, const std::string& name,
-                                      const std::string& prefix, std::int64_t low,
-                                      std::int64_t high) {
-    const toml::node* n = t.get(name);
-    if (n == nullptr) return std::nullopt;
-    const auto v = n->value<std::int64_t>();
-    if (!n->is_integer() || !v || *v < low || *v > high) {
-      error(n, prefix + "." + name,
-            "expected a whole number from " + std::to_string(low) + " to " + std::to_string(high) +
-                ", got " + (n->is_integer() ? std::to_string(*v) : detail::type_name(*n)));
-      return std::nullopt;
-    }
-    return v;
-  }
-
- private:
-  std::string file_;
-  Sink& sink_;
-};
+using SweepReader = detail::SectionReader;
 
 // The text --set would carry for a value: integers stay integers (a key the schema types as an
 // integer then accepts it).
@@ -115,15 +68,6 @@ std::vector<double> latin_hypercube(int samples, int dimensions, std::uint64_t s
 }
 
 namespace {
-
-// Every problem found so far, as one error.
-void fail_if_any(const Sink& sink) {
-  if (sink.empty()) return;
-  std::string message = "the [sweep] section has " + std::to_string(sink.list().size()) +
-                        " problem" + (sink.list().size() == 1 ? "" : "s") + ":";
-  for (const auto& d : sink.list()) message += "\n  " + d.to_string();
-  throw InputError(message);
-}
 
 // sweep.method: "grid", "list" or "latin_hypercube"; empty (and an error) otherwise.
 std::string read_method(SweepReader& r, const toml::table& sweep, const toml::node* node) {
@@ -221,7 +165,7 @@ Parameter read_parameter(SweepReader& r, const toml::table& t, const std::string
 }
 
 // The [[sweep.parameter]] tables of a grid or a Latin hypercube.
-std::vector<Parameter> read_parameters(SweepReader& r, const Sink& sink, const toml::table& sweep,
+std::vector<Parameter> read_parameters(SweepReader& r, const toml::table& sweep,
                                        const toml::node* node, const std::string& method) {
   std::vector<Parameter> parameters;
   const toml::array* list = sweep.get("parameter") ? sweep.get("parameter")->as_array() : nullptr;
@@ -230,7 +174,7 @@ std::vector<Parameter> read_parameters(SweepReader& r, const Sink& sink, const t
         sweep.get("parameter") ? sweep.get("parameter") : node, "sweep.parameter",
         "expected one or more [[sweep.parameter]] tables with key = \"...\" and " +
             std::string(method == "grid" ? "values = [...] or low, high, steps" : "low and high"));
-    fail_if_any(sink);
+    r.fail_if_any();
   }
   std::set<std::string> seen;
   for (std::size_t i = 0; i < list->size(); ++i) {
@@ -262,7 +206,7 @@ void add_point(const std::vector<double>& values, const std::vector<bool>& integ
   plan.points.push_back(std::move(point));
 }
 
-void add_grid_points(SweepReader& r, const Sink& sink, const toml::node* node,
+void add_grid_points(SweepReader& r, const toml::node* node,
                      const std::vector<Parameter>& parameters, SweepPlan& plan) {
   std::vector<bool> integer;
   for (const auto& p : parameters) {
@@ -276,7 +220,7 @@ void add_grid_points(SweepReader& r, const Sink& sink, const toml::node* node,
     r.error(node, "sweep",
             "the grid has " + std::to_string(count) +
                 " points; at most 1000000 (use a Latin hypercube)");
-  fail_if_any(sink);
+  r.fail_if_any();
   std::vector<double> values(parameters.size());
   for (std::size_t i = 0; i < count; ++i) {
     std::size_t rest = i;
@@ -308,8 +252,8 @@ void add_latin_hypercube_points(const std::vector<Parameter>& parameters, int n,
 }
 
 // keys = [...] and points = [[...], ...] of a list sweep.
-void add_list_points(SweepReader& r, const Sink& sink, const toml::table& sweep,
-                     const toml::node* node, SweepPlan& plan) {
+void add_list_points(SweepReader& r, const toml::table& sweep, const toml::node* node,
+                     SweepPlan& plan) {
   if (sweep.contains("parameter"))
     r.error(sweep.get("parameter"), "sweep.parameter",
             "a list sweep names its keys in keys = [...] and its points in points = [[...]]");
@@ -321,7 +265,7 @@ void add_list_points(SweepReader& r, const Sink& sink, const toml::table& sweep,
   if (points == nullptr || points->empty())
     r.error(sweep.get("points") ? sweep.get("points") : node, "sweep.points",
             "expected points = [[value, ...], ...], one value per key");
-  fail_if_any(sink);
+  r.fail_if_any();
   std::set<std::string> seen;
   for (std::size_t j = 0; j < keys->size(); ++j) {
     auto k = keys->get(j)->value<std::string>();
@@ -351,7 +295,7 @@ void add_list_points(SweepReader& r, const Sink& sink, const toml::table& sweep,
     }
     rows.push_back(std::move(values));
   }
-  fail_if_any(sink);
+  r.fail_if_any();
   for (const auto& values : rows) add_point(values, integer, plan);
 }
 
@@ -362,25 +306,25 @@ std::optional<SweepPlan> read_sweep_plan(const std::string& path,
                                          std::uint64_t default_seed) {
   Sink sink;
   std::optional<toml::table> document = detail::read_document(path, overrides, sink);
-  fail_if_any(sink);
-  if (!document || !document->contains("sweep")) return std::nullopt;
   const std::string file = std::filesystem::absolute(path).lexically_normal().string();
-  SweepReader r(file, sink);
+  SweepReader r(file, "sweep", sink);
+  r.fail_if_any();
+  if (!document || !document->contains("sweep")) return std::nullopt;
   const toml::node* node = document->get("sweep");
   const toml::table* sweep = node->as_table();
   if (sweep == nullptr) {
     r.error(node, "sweep", "expected a table [sweep], got " + detail::type_name(*node));
-    fail_if_any(sink);
+    r.fail_if_any();
   }
   r.check_keys(*sweep, "sweep", {"method", "parameter", "keys", "points", "samples", "seed"});
 
   SweepPlan plan;
   plan.method = read_method(r, *sweep, node);
-  if (plan.method.empty()) fail_if_any(sink);
+  if (plan.method.empty()) r.fail_if_any();
 
   // Parameters ([[sweep.parameter]]) for grid and latin_hypercube.
   std::vector<Parameter> parameters;
-  if (plan.method != "list") parameters = read_parameters(r, sink, *sweep, node, plan.method);
+  if (plan.method != "list") parameters = read_parameters(r, *sweep, node, plan.method);
   if (plan.method == "latin_hypercube") {
     if (!sweep->contains("samples"))
       r.error(node, "sweep.samples", "missing: a Latin hypercube needs samples = N");
@@ -393,16 +337,16 @@ std::optional<SweepPlan> read_sweep_plan(const std::string& path,
         r.error(sweep->get(k), std::string("sweep.") + k, "only for method = \"latin_hypercube\"");
   }
   const auto samples = r.integer(*sweep, "samples", "sweep", 1, 1'000'000);
-  fail_if_any(sink);
+  r.fail_if_any();
 
   if (plan.method == "grid") {
-    add_grid_points(r, sink, node, parameters, plan);
+    add_grid_points(r, node, parameters, plan);
   } else if (plan.method == "latin_hypercube") {
     add_latin_hypercube_points(parameters, static_cast<int>(*samples), plan);
   } else {  // list
-    add_list_points(r, sink, *sweep, node, plan);
+    add_list_points(r, *sweep, node, plan);
   }
-  fail_if_any(sink);
+  r.fail_if_any();
   return plan;
 }
 
