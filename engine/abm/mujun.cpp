@@ -245,13 +245,18 @@ MujunSummary evaluate(FirmPopulation& f, const MujunRules& rules, std::vector<do
       if (m == 0) continue;
       const std::size_t cut[3] = {within_share(rules.a_share, m), within_share(rules.b_share, m),
                                   within_share(rules.c_share, m)};
-      // Three selections put every class in its own contiguous range: O(m).
-      auto lo = first;
-      for (std::size_t k : cut) {
-        const auto mid = first + static_cast<std::ptrdiff_t>(k);
-        if (mid > lo && mid < last) std::nth_element(lo, mid, last, better);
-        lo = std::max(lo, mid);
-      }
+      // Three selections put every class in its own contiguous range: O(m). The middle cut
+      // first, then the outer two each within its side (`better` is a strict total order, so
+      // the classes are the same whatever the order of the selections).
+      auto select = [](auto lo, auto mid, auto hi) {
+        if (mid > lo && mid < hi) std::nth_element(lo, mid, hi, better);
+      };
+      const auto m0 = first + static_cast<std::ptrdiff_t>(cut[0]);
+      const auto m1 = first + static_cast<std::ptrdiff_t>(cut[1]);
+      const auto m2 = first + static_cast<std::ptrdiff_t>(cut[2]);
+      select(first, m1, last);
+      select(first, m0, m1);
+      select(m1, m2, last);
       for (std::size_t k = 0; k < m; ++k) {
         const MujunClass c = k < cut[0]   ? MujunClass::A
                              : k < cut[1] ? MujunClass::B
