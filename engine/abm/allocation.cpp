@@ -13,6 +13,12 @@ namespace icsim::abm {
 
 SectorIndex SectorIndex::build(const FirmPopulation& firms, std::size_t sectors) {
   SectorIndex ix;
+  ix.rebuild(firms, sectors);
+  return ix;
+}
+
+void SectorIndex::rebuild(const FirmPopulation& firms, std::size_t sectors) {
+  SectorIndex& ix = *this;
   const std::size_t n = firms.size();
   if (n > std::numeric_limits<std::uint32_t>::max())
     throw std::invalid_argument("SectorIndex: more than 2^32 - 1 firms");
@@ -28,18 +34,17 @@ SectorIndex SectorIndex::build(const FirmPopulation& firms, std::size_t sectors)
   for (std::size_t s = 0; s < sectors; ++s) ix.offsets[s + 1] += ix.offsets[s];
   ix.firms.resize(n);
   ix.position.resize(n);
-  std::vector<std::uint32_t> next(ix.offsets.begin(), ix.offsets.end() - 1);
+  // by_size serves as the running slot per sector here; it is set to its meaning below.
+  ix.by_size.assign(ix.offsets.begin(), ix.offsets.end() - 1);
   for (std::size_t i = 0; i < n; ++i) {
-    const std::uint32_t slot = next[firms.sector[i]]++;
+    const std::uint32_t slot = ix.by_size[firms.sector[i]]++;
     ix.firms[slot] = static_cast<std::uint32_t>(i);
     ix.position[i] = slot;
   }
-  ix.by_size.resize(sectors);
   std::iota(ix.by_size.begin(), ix.by_size.end(), 0u);
   std::stable_sort(ix.by_size.begin(), ix.by_size.end(), [&](std::uint32_t a, std::uint32_t b) {
     return ix.offsets[a + 1] - ix.offsets[a] > ix.offsets[b + 1] - ix.offsets[b];
   });
-  return ix;
 }
 
 namespace {

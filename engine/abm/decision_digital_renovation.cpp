@@ -33,12 +33,12 @@ void decide_digital_renovation(FirmModel::State& s, int year) {
   const double prob =
       std::min(1.0, (g.innovation + g.imitation * share) * (1 + g.subsidy_effect * g.subsidy_rate));
   const auto pu = static_cast<float>(1 + g.productivity_uplift);
+  const std::uint64_t seed = s.seed, replication = s.replication;
+  const auto step = static_cast<std::uint32_t>(year);
   for (std::size_t i = 0; i < n; ++i) {
     const std::uint8_t fl = f.flags[i];
     if (!producing(fl) || !(fl & kAboveScale) || (fl & kDigital)) continue;
-    if (keyed_uniform(s.seed, s.replication, draws::digital_adoption,
-                      static_cast<std::uint32_t>(year), f.id[i]) >= prob)
-      continue;
+    if (keyed_uniform(seed, replication, draws::digital_adoption, step, f.id[i]) >= prob) continue;
     f.flags[i] = static_cast<std::uint8_t>(fl | kDigital);
     // The renovation is paid next year (the whole cost: the subsidy moves who pays, not how
     // much is invested); its uplifts count from next year's production.

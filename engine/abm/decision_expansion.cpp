@@ -66,16 +66,26 @@ void decide_expansion(FirmModel::State& s, int year) {
   if (!e.enabled) return;
   FirmPopulation& f = s.firms;
   const std::size_t n = f.size();
+  // The arrays read, held in locals: plan_expansion changes values (plot ratio, pending) but
+  // adds no firm, so the pointers stay valid, and the compiler need not reload them per firm.
+  const std::uint8_t* flags = f.flags.data();
+  const double* capacity = f.capacity.data();
+  const double* output = f.output.data();
+  const double* profit = s.profit.data();
+  const double* pending = s.pending.data();
+  const std::uint32_t* id = f.id.data();
+  const double trigger = e.utilisation_trigger, target = e.target_utilisation;
+  const double max_growth = e.max_growth, speed = e.adjustment_speed;
+  const std::uint64_t seed = s.seed, replication = s.replication;
+  const auto step = static_cast<std::uint32_t>(year);
   for (std::size_t i = 0; i < n; ++i) {
-    if (!producing(f.flags[i]) || !(f.capacity[i] > 0)) continue;
-    const double u = f.output[i] / f.capacity[i];
-    if (u < e.utilisation_trigger || !(s.profit[i] > 0)) continue;
-    const double add = std::min(e.max_growth * f.capacity[i],
-                                f.output[i] / e.target_utilisation - f.capacity[i] - s.pending[i]);
+    if (!producing(flags[i]) || !(capacity[i] > 0)) continue;
+    const double u = output[i] / capacity[i];
+    if (u < trigger || !(profit[i] > 0)) continue;
+    const double add =
+        std::min(max_growth * capacity[i], output[i] / target - capacity[i] - pending[i]);
     if (!(add > 0)) continue;
-    if (keyed_uniform(s.seed, s.replication, draws::expansion, static_cast<std::uint32_t>(year),
-                      f.id[i]) >= e.adjustment_speed)
-      continue;
+    if (keyed_uniform(seed, replication, draws::expansion, step, id[i]) >= speed) continue;
     // Decided at the end of `year`: building starts next year.
     s.plan_expansion(static_cast<std::uint32_t>(i), add, add / s.p.output_per_investment, year + 1,
                      e.construction_years, e.zero_land_cost_premium, false, false);

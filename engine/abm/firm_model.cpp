@@ -134,14 +134,20 @@ FirmModel::State::State(std::shared_ptr<const FirmModelBase> b, std::uint64_t re
       base_year(by),
       n_sectors(base->index.sectors()),
       n_districts(base->districts.size()),
-      firms(base->population),
       index(base->index),
       land(LandMarket::for_districts(base->districts, base->parameters.land)),
       memberships(base->memberships) {
-  next_firm_id = static_cast<std::uint32_t>(firms.size());
-  surcharge.assign(firms.size(), 0.0);
-  profit.assign(firms.size(), 0.0);
-  pending.assign(firms.size(), 0.0);
+  // Headroom for the firms that enter during the run (a few per mille of the base over a
+  // horizon), so that the first entry does not double and copy every per-firm array.
+  const std::size_t n = base->population.size();
+  const std::size_t room = n + n / 8 + 1024;
+  firms.reserve(room);
+  firms = base->population;  // fits: keeps the reserved storage
+  for (auto* v : {&surcharge, &profit, &pending}) {
+    v->reserve(room);
+    v->assign(n, 0.0);
+  }
+  next_firm_id = static_cast<std::uint32_t>(n);
   for (auto* v : {&capacity, &sector_va, &sector_employment, &sector_above, &sector_land,
                   &sector_firms, &extra_sales, &this_outlays, &shortfall})
     v->assign(n_sectors, 0.0);
@@ -181,7 +187,7 @@ void FirmModel::State::schedule_outlay(int first_year, int years, double total,
 }
 
 void FirmModel::State::rebuild_index() {
-  index = SectorIndex::build(firms, n_sectors);
+  index.rebuild(firms, n_sectors);
   index_stale = false;
 }
 

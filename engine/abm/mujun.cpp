@@ -42,6 +42,16 @@ bool better(const Ranked& a, const Ranked& b) {
   return a.score > b.score || (a.score == b.score && a.id < b.id);
 }
 
+// Scratch of evaluate, reused across calls on one thread.
+struct EvaluationBuffers {
+  std::vector<GroupSums> sums;
+  std::vector<std::size_t> start;
+  std::vector<std::uint8_t> evaluated;
+  std::vector<Benchmarks> bench;
+  std::vector<Ranked> ranked;
+  std::vector<std::size_t> next;
+};
+
 // Number of firms, of n, ranked within the top `share` (k-th is inside iff k <= share × n).
 std::size_t within_share(double share, std::size_t n) {
   const double k = std::floor(share * static_cast<double>(n) + 1e-9);
@@ -102,16 +112,6 @@ void validate(const MujunRules& r) {
   if (!found.empty()) throw InputError(found.front().text("mujun"));
 }
 
-double tax_per_mu(const FirmPopulation& f, std::size_t i) {
-  return f.land[i] > 0 ? static_cast<double>(f.tax_rate[i]) * f.output[i] / f.land[i] : 0.0;
-}
-
-bool is_evaluated(const FirmPopulation& f, std::size_t i, const MujunRules& rules) {
-  const std::uint8_t flags = f.flags[i];
-  if (!(flags & kActive) || (flags & kUnderConstruction) || !(f.land[i] > 0)) return false;
-  return (flags & kAboveScale) || f.land[i] >= rules.min_land_below_scale;
-}
-
 MujunSummary evaluate(FirmPopulation& f, const MujunRules& rules, std::vector<double>* score_out) {
   validate(rules);
   const std::size_t n = f.size();
@@ -123,13 +123,22 @@ MujunSummary evaluate(FirmPopulation& f, const MujunRules& rules, std::vector<do
   std::size_t groups = 1;
   if (by_district)
     for (std::size_t i = 0; i < n; ++i) groups = std::max<std::size_t>(groups, f.district[i] + 1u);
-  std::vector<GroupSums> sums(groups);
-  std::vector<std::size_t> start(groups + 1, 0);
-  std::vector<std::uint8_t> evaluated(n, 0);
+  // The buffers are kept per thread and reused from year to year (allocating a megabyte of
+  // ranking every year cost page faults and clearing).
+  thread_local EvaluationBuffers buffers;
+  auto& sums = buffers.sums;
+  auto& start = buffers.start;
+  auto& evaluated = buffers.evaluated;
+  auto& bench = buffers.bench;
+  auto& ranked = buffers.ranked;
+  auto& next = buffers.next;
+  sums.assign(groups, GroupSums{});
+  start.assign(groups + 1, 0);
+  evaluated.resize(n);
   MujunSummary summary;
   for (std::size_t i = 0; i < n; ++i) {
-    if (!is_evaluated(f, i, rules)) continue;
-    evaluated[i] = 1;
+    evaluated[i] = is_evaluated(f, i, rules) ? 1 : 0;
+    if (!evaluated[i]) continue;
     const std::size_t g = by_district ? f.district[i] : 0;
     const double x = f.output[i];
     const double va = static_cast<double>(f.value_added_rate[i]) * x;
@@ -150,7 +159,7 @@ MujunSummary evaluate(FirmPopulation& f, const MujunRules& rules, std::vector<do
   }
   summary.evaluated = start[groups];
 
-  std::vector<Benchmarks> bench(groups);
+  bench.assign(groups, Benchmarks{});
   for (std::size_t g = 0; g < groups; ++g) {
     const GroupSums& s = sums[g];
     Benchmarks& b = bench[g];
@@ -166,8 +175,8 @@ MujunSummary evaluate(FirmPopulation& f, const MujunRules& rules, std::vector<do
   const double cap = rules.indicator_cap;
 
   // Pass 2: scores, placed group by group (counting sort by group, ascending index within it).
-  std::vector<Ranked> ranked(summary.evaluated);
-  std::vector<std::size_t> next(start.begin(), start.end() - 1);
+  ranked.resize(summary.evaluated);  // every entry is written below
+  next.assign(start.begin(), start.end() - 1);
   if (score_out) score_out->assign(n, 0.0);
   for (std::size_t i = 0; i < n; ++i) {
     if (!evaluated[i]) {
@@ -236,13 +245,18 @@ MujunSummary evaluate(FirmPopulation& f, const MujunRules& rules, std::vector<do
       if (m == 0) continue;
       const std::size_t cut[3] = {within_share(rules.a_share, m), within_share(rules.b_share, m),
                                   within_share(rules.c_share, m)};
-      // Three selections put every class in its own contiguous range: O(m).
-      auto lo = first;
-      for (std::size_t k : cut) {
-        const auto mid = first + static_cast<std::ptrdiff_t>(k);
-        if (mid > lo && mid < last) std::nth_element(lo, mid, last, better);
-        lo = std::max(lo, mid);
-      }
+      // Three selections put every class in its own contiguous range: O(m). The middle cut
+      // first, then the outer two each within its side (`better` is a strict total order, so
+      // the classes are the same whatever the order of the selections).
+      auto select = [](auto lo, auto mid, auto hi) {
+        if (mid > lo && mid < hi) std::nth_element(lo, mid, hi, better);
+      };
+      const auto m0 = first + static_cast<std::ptrdiff_t>(cut[0]);
+      const auto m1 = first + static_cast<std::ptrdiff_t>(cut[1]);
+      const auto m2 = first + static_cast<std::ptrdiff_t>(cut[2]);
+      select(first, m1, last);
+      select(first, m0, m1);
+      select(m1, m2, last);
       for (std::size_t k = 0; k < m; ++k) {
         const MujunClass c = k < cut[0]   ? MujunClass::A
                              : k < cut[1] ? MujunClass::B

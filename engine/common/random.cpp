@@ -43,43 +43,13 @@ RandomStream::RandomStream(std::uint64_t seed, std::uint64_t replication, Purpos
   s->used = 4;
 }
 
-namespace {
-// 52 random bits k from two words; (k + 0.5) / 2^52 lies in [2^-53, 1 - 2^-53], exactly
-// representable, so never 0 or 1.
-double to_unit(std::uint32_t hi, std::uint32_t lo) {
-  const std::uint64_t k = ((static_cast<std::uint64_t>(hi) << 32) | lo) >> 12;
-  return (static_cast<double>(k) + 0.5) * 0x1p-52;
+namespace detail {
+void keyed_out_of_range() {
+  throw std::out_of_range("keyed_uniform: step must be below 2^20 and draw below 2^12");
 }
+}  // namespace detail
 
-r123::Philox4x32::ctr_type keyed_block(std::uint64_t seed, std::uint64_t replication,
-                                       Purpose purpose, std::uint32_t step, std::uint32_t entity,
-                                       std::uint32_t draw) {
-  if (step >= (1u << 20) || draw >= (1u << 12))
-    throw std::out_of_range("keyed_uniform: step must be below 2^20 and draw below 2^12");
-  // Word 3 carries the purpose in its top bits as RandomStream's counters do; the keyed
-  // purposes are distinct from RandomStream's, so the two kinds of draw never share a block.
-  const r123::Philox4x32::ctr_type counter = {
-      {entity, (step << 12) | (draw & ~1u), static_cast<std::uint32_t>(replication),
-       (static_cast<std::uint32_t>(purpose) << 20) |
-           (static_cast<std::uint32_t>(replication >> 32) & 0xFFFFFu)}};
-  const r123::Philox4x32::key_type key = {
-      {static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)}};
-  r123::Philox4x32 philox;
-  return philox(counter, key);
-}
-}  // namespace
-
-double keyed_uniform(std::uint64_t seed, std::uint64_t replication, Purpose purpose,
-                     std::uint32_t step, std::uint32_t entity, std::uint32_t draw) {
-  const auto b = keyed_block(seed, replication, purpose, step, entity, draw);
-  return (draw & 1u) ? to_unit(b[2], b[3]) : to_unit(b[0], b[1]);
-}
-
-UniformPair keyed_uniform_pair(std::uint64_t seed, std::uint64_t replication, Purpose purpose,
-                               std::uint32_t step, std::uint32_t entity, std::uint32_t draw) {
-  const auto b = keyed_block(seed, replication, purpose, step, entity, draw);
-  return {to_unit(b[0], b[1]), to_unit(b[2], b[3])};
-}
+using detail::to_unit;
 
 double RandomStream::uniform() {
   State& s = state();

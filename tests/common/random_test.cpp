@@ -1,5 +1,6 @@
 #include "icsim/common/random.hpp"
 
+#include <Random123/philox.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -167,6 +168,24 @@ TEST(KeyedUniform, AddressedByKeyNotByOrder) {
   EXPECT_EQ(p.second, keyed_uniform(7, 3, Purpose::firm_decision, 2025, 12345, 1));
   EXPECT_NE(p.first, p.second);
   EXPECT_THROW(keyed_uniform(7, 3, Purpose::firm_decision, 1u << 20, 0, 0), std::out_of_range);
+}
+
+// The inline Philox4x32-10 of the keyed draws is Random123's, block for block.
+TEST(KeyedUniform, InlinePhiloxIsRandom123s) {
+  std::uint32_t x = 12345u;
+  auto next = [&x] {  // xorshift32: arbitrary counters and keys
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    return x;
+  };
+  for (int k = 0; k < 1000; ++k) {
+    const r123::Philox4x32::ctr_type c = {{next(), next(), next(), next()}};
+    const r123::Philox4x32::key_type key = {{next(), next()}};
+    const auto expected = r123::Philox4x32()(c, key);
+    const auto got = detail::philox4x32_10({{c[0], c[1], c[2], c[3]}}, key[0], key[1]);
+    for (int w = 0; w < 4; ++w) ASSERT_EQ(got.v[w], expected[w]) << k << " " << w;
+  }
 }
 
 TEST(KeyedUniform, IsUniformOnTheOpenInterval) {

@@ -112,10 +112,16 @@ std::vector<RuleProblem> problems(const MujunRules& rules);
 void validate(const MujunRules& rules);
 
 // Tax per mu (亿元/亩/year) of firm i: tax_rate × output / land; 0 without land.
-double tax_per_mu(const FirmPopulation& firms, std::size_t i);
+inline double tax_per_mu(const FirmPopulation& f, std::size_t i) {
+  return f.land[i] > 0 ? static_cast<double>(f.tax_rate[i]) * f.output[i] / f.land[i] : 0.0;
+}
 
 // Whether firm i is evaluated under `rules` (active, built, on land, 规上 or land >= threshold).
-bool is_evaluated(const FirmPopulation& firms, std::size_t i, const MujunRules& rules);
+inline bool is_evaluated(const FirmPopulation& f, std::size_t i, const MujunRules& rules) {
+  const std::uint8_t flags = f.flags[i];
+  if (!(flags & kActive) || (flags & kUnderConstruction) || !(f.land[i] > 0)) return false;
+  return (flags & kAboveScale) || f.land[i] >= rules.min_land_below_scale;
+}
 
 struct MujunSummary {
   std::size_t evaluated = 0;

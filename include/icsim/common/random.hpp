@@ -39,6 +39,7 @@ enum class Purpose : std::uint32_t {
 // draw < 2^12. Costs one Philox4x32-10 call (two uniforms come out of it: draw and draw | 1
 // share a call, so use even `draw` numbers when speed matters and uniform_pair for both).
 // Code outside tests names its draws (Draw below) rather than passing slot numbers.
+// Defined inline (below) so that the ten Philox rounds stay in registers inside firm loops.
 double keyed_uniform(std::uint64_t seed, std::uint64_t replication, Purpose purpose,
                      std::uint32_t step, std::uint32_t entity, std::uint32_t draw = 0);
 struct UniformPair {
@@ -46,6 +47,63 @@ struct UniformPair {
 };
 UniformPair keyed_uniform_pair(std::uint64_t seed, std::uint64_t replication, Purpose purpose,
                                std::uint32_t step, std::uint32_t entity, std::uint32_t draw = 0);
+
+namespace detail {
+// Philox4x32-10 (Salmon et al. 2011), the same function as Random123's r123::Philox4x32 (which
+// RandomStream uses; tests/common/random_test.cpp checks the two agree), written out here so
+// that the keyed draws can be inlined.
+struct PhiloxBlock {
+  std::uint32_t v[4];
+};
+inline PhiloxBlock philox4x32_10(PhiloxBlock c, std::uint32_t k0, std::uint32_t k1) {
+  for (int round = 0; round < 10; ++round) {
+    if (round > 0) {
+      k0 += 0x9E3779B9u;
+      k1 += 0xBB67AE85u;
+    }
+    const std::uint64_t p0 = std::uint64_t{0xD2511F53u} * c.v[0];
+    const std::uint64_t p1 = std::uint64_t{0xCD9E8D57u} * c.v[2];
+    c = {{static_cast<std::uint32_t>(p1 >> 32) ^ c.v[1] ^ k0, static_cast<std::uint32_t>(p1),
+          static_cast<std::uint32_t>(p0 >> 32) ^ c.v[3] ^ k1, static_cast<std::uint32_t>(p0)}};
+  }
+  return c;
+}
+// 52 random bits k from two words; (k + 0.5) / 2^52 lies in [2^-53, 1 - 2^-53], exactly
+// representable, so never 0 or 1.
+inline double to_unit(std::uint32_t hi, std::uint32_t lo) {
+  const std::uint64_t k = ((static_cast<std::uint64_t>(hi) << 32) | lo) >> 12;
+  return (static_cast<double>(k) + 0.5) * 0x1p-52;
+}
+[[noreturn]] void keyed_out_of_range();  // throws std::out_of_range
+// The block of a keyed draw: counter {entity, step << 12 | even draw, replication (low 32
+// bits), purpose << 20 | replication >> 32 (20 bits)}, key = the seed. Word 3 carries the
+// purpose in its top bits as RandomStream's counters do; the keyed purposes are distinct from
+// RandomStream's, so the two kinds of draw never share a block.
+inline PhiloxBlock keyed_block(std::uint64_t seed, std::uint64_t replication, Purpose purpose,
+                               std::uint32_t step, std::uint32_t entity, std::uint32_t draw) {
+  if (step >= (1u << 20) || draw >= (1u << 12)) [[unlikely]]
+    keyed_out_of_range();
+  const PhiloxBlock counter = {{entity, (step << 12) | (draw & ~1u),
+                                static_cast<std::uint32_t>(replication),
+                                (static_cast<std::uint32_t>(purpose) << 20) |
+                                    (static_cast<std::uint32_t>(replication >> 32) & 0xFFFFFu)}};
+  return philox4x32_10(counter, static_cast<std::uint32_t>(seed),
+                       static_cast<std::uint32_t>(seed >> 32));
+}
+}  // namespace detail
+
+inline double keyed_uniform(std::uint64_t seed, std::uint64_t replication, Purpose purpose,
+                            std::uint32_t step, std::uint32_t entity, std::uint32_t draw) {
+  const auto b = detail::keyed_block(seed, replication, purpose, step, entity, draw);
+  return (draw & 1u) ? detail::to_unit(b.v[2], b.v[3]) : detail::to_unit(b.v[0], b.v[1]);
+}
+
+inline UniformPair keyed_uniform_pair(std::uint64_t seed, std::uint64_t replication,
+                                      Purpose purpose, std::uint32_t step, std::uint32_t entity,
+                                      std::uint32_t draw) {
+  const auto b = detail::keyed_block(seed, replication, purpose, step, entity, draw);
+  return {detail::to_unit(b.v[0], b.v[1]), detail::to_unit(b.v[2], b.v[3])};
+}
 
 // A named keyed draw: the uniforms one random choice uses. Every draw is declared once, in the
 // one list of its purpose (for example abm/decisions.hpp lists Purpose::firm_decision's), and
