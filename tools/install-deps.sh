@@ -12,6 +12,7 @@ packages=(
   libtomlplusplus-dev libfast-float-dev libxxhash-dev librandom123-dev libboost-dev
   libomp-dev
   libutf8proc-dev
+  libopenturns-dev python3-openturns
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   openmpi-bin libopenmpi-dev
   slurm-wlm munge
