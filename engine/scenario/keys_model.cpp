@@ -27,6 +27,9 @@ std::vector<KeyInfo> model_keys() {
       {.path = "target", .type = tables, .meaning = "stated targets"},
       {.path = "actual", .type = tables, .meaning = "reported figures for a backtest"},
       {.path = "sweep", .type = map, .meaning = "a sweep design (read by icsim sweep)"},
+      {.path = "sensitivity",
+       .type = map,
+       .meaning = "a sensitivity design (read by icsim sensitivity from its parameters file)"},
 
       // [scenario]
       {.path = "scenario.name",

@@ -15,13 +15,18 @@ std::optional<std::string> choice(SectionReader& r, const toml::table& t, const 
                                   const std::vector<std::string>& allowed) {
   const toml::node* n = t.get(name);
   if (n == nullptr) return std::nullopt;
+  auto quoted = [](const std::string& text) {
+    std::string q(1, '"');
+    q.append(text).push_back('"');
+    return q;
+  };
   std::string list;
-  for (const auto& a : allowed) list += (list.empty() ? "\"" : ", \"") + a + "\"";
+  for (const auto& a : allowed) list.append(list.empty() ? "" : ", ").append(quoted(a));
   const auto v = n->value<std::string>();
   if (!n->is_string() || !v || std::find(allowed.begin(), allowed.end(), *v) == allowed.end()) {
     r.error(n, std::string("sensitivity.") + name,
             "expected one of " + list + ", got " +
-                (n->is_string() ? "\"" + v.value_or("") + "\"" : detail::type_name(*n)));
+                (n->is_string() ? quoted(v.value_or("")) : detail::type_name(*n)));
     return std::nullopt;
   }
   return v;
