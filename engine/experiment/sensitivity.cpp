@@ -210,16 +210,35 @@ SobolIndices sobol_indices(int parameters, int base_size, const std::vector<doub
   OT::RandomGenerator::SetSeed(static_cast<OT::UnsignedInteger>(settings.seed));
   const OT::Point first = algorithm.getFirstOrderIndices();
   const OT::Point total = algorithm.getTotalOrderIndices();
-  const OT::Interval first_interval = algorithm.getFirstOrderIndicesInterval();
-  OT::RandomGenerator::SetSeed(static_cast<OT::UnsignedInteger>(settings.seed) + 1);
-  const OT::Interval total_interval = algorithm.getTotalOrderIndicesInterval();
   for (std::size_t i = 0; i < D; ++i) {
     out.first[i] = first[i];
     out.total[i] = total[i];
-    out.first_low[i] = first_interval.getLowerBound()[i];
-    out.first_high[i] = first_interval.getUpperBound()[i];
-    out.total_low[i] = total_interval.getLowerBound()[i];
-    out.total_high[i] = total_interval.getUpperBound()[i];
+  }
+  // The intervals smooth the bootstrap indices; when some resamples have no variance (an
+  // output that moves at very few points) their indices are NaN and OpenTURNS refuses: the
+  // intervals are then left NaN.
+  try {
+    const OT::Interval first_interval = algorithm.getFirstOrderIndicesInterval();
+    OT::RandomGenerator::SetSeed(static_cast<OT::UnsignedInteger>(settings.seed) + 1);
+    const OT::Interval total_interval = algorithm.getTotalOrderIndicesInterval();
+    for (std::size_t i = 0; i < D; ++i) {
+      out.first_low[i] = first_interval.getLowerBound()[i];
+      out.first_high[i] = first_interval.getUpperBound()[i];
+      out.total_low[i] = total_interval.getLowerBound()[i];
+      out.total_high[i] = total_interval.getUpperBound()[i];
+    }
+  } catch (const std::exception&) {
+    for (auto* v : {&out.first_low, &out.first_high, &out.total_low, &out.total_high})
+      v->assign(D, kNaN);
+  }
+  // With very small designs OpenTURNS can also return bounds of +-1e308: an index is a share of
+  // variance, so an interval that is reversed or reaches beyond +-1000 is a numerical failure.
+  auto sane = [](double& low, double& high) {
+    if (!(low <= high && std::abs(low) <= 1e3 && std::abs(high) <= 1e3)) low = high = kNaN;
+  };
+  for (std::size_t i = 0; i < D; ++i) {
+    sane(out.first_low[i], out.first_high[i]);
+    sane(out.total_low[i], out.total_high[i]);
   }
   return out;
 }

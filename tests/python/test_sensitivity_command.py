@@ -170,18 +170,18 @@ def test_sobol_layout_and_intervals(morris, tmp_path):
     _, parameters, _ = morris
     out = tmp_path / "sobol.h5"
     proc = run("sensitivity", BASELINE, "--parameters", parameters, "--method", "sobol",
-               "--set", "sensitivity.base_size=6", "--set", "sensitivity.bootstrap=50", *FAST,
+               "--set", "sensitivity.base_size=10", "--set", "sensitivity.bootstrap=50", *FAST,
                "-o", out)
     assert "total Sobol index ST" in proc.stdout
     d = read_group(out)
     assert d["attrs"]["method"] == "sobol" and d["attrs"]["estimator"] == "saltelli"
-    assert int(d["attrs"]["base_size"]) == 6 and int(d["attrs"]["bootstrap"]) == 50
-    P = (3 + 2) * 6
-    assert d["design_unit"].shape == (P, 3)
+    assert int(d["attrs"]["base_size"]) == 10 and int(d["attrs"]["bootstrap"]) == 50
+    N = 10
+    assert d["design_unit"].shape == ((3 + 2) * N, 3)
     # pick-freeze: block i + 2 is block A with column i from block B
-    A, B = d["design_unit"][:6], d["design_unit"][6:12]
+    A, B = d["design_unit"][:N], d["design_unit"][N:2 * N]
     for i in range(3):
-        block = d["design_unit"][6 * (i + 2):6 * (i + 3)]
+        block = d["design_unit"][N * (i + 2):N * (i + 3)]
         expect = A.copy()
         expect[:, i] = B[:, i]
         assert np.array_equal(block, expect)
@@ -194,9 +194,14 @@ def test_sobol_layout_and_intervals(morris, tmp_path):
         if d["output_constant"][o]:
             assert np.all(np.isnan(d["first_order"][o]))
             assert np.ptp(d["output_value"][o]) == 0
-        else:
-            assert np.all(d["first_order_low"][o] <= d["first_order_high"][o])
-            assert np.all(d["total_order_low"][o] <= d["total_order_high"][o])
+        else:  # intervals are NaN where the bootstrap resamples had no variance
+            for lo, hi in [("first_order_low", "first_order_high"),
+                           ("total_order_low", "total_order_high")]:
+                low, high = d[lo][o], d[hi][o]
+                assert np.array_equal(np.isnan(low), np.isnan(high))
+                assert np.all(low[~np.isnan(low)] <= high[~np.isnan(high)])
+    # the outputs that move a lot (the median values) get their intervals
+    assert np.isfinite(d["total_order_low"]).any()
 
 
 @pytest.mark.parametrize("body, expect", [
@@ -241,3 +246,16 @@ def test_an_output_year_outside_the_projection_is_refused(tmp_path):
     assert proc.returncode == 2, proc.stderr
     assert "p.toml:7" in proc.stderr and "2040" in proc.stderr
     assert not out.exists()
+
+
+def test_report_draws_a_tornado_chart_per_output(morris, tmp_path):
+    path, _, _ = morris
+    out = tmp_path / "report"
+    run("report", path, "-o", out)
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert "<section id=sensitivity>" in page
+    assert "<section id=sweep>" not in page  # design points are not drawn as a sweep
+    charts = sorted(p.name for p in out.glob("*sensitivity-*.png"))
+    assert any(name.endswith("sensitivity-T17_P.png") for name in charts)
+    assert any(name.endswith("sensitivity-region_industrial_investment_2023.png")
+               for name in charts), charts
