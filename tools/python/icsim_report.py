@@ -479,10 +479,8 @@ window.addEventListener("load", function () {{
                                       *sections.firms_land_sections(self),
                                       sections.backtest_section(self)] if s]
         self.clusters_section()
-        if "sensitivity" in self.h5:
-            icsim_report_sensitivity.sensitivity_section(self)
-        else:
-            icsim_report_sweep.sweep_section(self)
+        (icsim_report_sensitivity.sensitivity_section if "sensitivity" in self.h5  # not a sweep
+         else icsim_report_sweep.sweep_section)(self)
         icsim_report_sweep.seek_section(self)
         if not self.sections:
             self.sections.append("<section id=empty><h2>Nothing to show</h2><p>The file has "
