@@ -13,6 +13,7 @@ packages=(
   libomp-dev
   libutf8proc-dev
   libnlopt-cxx-dev
+  libopenturns-dev python3-openturns
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   openmpi-bin libopenmpi-dev
   slurm-wlm munge

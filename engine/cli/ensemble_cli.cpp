@@ -80,7 +80,8 @@ int default_threads(int requested) {
 
 bool parse_ensemble_command(int argc, char** argv, const std::string& command,
                             const std::string& usage, const std::string& examples,
-                            EnsembleArguments& a, po::variables_map& vm) {
+                            EnsembleArguments& a, po::variables_map& vm,
+                            const po::options_description* extra) {
   po::options_description visible(usage);
   visible.add_options()("help,h", "this help")(
       "out,o", po::value(&a.out_path),
@@ -107,6 +108,7 @@ bool parse_ensemble_command(int argc, char** argv, const std::string& command,
       "--shard and under MPI)")("block", po::value(&a.block),
                                 "replications per block of resumable and MPI runs (default 50; "
                                 "under MPI smaller when that leaves fewer than 8 blocks a rank)");
+  if (extra != nullptr) visible.add(*extra);
   po::options_description hidden;
   hidden.add_options()("scenario", po::value(&a.scenario_path));
   if (parse_command_line(argc, argv, visible, hidden, "scenario", 1, command, examples, vm))

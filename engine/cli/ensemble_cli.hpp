@@ -25,11 +25,12 @@ struct EnsembleArguments {
 
 // Parses the command line of `icsim COMMAND SCENARIO [options]`: `usage` (the --help text
 // above the options), then -h, -o, -n, --seed, -t, --set, --progress, -q, --shard, --resumable
-// and --block. Returns false when --help was printed; InputError without a scenario file.
+// and --block, then `extra` (a command's own options). Returns false when --help was printed;
+// InputError without a scenario file.
 bool parse_ensemble_command(int argc, char** argv, const std::string& command,
                             const std::string& usage, const std::string& examples,
-                            EnsembleArguments& arguments,
-                            boost::program_options::variables_map& vm);
+                            EnsembleArguments& arguments, boost::program_options::variables_map& vm,
+                            const boost::program_options::options_description* extra = nullptr);
 // --set overrides, then -n and --seed.
 std::vector<scenario::Override> scenario_overrides(const EnsembleArguments& arguments,
                                                    const boost::program_options::variables_map& vm);

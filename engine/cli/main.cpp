@@ -1,8 +1,8 @@
 // icsim: the command-line entry point. Each subcommand lives in its own file (io_command.cpp,
 // run_command.cpp, sweep_command.cpp, seek_command.cpp, validate_command.cpp,
 // compare_command.cpp, merge_command.cpp, report_command.cpp, impact_command.cpp,
-// score_command.cpp, explain_command.cpp, calibrate_command.cpp); this file only dispatches and
-// turns errors into exit codes.
+// score_command.cpp, explain_command.cpp, calibrate_command.cpp, sensitivity_command.cpp);
+// this file only dispatches and turns errors into exit codes.
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -23,6 +23,9 @@ void usage(std::ostream& out) {
       << "                   are reached with probability >= p; see 'icsim seek --help'\n"
       << "  sweep SCENARIO   run every point of the scenario's [sweep] (grid, list, Latin\n"
       << "                   hypercube) with common random numbers; see 'icsim sweep --help'\n"
+      << "  sensitivity SCENARIO --parameters FILE\n"
+      << "                   which parameters move each target: Morris screening or Sobol\n"
+      << "                   indices over their ranges; see 'icsim sensitivity --help'\n"
       << "  merge SHARDS     join the shard files of 'icsim run|sweep --shard I/N' into one\n"
       << "                   result file (-o OUT.h5); see 'icsim merge --help'\n"
       << "  compare A B      two result files side by side: targets (probabilities, medians) and\n"
@@ -86,6 +89,7 @@ int run_command_line(const std::string& command, int argc, char** argv) {
     if (command == "score") return icsim::cli::score_command(argc - 1, argv + 1);
     if (command == "explain") return icsim::cli::explain_command(argc - 1, argv + 1);
     if (command == "calibrate") return icsim::cli::calibrate_command(argc - 1, argv + 1);
+    if (command == "sensitivity") return icsim::cli::sensitivity_command(argc - 1, argv + 1);
     std::cerr << "icsim: unknown command '" << command << "'\n\n";
     usage(std::cerr);
     return 2;

@@ -196,9 +196,11 @@ EnsembleResult run_ensemble(const EnsembleSpec& spec, const EnsembleOptions& opt
       run.scenario_text = base_text;
       output::write_run(*file, run);
     }
+    if (spec.observe_point) spec.observe_point(i, projection, report);
     result.targets.push_back(std::move(report));
   };
   auto finish_file = [&] {
+    if (spec.finish) spec.finish(file.get());
     if (!file) return;
     if (spec.plan) output::write_sweep(*file, *spec.plan);
     file->commit();

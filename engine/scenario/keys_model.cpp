@@ -28,6 +28,9 @@ std::vector<KeyInfo> model_keys() {
       {.path = "actual", .type = tables, .meaning = "reported figures for a backtest"},
       {.path = "sweep", .type = map, .meaning = "a sweep design (read by icsim sweep)"},
       {.path = "calibration", .type = map, .meaning = "a calibration (read by icsim calibrate)"},
+      {.path = "sensitivity",
+       .type = map,
+       .meaning = "a sensitivity design (read by icsim sensitivity from its parameters file)"},
 
       // [scenario]
       {.path = "scenario.name",

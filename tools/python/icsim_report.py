@@ -29,6 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # run from the source tree
 
 import icsim_report_sections  # noqa: E402
+import icsim_report_sensitivity  # noqa: E402
 import icsim_report_sweep  # noqa: E402
 from icsim_report_util import (  # noqa: E402
     DPI, FONT_STACK, PROG, OutputFolder, ReportError, _text, _warn, check_result, esc, fmt,
@@ -478,7 +479,8 @@ window.addEventListener("load", function () {{
                                       *sections.firms_land_sections(self),
                                       sections.backtest_section(self)] if s]
         self.clusters_section()
-        icsim_report_sweep.sweep_section(self)
+        (icsim_report_sensitivity.sensitivity_section if "sensitivity" in self.h5  # not a sweep
+         else icsim_report_sweep.sweep_section)(self)
         icsim_report_sweep.seek_section(self)
         if not self.sections:
             self.sections.append("<section id=empty><h2>Nothing to show</h2><p>The file has "

@@ -170,13 +170,18 @@ inline UniformPair keyed_uniform_pair(std::uint64_t seed, std::uint64_t replicat
 }
 
 // The named draws of Purpose::sweep_design: the Latin hypercube of scenario/sweep.cpp, keyed by
-// (step = dimension, entity = sample).
+// (step = dimension, entity = sample); the Morris trajectories of experiment/sensitivity.cpp,
+// keyed by (step = trajectory, entity = parameter).
 namespace draws {
 inline constexpr Draw sweep_offset{
     .purpose = Purpose::sweep_design, .slot = 0, .name = "sweep_offset"};
 inline constexpr Draw sweep_shuffle{
     .purpose = Purpose::sweep_design, .slot = 2, .name = "sweep_shuffle"};
-inline constexpr Draw kSweepDesign[] = {sweep_offset, sweep_shuffle};
+inline constexpr Draw morris_start{
+    .purpose = Purpose::sweep_design, .slot = 4, .slots = 2, .name = "morris_start"};
+inline constexpr Draw morris_order{
+    .purpose = Purpose::sweep_design, .slot = 6, .name = "morris_order"};
+inline constexpr Draw kSweepDesign[] = {sweep_offset, sweep_shuffle, morris_start, morris_order};
 static_assert(draws_are_distinct(kSweepDesign));
 }  // namespace draws
 

@@ -28,6 +28,10 @@
 #include "icsim/scenario/load.hpp"
 #include "icsim/scenario/sweep.hpp"
 
+namespace icsim::output {
+class ResultFile;
+}
+
 namespace icsim::experiment {
 
 struct EnsembleSpec {
@@ -37,6 +41,11 @@ struct EnsembleSpec {
   std::optional<scenario::SweepPlan> plan;  // empty: a plain run, whose one point is `base`
   // A sweep's points, loaded when the work reaches them; ignored for a plain run.
   const SweepPoints* points = nullptr;
+  // Optional, on rank 0: called with each point's projection (all its replications) and
+  // verdicts, in point order; then once after the last point with the result file before it is
+  // committed (nullptr without -o), to add groups such as /sensitivity.
+  std::function<void(std::size_t, const Projection&, const TargetReport&)> observe_point;
+  std::function<void(output::ResultFile*)> finish;
 };
 
 struct EnsembleOptions {
