@@ -387,9 +387,12 @@ void assign_land_and_capital(const std::vector<District>& districts, const Synth
   for (long c = 0; c < ncells; ++c) {
     const Cell& cell = cells[static_cast<std::size_t>(c)];
     double w = 0;
+    // Below scale: m (y / m)^e with m the cell's mean output, so the cell's expected weight
+    // stays its output for any elasticity e.
     const double e = spec.below_scale_land_elasticity;
+    const double m = cell.target / static_cast<double>(cell.count);
     for (std::size_t i = cell.begin; i < cell.begin + cell.count; ++i) {
-      weight_land[i] *= cell.above || e == 1.0 ? pop.output[i] : T * std::pow(pop.output[i] / T, e);
+      weight_land[i] *= cell.above || e == 1.0 ? pop.output[i] : m * std::pow(pop.output[i] / m, e);
       w += weight_land[i];
     }
     cell_weight[static_cast<std::size_t>(c)] = w;

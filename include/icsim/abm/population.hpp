@@ -27,7 +27,8 @@
 //     rescaled per district so that district land = District::industrial_land exactly.
 //     Below-scale firms: a share below_scale_land_holder_share holds land (the others rent and
 //     hold none; chosen by the spare normal of the plot-ratio draw), with weight
-//     below_scale_land_factor / holder share x intensity x noise x T (y / T)^e, e =
+//     below_scale_land_factor / holder share x intensity x noise x m (y / m)^e (m: the cell's
+//     mean below-scale output), e =
 //     below_scale_land_elasticity; with all three at 1 they are weighted like 规上 firms.
 //  5. capacity = output / utilisation; capital = capacity x capital_per_capacity; plot ratio
 //     log-normal (plot_ratio_median, plot_ratio_sigma) clipped to [plot_ratio_min, max];
