@@ -12,6 +12,7 @@
 // n = 42 and 153 run on the shipped tables when they exist (see leontief_problems.hpp), the
 // rest on the reproducible synthetic generator. Wall-clock time (UseRealTime): BLAS runs on
 // OPENBLAS_NUM_THREADS threads, which a per-thread CPU clock would not see.
+#include <Eigen/Dense>
 #include <benchmark/benchmark.h>
 
 #include <map>

@@ -11,4 +11,5 @@ int seek_command(int argc, char** argv);     // seek_command.cpp
 int report_command(int argc, char** argv);   // report_command.cpp
 int impact_command(int argc, char** argv);   // impact_command.cpp
 int score_command(int argc, char** argv);    // score_command.cpp
+int explain_command(int argc, char** argv);  // explain_command.cpp
 }  // namespace icsim::cli

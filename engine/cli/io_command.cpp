@@ -1,4 +1,5 @@
 // `icsim io TABLE_DIR`: the static input-output analysis of one table (docs/model.md §2).
+#include <Eigen/Dense>
 #include <boost/program_options.hpp>
 #include <chrono>
 #include <cmath>

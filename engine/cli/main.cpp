@@ -30,6 +30,8 @@ void usage(std::ostream& out) {
       << "                   clusters, sweep, seek; see 'icsim report --help'\n"
       << "  score RESULT     forecast scores of a run against published figures (--against\n"
       << "                   OBSERVED.csv): bands, CRPS, Brier; see 'icsim score --help'\n"
+      << "  explain RESULT   why each verdict is what it is: the series, the constraints that\n"
+      << "                   bind, flags; see 'icsim explain --help'\n"
       << "  io TABLE_DIR     input-output analysis of a table: multipliers (Type I/II, "
          "investment),\n"
       << "                   linkages, extraction, regionalisation; see 'icsim io --help'\n"
@@ -79,6 +81,7 @@ int run_command_line(const std::string& command, int argc, char** argv) {
     if (command == "seek") return icsim::cli::seek_command(argc - 1, argv + 1);
     if (command == "report") return icsim::cli::report_command(argc - 1, argv + 1);
     if (command == "score") return icsim::cli::score_command(argc - 1, argv + 1);
+    if (command == "explain") return icsim::cli::explain_command(argc - 1, argv + 1);
     std::cerr << "icsim: unknown command '" << command << "'\n\n";
     usage(std::cerr);
     return 2;

@@ -15,14 +15,19 @@
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <iostream>
+#include <optional>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/explain.hpp"
 #include "cli/options.hpp"
 #include "cli/python_program.hpp"
+#include "cli/result_run.hpp"
 #include "icsim/common/error.hpp"
 #include "icsim/io/atomic_file.hpp"
 #include "icsim/output/result_reader.hpp"
@@ -50,6 +55,35 @@ void check_result(const std::string& path) {
     throw InputError(path +
                      ": not an icsim result file (no root attribute 'icsim_version'; written "
                      "by 'icsim run', 'sweep', 'merge' or 'seek'?)");
+}
+
+// The text of `icsim explain` about every evaluated target of `path` (the point drawn), in a
+// temporary file the report program embeds; "" when the file is no run, or is a sweep whose
+// point the report chooses itself. The caller removes the file.
+std::string explanation_file(const std::string& path, int point) {
+  const output::ResultReader reader(path);
+  if (!reader.has("targets/value") || !reader.has("region/gdp")) return "";
+  const auto shape = reader.shape("region/gdp");
+  const std::size_t points = shape.empty() ? 1 : shape.front();
+  if (points > 1 && point < 0) return "";
+  const ResultRun run =
+      open_result_run(path, point < 0 ? std::nullopt : std::optional<std::size_t>(point), true);
+  std::ostringstream text;
+  for (const auto& v : run.verdicts) {
+    print_explanation(text, experiment::explain(run.projection, v), run.money_unit);
+    text << "\n";
+  }
+  std::string name = (std::filesystem::temp_directory_path() / "icsim-explain-XXXXXX").string();
+  const int fd = ::mkstemp(name.data());
+  if (fd < 0) return "";
+  const std::string data = text.str();
+  const bool ok = ::write(fd, data.data(), data.size()) == static_cast<ssize_t>(data.size());
+  ::close(fd);
+  if (!ok) {
+    std::filesystem::remove(name);
+    return "";
+  }
+  return name;
 }
 
 }  // namespace
@@ -128,6 +162,14 @@ int report_command(int argc, char** argv) {
     args.insert(args.end(), {"--observed", observed});
   }
   if (quiet) args.emplace_back("--quiet");
+  struct Removed {  // the temporary explanation, gone however this returns
+    std::string path;
+    ~Removed() {
+      std::error_code ignored;
+      if (!path.empty()) std::filesystem::remove(path, ignored);
+    }
+  } explained{explanation_file(results[0], point)};
+  if (!explained.path.empty()) args.insert(args.end(), {"--explain", explained.path});
   const int status = run_program(args, kInstall);
   if (status > 128)
     std::cerr << "icsim report: error: " << python << " was killed by signal " << status - 128

@@ -18,6 +18,7 @@
 #include "cli/text_table.hpp"
 #include "icsim/common/error.hpp"
 #include "icsim/common/threads.hpp"
+#include "icsim/experiment/explain.hpp"
 #include "icsim/experiment/projection.hpp"
 #include "icsim/experiment/targets.hpp"
 #include "icsim/output/run_result.hpp"
@@ -82,6 +83,19 @@ std::string range_text(double median, double p05, double p95, const std::string&
   return amount(median, unit) + " [" + amount(p05, unit) + ", " + amount(p95, unit) + "]";
 }
 
+// The verdicts that do not come from the model's uncertainty (experiment/explain.hpp), one line
+// each; `icsim explain` says more.
+void print_flags(std::ostream& out, const experiment::TargetReport& report) {
+  std::vector<std::string> lines;
+  for (const auto& o : report.evaluated)
+    for (const auto& f : experiment::verdict_flags(o.value, o.reached, o.target->threshold))
+      lines.push_back(o.target->id + " " + f.code + ": " + f.message);
+  if (lines.empty()) return;
+  out << "\nFlags (" << lines.size() << "; 'icsim explain RESULT TARGET' shows the series and "
+      << "the constraints behind a verdict):\n";
+  for (const auto& line : lines) out << "  " << line << "\n";
+}
+
 void print_summary(std::ostream& out, const scenario::LoadedScenario& loaded,
                    const experiment::TargetReport& report,
                    const std::vector<experiment::ActualComparison>& actuals) {
@@ -106,6 +120,7 @@ void print_summary(std::ostream& out, const scenario::LoadedScenario& loaded,
                      range_text(o.value_median, o.value_p05, o.value_p95, t.unit), prob, first});
     }
     table.print(out);
+    print_flags(out, report);
   }
   if (!report.not_evaluated.empty()) {
     out << "\nNot evaluated (" << report.not_evaluated.size() << "):\n";

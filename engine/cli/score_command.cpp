@@ -17,6 +17,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
+#include "cli/result_run.hpp"
 #include "cli/text_table.hpp"
 #include "icsim/common/error.hpp"
 #include "icsim/experiment/validation.hpp"
@@ -41,60 +42,6 @@ const char* const kScoreExamples =
     "  icsim score backtest.h5 --against scenarios/data/ningbo/observed.csv\n"
     "  icsim score backtest.h5 --against scenarios/data/ningbo/observed.csv --csv scores.csv "
     "-o scores.h5\n";
-
-struct Run {
-  std::string scenario_name, money_unit, region;
-  int base_year = 0;
-  std::uint64_t seed = 0;
-  results::Projection projection;
-  std::vector<experiment::TargetInfo> targets;
-};
-
-Run open_run(const std::string& path, std::optional<std::size_t> point) {
-  const output::ResultReader file(path);
-  if (!file.has("region") || !file.has("targets"))
-    throw InputError(path + ": not a result of icsim run (no /region or /targets group)");
-  const auto shape = file.shape("region/gdp");
-  const std::size_t points = shape.empty() ? 1 : shape.front();
-  if (points > 1 && !point)
-    throw InputError(path + ": a sweep of " + std::to_string(points) +
-                     " points: choose one with --point N");
-  const std::size_t slot = point.value_or(0);
-  if (slot >= points)
-    throw InputError("--point " + std::to_string(slot) + ": " + path + " has " +
-                     std::to_string(points) + " point" + (points == 1 ? "" : "s") + " (0 .. " +
-                     std::to_string(points - 1) + ")");
-  Run run;
-  run.projection = output::read_projection(file, slot);
-  if (run.projection.years.empty()) throw InputError(path + ": the run has no years");
-  run.money_unit = file.text_attribute("/", "units_money");
-  if (file.has_attribute("region", "region")) run.region = file.text_attribute("region", "region");
-  run.scenario_name = file.has_attribute("/", "scenario_name")
-                          ? file.text_attribute("/", "scenario_name")
-                          : std::string();
-  run.seed = file.has_attribute("/", "seed")
-                 ? static_cast<std::uint64_t>(file.integer_attribute("/", "seed"))
-                 : 0;
-  // The year axis starts at the base year; the root attribute says it explicitly.
-  run.base_year = file.has_attribute("/", "base_year")
-                      ? static_cast<int>(file.integer_attribute("/", "base_year"))
-                      : run.projection.years.front();
-  if (file.has("targets/target") && !file.shape("targets/target").empty() &&
-      file.shape("targets/target").front() > 0) {
-    const auto ids = file.strings("targets/target");
-    const auto metrics = file.strings("targets/metric");
-    const auto ops = file.strings("targets/operator");
-    const auto kinds = file.strings("targets/kind");
-    const auto units = file.strings("targets/unit");
-    const auto thresholds = file.numbers("targets/threshold");
-    const auto years = file.numbers("targets/year");
-    const auto probability = file.numbers_slice("targets/probability", slot);
-    for (std::size_t i = 0; i < ids.size(); ++i)
-      run.targets.push_back({ids[i], metrics[i], ops[i], kinds[i], units[i], thresholds[i],
-                             static_cast<int>(years[i]), probability[i]});
-  }
-  return run;
-}
 
 std::string yes_no(bool b) { return b ? "yes" : "no"; }
 std::string sample_text(bool in_sample) { return in_sample ? "in" : "out"; }
@@ -180,7 +127,7 @@ void write_csv(io::StagedFile& out, const std::vector<FigureScore>& figures) {
 }
 
 void write_h5(const std::string& path, const std::string& result_path,
-              const std::string& observed_path, const Run& run,
+              const std::string& observed_path, const ResultRun& run,
               const std::vector<FigureScore>& figures, const std::vector<TargetScore>& targets,
               const ScoreSummary& s) {
   constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
@@ -354,8 +301,8 @@ int score_command(int argc, char** argv) {
   h5_out = io::check_output_file(h5_out, "-o", inputs);
 
   const auto observed = experiment::read_observed(observed_path);
-  const Run run =
-      open_run(result_path, vm.count("point") ? std::optional<std::size_t>(point) : std::nullopt);
+  const ResultRun run = open_result_run(
+      result_path, vm.count("point") ? std::optional<std::size_t>(point) : std::nullopt);
   const auto figures = experiment::score_figures(run.projection, run.money_unit, run.region,
                                                  run.base_year, observed);
   const auto targets =

@@ -2,7 +2,7 @@
 // The model of a projection: everything a replication reads, built once from the scenario and
 // shared read-only by the threads (engine/experiment/projection.cpp states the model). Internal
 // to engine/experiment.
-#include <Eigen/Dense>
+#include <Eigen/Core>
 #include <limits>
 #include <memory>
 #include <string>

@@ -2,6 +2,7 @@
 // those of the projection's original solve, so its results stay bit-identical.
 #include "icsim/io/capacity.hpp"
 
+#include <Eigen/Dense>
 #include <stdexcept>
 #include <string>
 #include <vector>

@@ -1,5 +1,6 @@
 #include "icsim/io/leontief.hpp"
 
+#include <Eigen/Dense>
 #include <lapacke.h>
 
 #include <algorithm>

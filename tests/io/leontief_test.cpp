@@ -1,5 +1,6 @@
 #include "icsim/io/leontief.hpp"
 
+#include <Eigen/Dense>
 #include <gtest/gtest.h>
 
 #include "icsim/common/error.hpp"

@@ -1,5 +1,6 @@
 #include "icsim/io/multipliers.hpp"
 
+#include <Eigen/Dense>
 #include <gtest/gtest.h>
 
 #include <cmath>

@@ -20,7 +20,7 @@ import h5py
 import numpy as np
 import pytest
 
-from icsim_testing import baseline_without_firms, SOURCE_DIR, icsim_bin
+from icsim_testing import baseline_without_firms, SOURCE_DIR, icsim_bin, run
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists()
@@ -120,6 +120,11 @@ def test_run_report_page(baseline):
         levels = sum(k == b"level" for k in f["targets/kind"][()])
     assert levels > 0 and text.count("Chart: projected ") == levels
     assert re.search(r"P = 0\.\d\d \[0\.\d\d, [01]\.\d\d\]", text)
+    # every evaluated target carries what `icsim explain` says of it, flags included
+    assert text.count("Why this verdict (icsim explain)") == len(ids)
+    explained = run("explain", result).stdout
+    for code in set(re.findall(r"FLAG (\w+):", explained)):
+        assert f"<b>Flag {code}</b>" in text
 
 
 def test_chromium_renders_the_page(baseline):

@@ -45,7 +45,8 @@ INSTALL_HINT = ("install the Python packages with tools/install-deps.sh (Debian:
 
 class Report:
     def __init__(self, path: Path, out: OutputFolder, point: int | None, quiet: bool,
-                 alternatives=(), observed: Path | None = None):
+                 alternatives=(), observed: Path | None = None,
+                 explain: Path | None = None):
         import h5py
 
         self.alternatives = [Path(a) for a in alternatives]
@@ -72,6 +73,7 @@ class Report:
         region = self.h5["region"].attrs.get("region", "") if "region" in self.h5 else ""
         self.region_name = _text(region)  # the scope of whole-region reported figures
         self.observed, self.observed_path = icsim_report_sections.find_observed(self, observed)
+        self.explained = read_explanations(explain)
         if not 0 <= self.point < max(self.points, 1):
             raise ReportError(f"{path}: --point {self.point} is out of range: the file has "
                               f"{self.points} point{'s' if self.points != 1 else ''} "
@@ -211,8 +213,16 @@ class Report:
             caption = (f"<b>{esc(tid)}</b> {esc(text)} — goal {esc(goal)}. "
                        f"<b>{esc(ptxt)}</b> ({words}; 95 % Wilson interval over {reps} "
                        f"replications). {how}{esc(self.point_note())}")
-            cards.append(self.figure(f"{tid}: {text}", fname, caption) if fname
-                         else f"<p>{caption}</p>")
+            why = self.explained.get(tid)
+            if why:
+                caption += "".join(f" <b>Flag {esc(code)}</b>: {esc(msg)}."
+                                   for code, msg in why["flags"])
+            card = (self.figure(f"{tid}: {text}", fname, caption) if fname
+                    else f"<p>{caption}</p>")
+            if why:
+                card += ("<details><summary>Why this verdict (icsim explain)</summary>"
+                         f"<pre>{esc(why['text'])}</pre></details>")
+            cards.append(card)
             rows.append(
                 f"<tr><td>{esc(tid)}</td><td>{esc(text)}</td><td class=src>"
                 f"{esc(t['source'].values[i]) if 'source' in t else ''}</td>"
@@ -220,11 +230,13 @@ class Report:
                 f"<td class=num>{year}</td>"
                 f"<td class='num p {cls}'>{prob:.2f} [{lo:.2f}, {hi:.2f}]<br><small>{words}"
                 f"</small></td><td class=num>{esc(fmt(med))}{pct}</td>"
-                f"<td class=num>{year_text(first)}</td></tr>")
+                f"<td class=num>{year_text(first)}</td>"
+                f"<td>{esc(', '.join(c for c, _ in self.explained.get(tid, {}).get('flags', [])))}"
+                "</td></tr>")
         table = ("<table class=targets><thead><tr><th>id</th><th>target</th><th>source</th>"
                  "<th>threshold</th><th>year</th><th>P [95 % interval]</th>"
                  "<th>median value (unit of the threshold)</th><th>first year met (median)</th>"
-                 "</tr></thead>"
+                 "<th>flags</th></tr></thead>"
                  f"<tbody>{''.join(rows)}</tbody></table>") if rows else \
             "<p>The scenario has no targets the model could evaluate.</p>"
         self.sections.append(
@@ -233,7 +245,10 @@ class Report:
             "reached (share of replications; 95 % Wilson interval in brackets), the median of "
             "the judged value in the target year and the median first year the threshold is met, "
             "over the replications that meet it in some year of the projection (<i>never</i>: "
-            "in none). Words: P ≥ 0.9 very "
+            "in none). Flags (docs/explain.md): <i>zero_value</i> and <i>constant_value</i>, "
+            "the value is the same in every replication, so P is 0 or 1 by construction; "
+            "<i>certain_verdict</i>, no replication comes near the threshold. Words: P ≥ 0.9 "
+            "very "
             "likely, ≥ 0.66 likely, 0.33–0.66 uncertain, ≤ 0.33 unlikely, ≤ 0.1 very "
             "unlikely."
             f"{esc(self.point_note())}</p>{table}</section>")
@@ -471,8 +486,29 @@ window.addEventListener("load", function () {{
         return self.page()
 
 
+def read_explanations(path: Path | None) -> dict:
+    """Target id -> {"text": its block, "flags": [(code, message)]} from the text `icsim
+    explain` prints (blocks separated by a blank line, each starting with the target's id);
+    {} without a file."""
+    if path is None:
+        return {}
+    out = {}
+    for block in Path(path).read_text(encoding="utf-8").strip().split("\n\n"):
+        if not block.strip():
+            continue
+        tid = block.split(" ", 1)[0]
+        flags = []
+        for line in block.split("\n"):
+            line = line.strip()
+            if line.startswith("FLAG "):
+                code, _, msg = line[5:].partition(": ")
+                flags.append((code, msg))
+        out[tid] = {"text": block, "flags": flags}
+    return out
+
+
 def write_report(paths, out: Path, point: int | None = None, quiet: bool = False,
-                 observed: Path | None = None) -> Path:
+                 observed: Path | None = None, explain: Path | None = None) -> Path:
     """Writes OUT/index.html and its charts about the result files `paths` (one, or a control
     and its alternatives); returns the page's path. The folder is built beside OUT and renamed
     into place at the end (OutputFolder): on any failure nothing is left and OUT is as it was."""
@@ -490,7 +526,7 @@ def write_report(paths, out: Path, point: int | None = None, quiet: bool = False
     try:
         try:
             report = Report(paths[0], folder, point, quiet, alternatives=paths[1:],
-                            observed=observed)
+                            observed=observed, explain=explain)
         except (OSError, UnicodeDecodeError, ValueError) as e:  # h5py/xarray on a damaged file
             raise ReportError(f"{paths[0]}: cannot be read ({type(e).__name__}: {e}); the file "
                               "is damaged or truncated: write it again") from None
@@ -524,6 +560,9 @@ def main(argv=None) -> int:
     parser.add_argument("--observed", default=None,
                         help="CSV of reported figures to draw on the fan charts (default: "
                         "observed.csv next to the scenario's districts file)")
+    parser.add_argument("--explain", default=None,
+                        help="the text of 'icsim explain' about the first file (icsim report "
+                        "passes it): each target's flags and explanation are shown with it")
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     args = parser.parse_args(argv)
     paths = [Path(p) for p in args.result]
@@ -547,7 +586,8 @@ def main(argv=None) -> int:
             if args.observed and not Path(args.observed).is_file():
                 raise ReportError(f"--observed {args.observed}: no such file")
             write_report(paths, Path(args.out), args.point, args.quiet,
-                         Path(args.observed) if args.observed else None)
+                         Path(args.observed) if args.observed else None,
+                         Path(args.explain) if args.explain else None)
     except ReportError as e:
         print(f"{PROG}: error: {e}", file=sys.stderr)
         return 2

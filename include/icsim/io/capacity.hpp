@@ -3,7 +3,7 @@
 // Leontief system, except that a constrained sector whose demand exceeds its capacity is held
 // at capacity and the excess is imported (a mixed exogenous/endogenous model, as in Miller and
 // Blair, Input-Output Analysis, 2009, ch. 13). A pure function of its inputs.
-#include <Eigen/Dense>
+#include <Eigen/Core>
 
 #include "icsim/io/leontief.hpp"
 

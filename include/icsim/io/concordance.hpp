@@ -1,7 +1,7 @@
 #pragma once
 // Cluster systems as weighted concordances W (clusters x sectors, weights in [0,1]): cluster c
 // holds share W(c, j) of sector j. Several systems coexist; a sector may feed several clusters.
-#include <Eigen/Dense>
+#include <Eigen/Core>
 #include <string>
 #include <vector>
 

@@ -4,7 +4,7 @@
 // and columns of A and their final demand; backward extraction zeros only their columns
 // (they buy nothing locally); forward extraction zeros only their rows (they sell nothing to
 // local industries).
-#include <Eigen/Dense>
+#include <Eigen/Core>
 #include <string>
 #include <vector>
 

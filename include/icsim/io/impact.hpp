@@ -8,7 +8,7 @@
 // where e is the indicator's coefficient per unit of output and L* the industry block of the
 // inverse of the household-closed system (closed_coefficients). Total = the three added up.
 // An investment package enters through the bridge: Δf = C · investment (investment_bridge).
-#include <Eigen/Dense>
+#include <Eigen/Core>
 #include <optional>
 #include <string>
 

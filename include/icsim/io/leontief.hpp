@@ -2,7 +2,7 @@
 // The Leontief system (I - A) x = f, factored once. Everything that needs L only through a
 // product with it (multipliers, shocks, linkages, Ghosh row sums) goes through solve() or
 // solve_transposed(); the explicit inverse is formed only when the caller asks for L itself.
-#include <Eigen/Dense>
+#include <Eigen/Core>
 #include <vector>
 
 namespace icsim::io {

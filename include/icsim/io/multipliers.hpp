@@ -3,7 +3,7 @@
 // A "simple" multiplier of indicator e for sector j is the total (direct + indirect [+ induced])
 // change in e per unit of final demand for sector j's product: (e^T L)_j. Ratio multipliers
 // (Type I/II "income multipliers" in the textbook sense) divide by the direct coefficient e_j.
-#include <Eigen/Dense>
+#include <Eigen/Core>
 #include <optional>
 #include <string>
 #include <vector>

@@ -11,7 +11,7 @@
 //             (Flegg & Webber 2000, after McCann & Dewhurst 1998)
 // A sector with zero regional or zero parent size has SLQ = 0 and a zero LQ row (the region
 // cannot supply it locally); CILQ_ij with SLQ_j = 0 is 0 (column j buys nothing in the region).
-#include <Eigen/Dense>
+#include <Eigen/Core>
 #include <string>
 #include <vector>
 

@@ -2,7 +2,7 @@
 // A regional (or multi-regional) input-output table in memory, as defined in
 // docs/table-format.md. Money is in the table's `money_unit` (CNY 100 million for the bundled
 // tables). Rows of Z and F are supplying sectors; columns of Z are using sectors.
-#include <Eigen/Dense>
+#include <Eigen/Core>
 #include <optional>
 #include <string>
 #include <vector>
