@@ -146,6 +146,18 @@ void check_synthesis_inputs(const io::IOTable& table, const std::vector<District
     throw InputError("firm synthesis: below_scale_mean_output must be in (0, threshold), got " +
                      fmt(spec.below_scale_mean_output));
   }
+  if (!(spec.below_scale_land_factor >= 0 && std::isfinite(spec.below_scale_land_factor))) {
+    throw InputError("firm synthesis: below_scale_land_factor must be >= 0, got " +
+                     fmt(spec.below_scale_land_factor));
+  }
+  if (!(spec.below_scale_land_holder_share > 0 && spec.below_scale_land_holder_share <= 1)) {
+    throw InputError("firm synthesis: below_scale_land_holder_share must be in (0, 1], got " +
+                     fmt(spec.below_scale_land_holder_share));
+  }
+  if (!(spec.below_scale_land_elasticity >= 0 && spec.below_scale_land_elasticity <= 2)) {
+    throw InputError("firm synthesis: below_scale_land_elasticity must be in [0, 2], got " +
+                     fmt(spec.below_scale_land_elasticity));
+  }
   if (!(spec.utilisation > 0 && spec.utilisation <= 1)) {
     throw InputError("firm synthesis: utilisation must be in (0, 1], got " + fmt(spec.utilisation));
   }
@@ -282,6 +294,14 @@ void draw_firms(const std::vector<Cell>& cells, const std::vector<std::size_t>& 
       pop.productivity[i] = static_cast<float>(prod);
       noise_va[i] = std::exp(sv * z_va - 0.5 * sv * sv);
       weight_land[i] = lam * std::exp(sl * z_land - 0.5 * sl * sl);
+      if (!cell.above) {
+        // Below scale: holders only (spare normal below the holder quantile), weighted by
+        // factor / share so the expected land is factor x proportional; the output term is
+        // applied in assign_land_and_capital.
+        const double h = spec.below_scale_land_holder_share;
+        const bool holder = h >= 1.0 || 0.5 * std::erfc(-z_spare / std::sqrt(2.0)) < h;
+        weight_land[i] = holder ? weight_land[i] * spec.below_scale_land_factor / h : 0.0;
+      }
       const double pr = spec.plot_ratio_median * std::exp(spr * z_plot);
       pop.plot_ratio[i] =
           static_cast<float>(std::clamp(pr, spec.plot_ratio_min, spec.plot_ratio_max));
@@ -367,8 +387,12 @@ void assign_land_and_capital(const std::vector<District>& districts, const Synth
   for (long c = 0; c < ncells; ++c) {
     const Cell& cell = cells[static_cast<std::size_t>(c)];
     double w = 0;
+    // Below scale: m (y / m)^e with m the cell's mean output, so the cell's expected weight
+    // stays its output for any elasticity e.
+    const double e = spec.below_scale_land_elasticity;
+    const double m = cell.target / static_cast<double>(cell.count);
     for (std::size_t i = cell.begin; i < cell.begin + cell.count; ++i) {
-      weight_land[i] *= pop.output[i];
+      weight_land[i] *= cell.above || e == 1.0 ? pop.output[i] : m * std::pow(pop.output[i] / m, e);
       w += weight_land[i];
     }
     cell_weight[static_cast<std::size_t>(c)] = w;
@@ -421,7 +445,10 @@ void apply_firm_calibration(const std::string& csv_path, SynthesisSpec& spec) {
                {"productivity_sigma", &spec.productivity_sigma},
                {"va_rate_sigma", &spec.va_rate_sigma},
                {"plot_ratio_median", &spec.plot_ratio_median},
-               {"plot_ratio_sigma", &spec.plot_ratio_sigma}};
+               {"plot_ratio_sigma", &spec.plot_ratio_sigma},
+               {"below_scale_land_factor", &spec.below_scale_land_factor},
+               {"below_scale_land_holder_share", &spec.below_scale_land_holder_share},
+               {"below_scale_land_elasticity", &spec.below_scale_land_elasticity}};
   for (const auto& row : csv.rows) {
     for (const auto& k : known) {
       if (row.fields[static_cast<std::size_t>(fig)] == k.name) {

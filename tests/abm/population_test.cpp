@@ -7,6 +7,7 @@
 #include <string>
 
 #include "icsim/abm/districts.hpp"
+#include "icsim/abm/mujun.hpp"
 #include "icsim/io/table_format.hpp"
 #include "support/checks.hpp"
 #include "support/tables.hpp"
@@ -150,6 +151,57 @@ TEST(Population, NingboBaseYearReproduced) {
               c.max_land_error);
 }
 
+// The 亩均 evaluation's population (scenarios/data/ningbo/SOURCES-firms.md, "亩均 evaluation"):
+// 规上 firms plus below-scale firms with >= 3 mu, about 19,100 (target 2018 count taken for
+// 2021, tolerance 10 %); firms below the rectification line (1 万元/亩 = 1e-4 亿) at least the
+// 1,328 by which D-class firms fell in 2021 and at most a fifth of the evaluated. Renters (a
+// share 1 - below_scale_land_holder_share of below-scale firms) hold no land.
+TEST(Population, NingboEvaluatedPopulationAndLowTail) {
+  const Ningbo& n = ningbo();
+  const FirmPopulation p = abm::synthesise(n.table, n.districts, n.spec, 20240601, 0);
+  const abm::MujunRules rules;  // min_land_below_scale 3, rectification_line 1e-4
+  std::size_t evaluated = 0, below_scale_evaluated = 0, below_line = 0, below = 0, renters = 0;
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    const bool above = p.flags[i] & abm::kAboveScale;
+    below += !above;
+    renters += !above && p.land[i] == 0.0;
+    if (!abm::is_evaluated(p, i, rules)) continue;
+    ++evaluated;
+    below_scale_evaluated += !above;
+    below_line += abm::tax_per_mu(p, i) < rules.rectification_line;
+  }
+  std::printf("evaluated %zu (below scale %zu), below the line %zu, renters %zu of %zu\n",
+              evaluated, below_scale_evaluated, below_line, renters, below);
+  EXPECT_NEAR(static_cast<double>(evaluated), 19100, 1910);
+  EXPECT_GE(below_line, 1328u);
+  EXPECT_LE(below_line, evaluated / 5);
+  EXPECT_NEAR(static_cast<double>(renters) / static_cast<double>(below),
+              1 - n.spec.below_scale_land_holder_share, 0.01);
+}
+
+// Below-scale land weights: factor 3 with everyone holding land and elasticity 1 triples the
+// land per unit of output of below-scale firms against 规上 firms in expectation; checked on
+// the district totals of the small case (land noise off, so it is exact).
+TEST(Population, BelowScaleLandFactorSharesTheDistrictLand) {
+  const io::IOTable t = test::three_sector();
+  const auto d = abm::load_districts(ICSIM_TEST_DATA "/abm/districts_small.csv", t);
+  SynthesisSpec spec = small_spec();
+  spec.land_sigma = 0;
+  spec.below_scale_land_factor = 3;
+  const FirmPopulation p = abm::synthesise(t, d, spec, 7, 0);
+  double land[2][2] = {}, out[2][2] = {};
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    const bool above = p.flags[i] & abm::kAboveScale;
+    land[p.district[i]][above] += p.land[i];
+    out[p.district[i]][above] += p.output[i];
+  }
+  for (int k = 0; k < 2; ++k) {
+    EXPECT_NEAR(land[k][0] / out[k][0], 3 * land[k][1] / out[k][1], 1e-9);
+  }
+  EXPECT_NEAR(land[0][0] + land[0][1], 100, 1e-9);
+  EXPECT_NEAR(land[1][0] + land[1][1], 300, 1e-9);
+}
+
 TEST(Population, DeterministicAndReplicationsDiffer) {
   const Ningbo& n = ningbo();
   const FirmPopulation a = abm::synthesise(n.table, n.districts, n.spec, 11, 3);
@@ -190,4 +242,12 @@ TEST(Population, BadSpecIsAnInputError) {
   s.land_intensity = {1.0};
   test::expect_contains(test::input_error_of([&] { abm::synthesise(t, d, s, 1, 0); }),
                         "land_intensity has 1 values; expected one per industrial sector (2)");
+  s = small_spec();
+  s.below_scale_land_holder_share = 0;
+  test::expect_contains(test::input_error_of([&] { abm::synthesise(t, d, s, 1, 0); }),
+                        "below_scale_land_holder_share must be in (0, 1], got 0");
+  s = small_spec();
+  s.below_scale_land_elasticity = 3;
+  test::expect_contains(test::input_error_of([&] { abm::synthesise(t, d, s, 1, 0); }),
+                        "below_scale_land_elasticity must be in [0, 2], got 3");
 }

@@ -25,6 +25,11 @@
 //     productivity, rescaled so sector employment is exact.
 //  4. Land: output x relative land intensity of the sector x log-normal noise (land_sigma),
 //     rescaled per district so that district land = District::industrial_land exactly.
+//     Below-scale firms: a share below_scale_land_holder_share holds land (the others rent and
+//     hold none; chosen by the spare normal of the plot-ratio draw), with weight
+//     below_scale_land_factor / holder share x intensity x noise x m (y / m)^e (m: the cell's
+//     mean below-scale output), e =
+//     below_scale_land_elasticity; with all three at 1 they are weighted like 规上 firms.
 //  5. capacity = output / utilisation; capital = capacity x capital_per_capacity; plot ratio
 //     log-normal (plot_ratio_median, plot_ratio_sigma) clipped to [plot_ratio_min, max];
 //     flags = kActive | kAboveScale (output >= T); mujun_class unrated.
@@ -60,6 +65,12 @@ struct SynthesisSpec {
   std::vector<double> land_intensity;
   // Dispersion (sd of log) of land per unit of output across firms.
   double land_sigma = 0.6;
+  // Below-scale land (step 4): land per unit of output relative to 规上 firms, share of
+  // below-scale firms holding land, and elasticity of a holder's land to its output. 1, 1, 1:
+  // below-scale firms hold land like 规上 firms.
+  double below_scale_land_factor = 1.0;
+  double below_scale_land_holder_share = 1.0;
+  double below_scale_land_elasticity = 1.0;
   // Productivity (competitiveness) dispersion: sd of log.
   double productivity_sigma = 0.6;
   // Firm-level dispersion of value-added and tax rates around the sector's (sd of log).
@@ -81,7 +92,8 @@ struct SynthesisSpec {
 // Reads the calibration figures of a firms.csv file (figure,year,value,unit,source,note; the
 // figures above_scale_firms, above_scale_output_share, below_scale_mean_output,
 // above_scale_threshold, capital_per_capacity, utilisation, land_sigma, productivity_sigma,
-// va_rate_sigma, plot_ratio_median, plot_ratio_sigma are recognised, others ignored) into
+// va_rate_sigma, plot_ratio_median, plot_ratio_sigma and the three below_scale_land_* figures
+// are recognised, others ignored) into
 // `spec`. A scenario applies it first and its own [firms] keys over it (scenario/load.hpp).
 void apply_firm_calibration(const std::string& csv_path, SynthesisSpec& spec);
 
