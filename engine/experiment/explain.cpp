@@ -161,15 +161,17 @@ std::vector<VerdictFlag> verdict_flags(const std::vector<double>& values,
                        "the value is the same in every replication, so P = " + p +
                            " by construction: the verdict comes from the inputs, not from the "
                            "model's uncertainty"});
-  } else if (certain && threshold != 0) {
-    // The replication nearest the threshold, which lies outside the values' range.
+  } else if (certain) {
+    // The replication nearest the threshold, which lies outside the values' range; the gap in %
+    // of the threshold, or in the target's unit for a threshold of 0.
     const double nearest = threshold > v.back() ? v.back() : v.front();
-    const double gap = std::abs(nearest - threshold) / std::abs(threshold) * 100.0;
-    flags.push_back({"certain_verdict",
-                     hits == 0 ? "P = 0: every replication falls short of the threshold by " +
-                                     percent_text(gap) + " % or more"
-                               : "P = 1: every replication clears the threshold by " +
-                                     percent_text(gap) + " % or more"});
+    const double gap = std::abs(nearest - threshold);
+    const std::string by = threshold != 0 ? percent_text(gap / std::abs(threshold) * 100.0) + " %"
+                                          : percent_text(gap) + " (the target's unit)";
+    flags.push_back(
+        {"certain_verdict",
+         hits == 0 ? "P = 0: every replication falls short of the threshold by " + by + " or more"
+                   : "P = 1: every replication clears the threshold by " + by + " or more"});
   }
   return flags;
 }

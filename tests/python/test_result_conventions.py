@@ -6,7 +6,9 @@ format1_baseline.h5, written by icsim before format 2 by `icsim run
 scenarios/ningbo/baseline.toml -n 2`) still opens with icsim_results, and `icsim compare` reads
 it: its numbers equal those of a run of the same scenario today under the model rules it was
 written with (`land.programme_land = "queue"`: programme projects got land by tax per mu like
-every other request until the 要素保障 rule became the default)."""
+every other request until the 要素保障 rule became the default; the three below-scale land keys
+at 1: below-scale firms held land in proportion to their output until the synthesis gave the
+亩均 evaluation its >= 3 mu below-scale firms)."""
 import sys
 from pathlib import Path
 
@@ -33,7 +35,9 @@ def files(tmp_path_factory):
     folder = tmp_path_factory.mktemp("conventions")
     new, backtest = folder / "new.h5", folder / "backtest.h5"
     run("run", NINGBO / "baseline.toml", "-n", "2", "-o", new, "--quiet",
-        "--set", 'land.programme_land="queue"')
+        "--set", 'land.programme_land="queue"', "--set", "firms.below_scale_land_factor=1.0",
+        "--set", "firms.below_scale_land_holder_share=1.0",
+        "--set", "firms.below_scale_land_elasticity=1.0")
     run("run", NINGBO / "backtest_2017.toml", "-n", "2", "-o", backtest, "--quiet")
     return new, backtest
 

@@ -24,7 +24,8 @@ struct VerdictFlag {
 //                    construction, decided by the inputs (a fixed series, an exogenous figure).
 //   zero_value:      the same, at 0 (the model produces nothing in the series).
 //   certain_verdict: P is 0 or 1 although the value varies: no replication comes near the
-//                    threshold (the message says how far the nearest one is, in %).
+//                    threshold (the message says how far the nearest one is, in % of the
+//                    threshold, or in its unit when the threshold is 0).
 std::vector<VerdictFlag> verdict_flags(const std::vector<double>& values,
                                        const std::vector<signed char>& reached, double threshold);
 
