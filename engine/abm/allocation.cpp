@@ -17,14 +17,14 @@ SectorIndex SectorIndex::build(const FirmPopulation& firms, std::size_t sectors)
   return ix;
 }
 
-void SectorIndex::rebuild(const FirmPopulation& firms, std::size_t sectors) {
+void SectorIndex::rebuild(const FirmPopulation& population, std::size_t sectors) {
   SectorIndex& ix = *this;
-  const std::size_t n = firms.size();
+  const std::size_t n = population.size();
   if (n > std::numeric_limits<std::uint32_t>::max())
     throw std::invalid_argument("SectorIndex: more than 2^32 - 1 firms");
   ix.offsets.assign(sectors + 1, 0);
   for (std::size_t i = 0; i < n; ++i) {
-    const std::size_t s = firms.sector[i];
+    const std::size_t s = population.sector[i];
     if (s >= sectors)
       throw std::invalid_argument("SectorIndex: firm " + std::to_string(i) + " has sector " +
                                   std::to_string(s) + ", but there are only " +
@@ -37,7 +37,7 @@ void SectorIndex::rebuild(const FirmPopulation& firms, std::size_t sectors) {
   // by_size serves as the running slot per sector here; it is set to its meaning below.
   ix.by_size.assign(ix.offsets.begin(), ix.offsets.end() - 1);
   for (std::size_t i = 0; i < n; ++i) {
-    const std::uint32_t slot = ix.by_size[firms.sector[i]]++;
+    const std::uint32_t slot = ix.by_size[population.sector[i]]++;
     ix.firms[slot] = static_cast<std::uint32_t>(i);
     ix.position[i] = slot;
   }

@@ -33,7 +33,7 @@ struct SectorIndex {
   // Throws std::invalid_argument if a firm's sector is >= sectors.
   static SectorIndex build(const FirmPopulation& firms, std::size_t sectors);
   // The same, in place: reuses this index's storage (when firms join during a run).
-  void rebuild(const FirmPopulation& firms, std::size_t sectors);
+  void rebuild(const FirmPopulation& population, std::size_t sectors);
   std::size_t sectors() const { return offsets.empty() ? 0 : offsets.size() - 1; }
   std::span<const std::uint32_t> of(std::size_t s) const {
     return {firms.data() + offsets[s], firms.data() + offsets[s + 1]};
