@@ -10,21 +10,12 @@
 #include <fstream>
 
 #include "icsim/common/error.hpp"
+#include "support/projections.hpp"
 
 namespace icsim::experiment {
 namespace {
 
-// Three replications, years 2017-2019; GDP 100 in 2017, 110/120/130 in 2018.
-results::Projection tiny() {
-  results::Projection p;
-  p.years = {2017, 2018, 2019};
-  p.replications = 3;
-  results::allocate(p);
-  const double gdp[3][3] = {{100, 110, 200}, {100, 120, 220}, {100, 130, 240}};
-  for (int r = 0; r < 3; ++r)
-    for (int y = 0; y < 3; ++y) p.gdp[static_cast<std::size_t>(r * 3 + y)] = gdp[r][y];
-  return p;
-}
+results::Projection tiny() { return test::three_replication_gdp(); }
 
 MomentSpec moment(std::string metric, int year, double value, double weight = 1,
                   double tolerance = 0, std::string unit = "CNY") {
