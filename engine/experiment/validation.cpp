@@ -147,8 +147,9 @@ void score_members(FigureScore& s, std::vector<double> members) {
   s.error_percent = y != 0.0 ? (s.median - y) / y * 100.0 : kNaN;
   const auto below = std::lower_bound(members.begin(), members.end(), y);
   const auto above = std::upper_bound(below, members.end(), y);
-  s.pit = (static_cast<double>(below - members.begin()) + 0.5 * static_cast<double>(above - below)) /
-          static_cast<double>(members.size());
+  s.pit =
+      (static_cast<double>(below - members.begin()) + 0.5 * static_cast<double>(above - below)) /
+      static_cast<double>(members.size());
   s.crps = std::max(0.0, crps_ensemble(members, y));  // >= 0; rounding can give -1e-13
   s.crps_relative = y != 0.0 ? s.crps / std::abs(y) : kNaN;
 }
