@@ -28,6 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # run from the source tree
 
+import icsim_report_calibration  # noqa: E402
 import icsim_report_sections  # noqa: E402
 import icsim_report_sensitivity  # noqa: E402
 import icsim_report_sweep  # noqa: E402
@@ -494,6 +495,7 @@ window.addEventListener("load", function () {{
         (icsim_report_sensitivity.sensitivity_section if "sensitivity" in self.h5  # not a sweep
          else icsim_report_sweep.sweep_section)(self)
         icsim_report_sweep.seek_section(self)
+        icsim_report_calibration.calibration_section(self)
         if not self.sections:
             self.sections.append("<section id=empty><h2>Nothing to show</h2><p>The file has "
                                  "no /targets, /clusters, /sweep or /seek group.</p></section>")
