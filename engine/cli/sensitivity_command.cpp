@@ -12,12 +12,15 @@
 #include "cli/commands.hpp"
 #include "cli/ensemble_cli.hpp"
 #include "cli/progress.hpp"
+#include "cli/sensitivity_array.hpp"
 #include "cli/text_table.hpp"
 #include "icsim/common/error.hpp"
 #include "icsim/experiment/ensemble.hpp"
 #include "icsim/experiment/sensitivity.hpp"
 #include "icsim/experiment/targets.hpp"
+#include "icsim/io/atomic_file.hpp"
 #include "icsim/output/result_file.hpp"
+#include "icsim/output/run_result.hpp"
 #include "icsim/output/sensitivity_result.hpp"
 #include "icsim/scenario/sensitivity_plan.hpp"
 
@@ -31,6 +34,9 @@ const char* kExamples = R"EX(Examples:
   icsim sensitivity scenarios/ningbo/baseline.toml --parameters scenarios/ningbo/sobol.toml \
         -o sobol.h5 --resumable                      (a killed run resumes where it stopped)
   mpirun -n 8 icsim sensitivity baseline.toml --parameters sobol.toml -o sobol.h5
+  icsim sensitivity baseline.toml --parameters sobol.toml --write-sweep design.toml
+  SCENARIO=design.toml OUT=design.h5 SHARDS=32 bash tools/hpc/sweep-array.sbatch
+  icsim sensitivity baseline.toml --parameters sobol.toml --from design.h5 -o sobol.h5
   icsim sensitivity baseline.toml --parameters sensitivity.toml --set sensitivity.trajectories=4
 
 The parameters file (docs/sensitivity.md):
@@ -45,10 +51,7 @@ The parameters file (docs/sensitivity.md):
   source = "judgement around the estimate 1.5 (scenario comment)"
 )EX";
 
-struct Outputs {
-  std::vector<std::string> names, target, statistic, units;
-  std::vector<std::vector<double>> values;  // [output][point]
-};
+using Outputs = DesignOutputs;
 
 // The outputs of a point: each evaluated target's probability and median value, then the
 // chosen series' medians. Point 0 names them.
@@ -216,14 +219,18 @@ void print_ranking(std::ostream& os, const scenario::SensitivityPlan& plan,
 int sensitivity_command(int argc, char** argv) {
   EnsembleArguments arguments;
   po::variables_map vm;
-  std::string parameters_path, method;
+  std::string parameters_path, method, write_sweep, from;
   std::size_t top = 5;
   po::options_description own("Sensitivity");
   own.add_options()("parameters,p", po::value(&parameters_path),
                     "the parameters file: [sensitivity] settings and [[sensitivity.parameter]] "
                     "ranges (docs/sensitivity.md); required")(
       "method", po::value(&method), "morris or sobol (default: the file's method)")(
-      "top", po::value(&top), "parameters shown per output in the terminal table (default 5)");
+      "top", po::value(&top), "parameters shown per output in the terminal table (default 5)")(
+      "write-sweep", po::value(&write_sweep)->value_name("SWEEP.toml"),
+      "write the design as a list sweep to run as a job array (then --from); runs nothing")(
+      "from", po::value(&from)->value_name("SWEEP.h5"),
+      "compute the indices from the merged result of that sweep instead of running the design");
   if (!parse_ensemble_command(
           argc, argv, "sensitivity",
           "Usage: icsim sensitivity SCENARIO.toml --parameters FILE [options]\n\n"
@@ -240,8 +247,9 @@ int sensitivity_command(int argc, char** argv) {
   if (!arguments.shard_text.empty())
     throw InputError(
         "--shard: a sensitivity analysis needs every replication of every design point in one "
-        "process group; spread it over MPI ranks instead (srun or mpirun, docs/hpc.md), with "
-        "--resumable for long runs");
+        "process group: spread it over MPI ranks (srun or mpirun, docs/hpc.md), or write its "
+        "design as a sweep (--write-sweep), run that as a job array, merge it and analyse the "
+        "merged file (--from)");
 
   // sensitivity.* overrides go to the parameters file, the others to the scenario.
   std::vector<scenario::Override> scenario_sets, plan_sets;
@@ -280,6 +288,52 @@ int sensitivity_command(int argc, char** argv) {
     sweep.points.push_back(std::move(point));
   }
   const std::size_t P = sweep.points.size();
+  const int replications = base.scenario.replications;
+  if (!write_sweep.empty()) {
+    write_sweep = io::check_output_file(write_sweep, "--write-sweep",
+                                        {arguments.scenario_path, parameters_path});
+    io::OutputSet files;
+    std::string command = "icsim";
+    for (int i = 0; i < argc; ++i) command += std::string(" ") + argv[i];
+    files.file(write_sweep) << design_sweep_text(sweep, arguments.scenario_path, write_sweep,
+                                                 base.scenario.seed, replications, command);
+    files.commit();
+    if (!arguments.quiet)
+      std::cout << "Wrote the " << plan.method << " design (" << P << " points) as a list sweep "
+                << "to " << write_sweep << "\n";
+    return 0;
+  }
+  if (!from.empty()) {
+    io::check_output_file(arguments.out_path, "-o",
+                          {arguments.scenario_path, parameters_path, from});
+    Outputs read = read_design_outputs(from, plan, sweep, base.scenario.name, base.scenario.seed,
+                                       replications);
+    if (read.names.empty())
+      throw InputError(from +
+                       ": no output to analyse: the sweep judges no target and the "
+                       "parameters file names no [[sensitivity.output]] series");
+    analyse(plan, scaled, seed, read, analysis);
+    if (!arguments.out_path.empty()) {
+      io::OutputSet files;
+      output::ResultFile file(files.external(arguments.out_path));
+      output::write_provenance(file, {base.scenario.name, base.scenario.seed, replications, 1, 1,
+                                      base.table.meta.money_unit});
+      file.set_attribute("base_year", std::int64_t{base.scenario.base_year});
+      file.set_attribute("source_sweep", from);
+      output::write_sweep(file, sweep);
+      output::write_sensitivity(file, analysis.file);
+      file.commit();
+      files.commit();
+    }
+    if (arguments.quiet) return 0;
+    print_ranking(std::cout, plan, analysis.file, top);
+    std::cout << "\n"
+              << P << " design points read from " << from << "; "
+              << (arguments.out_path.empty() ? std::string("no result file (use -o FILE)")
+                                             : "results in " + arguments.out_path)
+              << "\n";
+    return 0;
+  }
 
   experiment::EnsembleSpec spec;
   spec.base = &base;

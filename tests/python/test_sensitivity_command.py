@@ -259,3 +259,36 @@ def test_report_draws_a_tornado_chart_per_output(morris, tmp_path):
     assert any(name.endswith("sensitivity-T17_P.png") for name in charts)
     assert any(name.endswith("sensitivity-region_industrial_investment_2023.png")
                for name in charts), charts
+
+
+def test_design_as_a_sweep_array_gives_the_same_indices(morris, tmp_path):
+    """--write-sweep, the sweep in two shards (as a job array runs it), icsim merge, then --from:
+    the same design, outputs and indices as the run in one process group."""
+    path, parameters, _ = morris
+    sweep = tmp_path / "design.toml"
+    run("sensitivity", BASELINE, "--parameters", parameters, *FAST, "--write-sweep", sweep, "-q")
+    text = sweep.read_text(encoding="utf-8")
+    assert 'method = "list"' in text and "replications = 12" in text
+    shards = [tmp_path / f"design_{i}.h5" for i in (1, 2)]
+    for i, shard in enumerate(shards, 1):
+        run("sweep", sweep, "--set", "firms.enabled=false", "--shard", f"{i}/2", "-o", shard,
+            "-q")
+    merged = tmp_path / "design.h5"
+    run("merge", *shards, "-o", merged, "-q")
+    out = tmp_path / "from_sweep.h5"
+    proc = run("sensitivity", BASELINE, "--parameters", parameters, *FAST, "--from", merged,
+               "-o", out)
+    assert "design points read from" in proc.stdout
+    with h5py.File(path, "r") as a, h5py.File(out, "r") as b:
+        ga, gb = a["sensitivity"], b["sensitivity"]
+        for name in ("output", "parameter", "design_unit", "output_value", "mu_star", "mu",
+                     "sigma", "effects"):
+            assert np.array_equal(ga[name][()], gb[name][()]), name
+        assert np.array_equal(a["sweep/parameter_value"][()], b["sweep/parameter_value"][()])
+    # A shard, or a design of another seed, is refused by name.
+    proc = run("sensitivity", BASELINE, "--parameters", parameters, *FAST, "--from", shards[0],
+               check=False)
+    assert proc.returncode == 2 and "icsim merge" in proc.stderr
+    proc = run("sensitivity", BASELINE, "--parameters", parameters, *FAST, "--from", merged,
+               "--set", "sensitivity.seed=6", check=False)
+    assert proc.returncode == 2 and "points are not the design's" in proc.stderr
