@@ -40,7 +40,7 @@ def test_the_run_is_a_2017_firm_model_run(scored):
     result = scored[0]
     with h5py.File(result, "r") as h5:
         assert int(h5.attrs["base_year"]) == 2017
-        assert list(h5["region"]["year"][()]) == [2017, 2018, 2019, 2020, 2021]
+        assert list(h5["region"]["year"][()]) == list(range(2017, 2025))
         firms = h5["region/firms_above_scale"][()][0]
         # The base-year population is the same in every replication (synthesised once).
         assert np.all(firms[:, 0] == firms[0, 0])
@@ -69,8 +69,9 @@ def test_every_score_matches_numpy(scored):
             assert float(r["crps"]) == pytest.approx(c, rel=1e-9, abs=1e-12), r["id"]
             assert r["sample"] == ("in" if int(r["year"]) <= 2017 else "out")
     ids = {r["id"] for r in comparable}
-    # The firm model's out-of-sample figures: 2018 亩均税收, district 规上 firm counts.
-    assert {"mj_tax_2018", "yy_firms_2018_derived", "yz_firms_2020", "bl_firms_2021"} <= ids
+    # The firm model's out-of-sample figures: 2018 亩均税收, district 规上 firm counts 2018-2024.
+    assert {"mj_tax_2018", "yy_firms_2018_derived", "yz_firms_2020", "bl_firms_2021",
+            "cx_firms_2022", "mj_haishu_eval_as_2024"} <= ids
     with h5py.File(out_h5, "r") as h5:
         a = h5["validation"].attrs
         for part, in_sample in (("out_of_sample", False), ("in_sample", True)):
