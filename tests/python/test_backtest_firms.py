@@ -136,3 +136,15 @@ def test_the_calibration_sees_2017_only(tmp_path):
     assert proc.returncode == 2, proc.stderr
     assert "2018" in proc.stderr and "after 2017" in proc.stderr and str(bad) in proc.stderr
     assert not fragment.exists()
+
+
+def test_calibration_before_is_the_firm_file_value(tmp_path):
+    # The fit table's "before" is the scenario's own value: for a synthesis key the scenario
+    # leaves to its firm calibration file, that file's figure (0.860638), not the key's default.
+    fragment = tmp_path / "fragment.toml"
+    proc = run("calibrate", CALIBRATION, "--fragment", fragment,
+               "--set", "calibration.global_evaluations=1",
+               "--set", "calibration.local_evaluations=0")
+    line = next(l for l in proc.stdout.splitlines()
+                if l.startswith("firms.above_scale_output_share"))
+    assert line.split()[3] == "0.860638", line
