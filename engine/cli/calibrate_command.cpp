@@ -11,6 +11,7 @@
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "cli/text_table.hpp"
+#include "icsim/abm/population.hpp"
 #include "icsim/common/error.hpp"
 #include "icsim/common/threads.hpp"
 #include "icsim/experiment/calibration.hpp"
@@ -58,12 +59,23 @@ std::string command_line(int argc, char** argv) {
   return s;
 }
 
-// The scenario's own value of a parameter, as text: from the resolved file, else the key's
-// default; "-" when neither gives a number (an entry of a programme without the key, say).
+// The scenario's own value of a parameter, as text: from the resolved file, else (a firm
+// synthesis key) from the firm calibration file, else the key's default; "-" when none gives a
+// number (an entry of a programme without the key, say).
 std::string own_value(const scenario::Scenario& s, const scenario::ParameterRange& r) {
   if (const auto v = scenario::number_at(s.resolved_toml, r.key))
     return scenario::parameter_value_text(r, *v);
   const scenario::KeyInfo* key = scenario::addressed_key(r.key);
+  if (key != nullptr && key->synthesis && !s.firms.calibration.empty()) {
+    scenario::Scenario loaded = s;
+    try {
+      abm::apply_firm_calibration(s.firms.calibration, loaded.firms.parameters.synthesis);
+      if (const auto* field = std::get_if<scenario::FieldRef<double>>(&key->field))
+        return scenario::parameter_value_text(r, (*field)(loaded, 0));
+    } catch (const std::exception&) {
+      // The run refuses the file with its own message; show the default here.
+    }
+  }
   if (key != nullptr && !key->default_value.empty()) return std::string(key->default_value);
   return "-";
 }
