@@ -122,6 +122,23 @@ def test_calibration_group(calibrated):
         assert "reference_median" in g and "fragment" in f
 
 
+def test_report_shows_the_fit_table(calibrated):
+    d, _, _, h5, _ = calibrated
+    out = d / "report"
+    run("report", h5, "-o", out, "-q")
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert "<section id=calibration>" in page
+    with h5py.File(h5, "r") as f:
+        g = f["calibration"]
+        for k, moment in enumerate(m.decode() for m in g["moment"][()]):
+            assert f"<td>{moment}</td>" in page
+            dev = 100 * g["deviation"][k]
+            assert f"{dev:+.1f} %" in page
+        within = int(np.sum(g["within"][()]))
+        assert f"{within} of {len(g['moment'][()])} moments within their tolerance" in page
+    assert len(list(out.glob("*calibration-loss*.png"))) == 1
+
+
 def test_rerun_reproduces_the_fragment(calibrated):
     d, toml, fragment, h5, _ = calibrated
     first = fragment.read_text(encoding="utf-8")
