@@ -88,3 +88,25 @@ def test_t18_t19_are_the_programmes_outlays_of_2022(result):
             assert np.all(n <= projects + 6) and np.all(n > 0.5 * projects)
             money = invest[:, :, k].sum(axis=1)
             assert np.all(money <= total * (1 + 1e-12)) and np.all(money > 0.5 * total)
+
+
+def test_the_new_variables_open_in_xarray_and_icsim_results(result):
+    import sys
+
+    import xarray as xr
+
+    sys.path.insert(0, str(SOURCE_DIR / "tools" / "python"))
+    import icsim_results as ir
+
+    path, _ = result
+    ds = xr.open_dataset(path, engine="h5netcdf", group="programmes")
+    assert ds["investment"].dims == ("point", "replication", "year", "programme")
+    assert list(ds["programme_label"].values) == ["双百工程", "增资扩产"]
+    run = ir.open_result(path)
+    s = ir.series(run, "programmes/investment", select=["shuangbai"])
+    assert np.array_equal(s.values, ds["investment"].isel(point=0, programme=0).values)
+    both = ir.series(run, "programmes/projects_started", select="*")
+    assert np.array_equal(both.values, ds["projects_started"].isel(point=0).sum("programme"))
+    top = ir.series(run, "region/output_top_firms")
+    with h5py.File(path) as h5:
+        assert np.array_equal(top.values, h5["region/output_top_firms"][0])
