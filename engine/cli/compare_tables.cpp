@@ -174,8 +174,10 @@ void print_region(std::ostream& out, const Run& a, const Run& b, const std::vect
 // district).
 std::size_t district_position(const Run& run, const std::string& district) {
   if (!run.file.has("district_clusters/output"))
-    throw InputError("--district " + district + ": " + run.file.path() +
-                     " has no /district_clusters group (it needs the firm model and clusters)");
+    throw InputError(
+        "--district " + district + ": " + run.file.path() +
+        " has no /district_clusters group (it needs the firm model and clusters, and is left "
+        "out with [output] district_clusters = false or --no-district-clusters)");
   const auto codes = run.file.strings("district_clusters/district");
   const auto it = std::find(codes.begin(), codes.end(), district);
   if (it == codes.end())

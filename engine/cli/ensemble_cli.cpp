@@ -97,6 +97,9 @@ bool parse_ensemble_command(int argc, char** argv, const std::string& command,
       "progress", po::bool_switch(&a.progress_always),
       "show progress even when stderr is not a terminal (a line every 5 s in batch logs)")(
       "quiet,q", po::bool_switch(&a.quiet), "print nothing but errors")(
+      "no-district-clusters", po::bool_switch(&a.no_district_clusters),
+      "leave the /district_clusters group out of the result file, most of a firm-model file "
+      "(same as --set output.district_clusters=false; its targets are still judged)")(
       "shard", po::value(&a.shard_text),
       "I/N: run only slice I (1-based) of N contiguous, balanced blocks of replications (of "
       "every point), each with the numbers it has in a full run; 'auto' takes I and N from a "
@@ -127,6 +130,7 @@ std::vector<scenario::Override> scenario_overrides(const EnsembleArguments& a,
   if (vm.count("replications"))
     overrides.push_back({"scenario.replications", std::to_string(a.replications)});
   if (vm.count("seed")) overrides.push_back({"scenario.seed", std::to_string(a.seed)});
+  if (a.no_district_clusters) overrides.push_back({"output.district_clusters", "false"});
   return overrides;
 }
 

@@ -20,7 +20,8 @@ struct EnsembleArguments {
   std::vector<std::string> sets;
   std::string shard_text;
   bool quiet = false, progress_always = false, resumable = false;
-  int block = 0;  // 0 = automatic (experiment::EnsembleOptions::block)
+  bool no_district_clusters = false;  // --no-district-clusters: [output] district_clusters = false
+  int block = 0;                      // 0 = automatic (experiment::EnsembleOptions::block)
 };
 
 // Parses the command line of `icsim COMMAND SCENARIO [options]`: `usage` (the --help text

@@ -16,6 +16,7 @@
 #include "cli/text_table.hpp"
 #include "icsim/common/error.hpp"
 #include "icsim/experiment/sensitivity_evidence.hpp"
+#include "icsim/output/result_reader.hpp"
 
 namespace po = boost::program_options;
 
@@ -179,12 +180,23 @@ int explain_command(int argc, char** argv) {
                        ")");
   std::optional<experiment::SensitivityEvidence> evidence;
   if (!sensitivity.empty()) evidence = experiment::read_sensitivity_evidence(sensitivity);
+  // A file written with [output] district_clusters = false holds the verdicts of its targets on
+  // district_clusters/ metrics but not their series.
+  const bool district_clusters = output::ResultReader(path).has("district_clusters");
+  const std::string missing =
+      ": its series is not in the file (no /district_clusters group: the run had [output] "
+      "district_clusters = false or --no-district-clusters); run it with the group to explain it";
   std::ostringstream out;
   bool first = true;
   for (const auto& v : run.verdicts) {
     if (!wanted.empty() && std::find(wanted.begin(), wanted.end(), v.id) == wanted.end()) continue;
     if (!first) out << "\n";
     first = false;
+    if (!district_clusters && v.metric.rfind("district_clusters/", 0) == 0) {
+      if (!wanted.empty()) throw InputError(path + ": target " + v.id + missing);
+      out << v.id << missing << ".\n";
+      continue;
+    }
     print_explanation(out, experiment::explain(run.projection, v), run.money_unit,
                       evidence ? &*evidence : nullptr);
   }

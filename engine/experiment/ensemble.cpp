@@ -284,6 +284,7 @@ EnsembleResult run_ensemble(const EnsembleSpec& spec, const EnsembleOptions& opt
     output::RunOutputs run{prepared_from.get(), &unit.projection, &unit.verdicts.targets, &none,
                            options.threads};
     run.point_numbers = {static_cast<std::int64_t>(u.point)};
+    run.every_group = true;  // the file is assembled (and judged) from the parts
     output::write_run(part, run);
     part.commit();
   }

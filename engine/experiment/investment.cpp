@@ -120,7 +120,14 @@ bool place_project(const Model& M, const std::vector<double>& price, const Place
 
 std::vector<abm::ProjectSpec> place_projects(const Model& M, std::uint64_t replication,
                                              const std::vector<double>& price, bool with_firms,
-                                             ProjectPipeline& pipeline) {
+                                             ProjectPipeline& pipeline, ProgrammeFlows* flows) {
+  const auto P = static_cast<Index>(M.programmes.size());
+  if (flows) flows->outlays = flows->started = flows->completed = MatrixXd::Zero(P, M.years);
+  // Adds v to row p of m at year y when y is a projected year after the base year.
+  auto add = [&](MatrixXd& m, std::size_t p, int y, double v) {
+    const int t = y - M.sc.base_year;
+    if (t >= 1 && t < M.years) m(static_cast<Index>(p), t) += v;
+  };
   std::vector<abm::ProjectSpec> firm_projects;
   std::vector<abm::ProjectSpec>* to_firms = with_firms ? &firm_projects : nullptr;
   std::uint32_t project_id = 0;
@@ -136,6 +143,13 @@ std::vector<abm::ProjectSpec> place_projects(const Model& M, std::uint64_t repli
       const int delay = u_delay < spec.delay_probability
                             ? 1 + std::min(max_delay - 1, static_cast<int>(u_length * max_delay))
                             : 0;
+      if (flows) {
+        const int start = spec.start_year + delay, years = spec.construction_years;
+        for (int y = start; y < start + years; ++y)
+          add(flows->outlays, p, y, project.money / years);
+        add(flows->started, p, start, 1);
+        add(flows->completed, p, start + years, 1);
+      }
       place_project(M, price,
                     {&project.mix, project.money, spec.start_year + delay, spec.construction_years,
                      spec.ramp_up_years, spec.adds_capacity, spec.creates_firms},

@@ -55,11 +55,22 @@ bool place_project(const Model& M, const std::vector<double>& price, const Place
                    std::uint32_t id, ProjectPipeline& pipeline,
                    std::vector<abm::ProjectSpec>* firm_projects);
 
+// What each programme's projects do by year as scheduled (programmes x years; the base year 0):
+// nominal outlays (money / construction_years a year from its start), projects starting
+// construction and projects whose construction ends (the year capacity is added). Failed
+// projects count nowhere; the start is after the drawn delay. With the firm model a project that
+// waits for land starts later in the firm model than scheduled here.
+struct ProgrammeFlows {
+  MatrixXd outlays, started, completed;
+};
+
 // Every programme project (its failure and delay drawn from stream programme/p: three uniforms
 // per project, always) and every exogenous investment of replication `replication`, placed. With
-// the firm model (`with_firms`) returns the firms' projects.
+// the firm model (`with_firms`) returns the firms' projects. `flows` (optional) receives the
+// programmes' scheduled flows.
 std::vector<abm::ProjectSpec> place_projects(const Model& M, std::uint64_t replication,
                                              const std::vector<double>& price, bool with_firms,
-                                             ProjectPipeline& pipeline);
+                                             ProjectPipeline& pipeline,
+                                             ProgrammeFlows* flows = nullptr);
 
 }  // namespace icsim::experiment::detail

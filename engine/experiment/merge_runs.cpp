@@ -29,6 +29,20 @@ namespace {
 namespace fs = std::filesystem;
 using output::ResultReader;
 
+// The first series of a target or reported figure of `s` on a district_clusters/ metric ("" if
+// none): merging needs the /district_clusters group of the shards to judge it.
+std::string district_cluster_series(const scenario::Scenario& s) {
+  auto on_group = [](const results::Series& series) {
+    return series.metric.rfind("district_clusters/", 0) == 0;
+  };
+  for (const auto& t : s.targets)
+    if (t.needs.empty() && (on_group(t.series) || (t.denominator && on_group(*t.denominator))))
+      return "target " + t.id + " (" + t.series.metric + ")";
+  for (const auto& a : s.actuals)
+    if (on_group(a.series)) return "reported figure " + a.series.metric;
+  return "";
+}
+
 // The resolved scenario text placed next to the original scenario file (its relative paths
 // resolve as they did), removed again when done.
 class TemporaryScenario {
@@ -260,6 +274,16 @@ MergeSummary merge_runs(const std::vector<std::string>& shard_paths, const std::
     for (const auto& s : shards) {
       if (s.replications.empty()) continue;
       ResultReader file(s.path);
+      if (!file.has("district_clusters") && file.has("districts") && file.has("clusters")) {
+        const std::string needs = district_cluster_series(point(slot)->scenario);
+        if (!needs.empty())
+          throw InputError(s.path +
+                           ": no /district_clusters group ([output] district_clusters "
+                           "= false, or --no-district-clusters), so " +
+                           needs +
+                           " cannot be judged over the merged replications; run the shards "
+                           "with the group to merge them");
+      }
       results::append_replications(merged, output::read_projection(file, slot), s.path);
     }
     const auto loaded = point(slot);

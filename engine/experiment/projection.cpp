@@ -113,6 +113,10 @@ Projection project(const PreparedScenario& prepared, const RunOptions& options) 
       out.cluster_names.push_back(c < system.cluster_names.size() ? system.cluster_names[c]
                                                                   : system.clusters[c]);
     }
+  for (const auto& programme : sc.programmes) {
+    out.programmes.push_back(programme.name);
+    out.programme_labels.push_back(programme.label.empty() ? programme.name : programme.label);
+  }
   out.notes = M.notes;
   if (M.firm_base) {
     out.firm_model = true;

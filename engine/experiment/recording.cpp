@@ -6,6 +6,8 @@
 #include <string>
 
 #include "icsim/abm/statistics.hpp"
+#include "icsim/abm/top_firms.hpp"
+#include "investment.hpp"
 #include "replication.hpp"
 
 namespace icsim::experiment::detail {
@@ -38,6 +40,19 @@ void record_district_clusters(const Slices& s, int r, std::size_t t, double P,
 }
 
 }  // namespace
+
+void record_programmes(const Slices& s, int r, const ProgrammeFlows& flows) {
+  results::Projection& out = s.out;
+  const std::size_t P = out.programmes.size();
+  for (std::size_t t = 0; t < s.Y; ++t)
+    for (std::size_t p = 0; p < P; ++p) {
+      const std::size_t k = (static_cast<std::size_t>(r) * s.Y + t) * P + p;
+      const auto i = static_cast<Index>(p), y = static_cast<Index>(t);
+      out.programme_investment[k] = flows.outlays(i, y);
+      out.programme_projects_started[k] = flows.started(i, y);
+      out.programme_projects_completed[k] = flows.completed(i, y);
+    }
+}
 
 void record(const Model& M, const Slices& s, int r, std::size_t t, double P, const VectorXd& x,
             const VectorXd& inv, const VectorXd& K, const VectorXd& leak,
@@ -102,6 +117,8 @@ void record(const Model& M, const Slices& s, int r, std::size_t t, double P, con
       out.sector_firms[os + static_cast<std::size_t>(j)] = fm->sector_firms()[j];
     }
     if (s.nc > 0) record_district_clusters(s, r, t, P, fm->cluster_sums());
+    out.output_top_firms[g] =
+        abm::top_firms_output(fm->firms(), static_cast<std::size_t>(M.sc.firms.top_firms)) * P;
   } else {
     out.industrial_output_above_scale[g] =
         out.industrial_output[g] * region.above_scale_output_share;

@@ -61,8 +61,10 @@ void run_replication(const Model& M, const Slices& s, std::uint64_t replication,
   std::optional<abm::FirmModel> firms;
   if (M.firm_base) firms.emplace(M.firm_base, replication, sc.base_year);
   ProjectPipeline pipeline(M, price);
+  ProgrammeFlows programme_flows;
   std::vector<abm::ProjectSpec> firm_projects =
-      place_projects(M, replication, price, firms.has_value(), pipeline);
+      place_projects(M, replication, price, firms.has_value(), pipeline, &programme_flows);
+  record_programmes(s, r, programme_flows);
   if (firms) firms->add_projects(std::move(firm_projects));
   const MatrixXd& outlays = pipeline.outlays;
   const MatrixXd& added = pipeline.added;

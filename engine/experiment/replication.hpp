@@ -27,6 +27,10 @@ struct Slices {
 void record(const Model& M, const Slices& s, int r, std::size_t t, double P, const VectorXd& x,
             const VectorXd& inv, const VectorXd& K, const VectorXd& leak, const abm::FirmModel* fm);
 
+// Records every year of the programmes' scheduled flows (investment.hpp) of local replication r.
+struct ProgrammeFlows;
+void record_programmes(const Slices& s, int r, const ProgrammeFlows& flows);
+
 // One replication (global number `replication`) into local slice `r`.
 void run_replication(const Model& M, const Slices& s, std::uint64_t replication, int r);
 

@@ -58,6 +58,11 @@ results::Projection read_projection(const ResultReader& file, std::size_t slot) 
     p.cluster_system = file.strings("clusters/system");
     p.cluster_names = file.strings("clusters/cluster_name");
   }
+  const bool programmes = file.has("programmes");  // runs with [[programme]] entries
+  if (programmes) {
+    p.programmes = file.strings("programmes/programme");
+    p.programme_labels = file.strings("programmes/programme_label");
+  }
   p.firm_model =
       file.has_attribute("/", "firm_model") && file.integer_attribute("/", "firm_model") != 0;
   if (p.firm_model) {
@@ -68,6 +73,7 @@ results::Projection read_projection(const ResultReader& file, std::size_t slot) 
     if ((v.firm_model && !p.firm_model) || (v.group == results::Group::clusters && !clusters))
       continue;
     if (v.group == results::Group::district_clusters && !clusters) continue;
+    if (v.group == results::Group::programmes && !programmes) continue;  // no programmes: empty
     if (v.group == results::Group::district_clusters && !file.has(v.metric())) {
       // A file written before the district_clusters group: the variable is not known (NaN).
       (p.*v.member)

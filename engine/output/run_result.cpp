@@ -147,6 +147,11 @@ void start_group(Group& g, results::Group group, const RunOutputs& run) {
                                  {"", "cluster name", {}});
       g.set_attribute("note", std::string(kDistrictClustersNote));
       return;
+    case results::Group::programmes:
+      g.add_dimension("programme", p.programmes, "programme name ([[programme]] name)");
+      g.add_auxiliary_coordinate("programme_label", "programme", p.programme_labels,
+                                 {"", "programme label", {}});
+      break;
   }
   g.set_attribute("note", std::string(kReplicationYearNote));
 }
@@ -156,8 +161,12 @@ void start_group(Group& g, results::Group group, const RunOutputs& run) {
 void write_variables(ResultFile& file, const RunOutputs& run, results::Group group) {
   const auto& p = *run.projection;
   if (group == results::Group::clusters && p.clusters.empty()) return;
+  if (group == results::Group::programmes && p.programmes.empty()) return;
   if (group == results::Group::districts && !p.firm_model) return;
-  if (group == results::Group::district_clusters && (!p.firm_model || p.clusters.empty())) return;
+  if (group == results::Group::district_clusters &&
+      (!p.firm_model || p.clusters.empty() ||
+       !(run.every_group || run.loaded->scenario.output.district_clusters)))
+    return;
   const std::string money = run.loaded->table.meta.money_unit;
   Group g = file.group(std::string(results::group_name(group)));
   if (run.point == 0) start_group(g, group, run);
@@ -177,6 +186,9 @@ void write_variables(ResultFile& file, const RunOutputs& run, results::Group gro
     case results::Dimension::district_cluster:
       dims.emplace_back("district");
       dims.emplace_back("cluster");
+      break;
+    case results::Dimension::programme:
+      dims.emplace_back("programme");
       break;
   }
   for (const auto& v : results::variables()) {
@@ -415,8 +427,9 @@ void write_run(ResultFile& file, const RunOutputs& run) {
     file.write_text("scenario", run.scenario_text.empty() ? s.resolved_toml : run.scenario_text,
                     "the resolved scenario (after extends and --set) as TOML");
   }
-  for (auto group : {results::Group::sectors, results::Group::clusters, results::Group::region,
-                     results::Group::districts, results::Group::district_clusters})
+  for (auto group :
+       {results::Group::sectors, results::Group::clusters, results::Group::region,
+        results::Group::districts, results::Group::district_clusters, results::Group::programmes})
     write_variables(file, run, group);
   write_targets(file, run);
   // Reported figures are compared for a plain run; a sweep's points are what-ifs.

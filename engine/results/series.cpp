@@ -107,6 +107,8 @@ std::vector<std::size_t> select_members(const Series& s, const Projection& p, Di
       return select_codes(s, p.districts, "district");
     case Dimension::district_cluster:
       return select_district_clusters(s, p);
+    case Dimension::programme:
+      return select_codes(s, p.programmes, "programme");
   }
   return {0};
 }
@@ -140,14 +142,16 @@ std::vector<double> Projection::series(const Series& s, int replication) const {
   const std::string group = slash == std::string::npos ? s.metric : s.metric.substr(0, slash);
   const std::string variable = slash == std::string::npos ? "" : s.metric.substr(slash + 1);
   const Group* g = nullptr;
-  static constexpr Group kGroups[] = {Group::region, Group::sectors, Group::clusters,
-                                      Group::districts, Group::district_clusters};
+  static constexpr Group kGroups[] = {
+      Group::region,    Group::sectors,           Group::clusters,
+      Group::districts, Group::district_clusters, Group::programmes};
   for (const Group& candidate : kGroups)
     if (group_name(candidate) == group) g = &candidate;
   if (g == nullptr)
-    throw InputError("series '" + s.metric +
-                     "': expected region/<variable>, clusters/<variable>, sectors/<variable>, "
-                     "districts/<statistic> or district_clusters/<variable>");
+    throw InputError(
+        "series '" + s.metric +
+        "': expected region/<variable>, clusters/<variable>, sectors/<variable>, "
+        "districts/<statistic>, district_clusters/<variable> or programmes/<variable>");
   if (*g == Group::region && !s.select.empty())
     throw InputError("series '" + s.metric + "': region series take no selection");
   const Variable* v = find_variable(s.metric);

@@ -42,7 +42,7 @@ std::vector<Variable> build_catalogue() {
 
   std::vector<Variable> out;
   for (Group g : {Group::sectors, Group::clusters, Group::region, Group::districts,
-                  Group::district_clusters}) {
+                  Group::district_clusters, Group::programmes}) {
     for (const auto& v : listed)
       if (v.group == g) out.push_back(v);
     if (g != Group::region && g != Group::districts) continue;  // statistics: these two only
@@ -80,6 +80,8 @@ std::string_view group_name(Group g) {
       return "districts";
     case Group::district_clusters:
       return "district_clusters";
+    case Group::programmes:
+      return "programmes";
   }
   return "region";
 }
@@ -96,6 +98,8 @@ Dimension dimension(Group g) {
       return Dimension::district;
     case Group::district_clusters:
       return Dimension::district_cluster;
+    case Group::programmes:
+      return Dimension::programme;
   }
   return Dimension::none;
 }
@@ -147,6 +151,8 @@ std::size_t dimension_size(const Projection& p, const Variable& v) {
       return p.districts.size();
     case Dimension::district_cluster:
       return p.districts.size() * p.clusters.size();
+    case Dimension::programme:
+      return p.programmes.size();
   }
   return 1;
 }
@@ -195,9 +201,9 @@ void append_replications(Projection& into, Projection&& block, const std::string
   }
   if (block.years != into.years || block.sectors != into.sectors ||
       block.clusters != into.clusters || block.districts != into.districts ||
-      block.firm_model != into.firm_model)
+      block.programmes != into.programmes || block.firm_model != into.firm_model)
     throw InputError(where +
-                     ": years, sectors, clusters or districts differ from the other "
+                     ": years, sectors, clusters, districts or programmes differ from the other "
                      "blocks of the run");
   if (block.first_replication != into.first_replication + into.replications)
     throw InputError(where + ": replications start at " + std::to_string(block.first_replication) +

@@ -24,6 +24,7 @@ std::vector<KeyInfo> model_keys() {
       {.path = "firms", .type = table, .meaning = "the firm model"},
       {.path = "mujun", .type = table, .meaning = "the mujun evaluation and rectification"},
       {.path = "land", .type = table, .meaning = "the industrial land market"},
+      {.path = "output", .type = table, .meaning = "optional groups of the result file"},
       {.path = "target", .type = tables, .meaning = "stated targets"},
       {.path = "actual", .type = tables, .meaning = "reported figures for a backtest"},
       {.path = "sweep", .type = map, .meaning = "a sweep design (read by icsim sweep)"},
@@ -373,6 +374,13 @@ std::vector<KeyInfo> model_keys() {
        .default_value = "\"household\"",
        .meaning = "the final-demand column of household consumption",
        .field = ICSIM_FIELD(s.households.column)},
+
+      // [output]
+      {.path = "output.district_clusters",
+       .type = boolean,
+       .default_value = "true",
+       .meaning = "write the /district_clusters group (with the firm model and clusters)",
+       .field = ICSIM_FIELD(s.output.district_clusters)},
 
       // [[target]]
       {.path = "target[].id",

@@ -203,7 +203,22 @@ class DataPass {
       sector(ref, key, false);
   }
 
+  void programme(const std::string& name, const std::string& key) {
+    if (name == "*") return;
+    std::vector<std::string> names;
+    for (const auto& p : s_.programmes) names.push_back(p.name);
+    if (std::find(names.begin(), names.end(), name) != names.end()) return;
+    error(key, "no programme '" + name + "'" + did_you_mean(name, names) +
+                   (names.empty() ? std::string(" (the scenario has no [[programme]])")
+                                  : " (programmes: " + join(names, ", ", 20) + ")"));
+  }
+
   void series(const Series& s, const std::string& prefix) {
+    if (s.metric.rfind("programmes/", 0) == 0) {  // [[programme]] names
+      for (std::size_t i = 0; i < s.select.size(); ++i)
+        programme(s.select[i], indexed(prefix + ".select", i));
+      return;
+    }
     const bool clusters = s.metric.rfind("clusters/", 0) == 0;
     const bool sectors = s.metric.rfind("sectors/", 0) == 0;
     const bool districts = s.metric.rfind("districts/", 0) == 0;

@@ -1,6 +1,6 @@
 // Growth specs (a number or a distribution table, docs/scenario-reference.md "Growth specs") and
 // the sections made of them: [region], [growth], [prices], [capacity], [investment],
-// [households].
+// [households], [output].
 #include <algorithm>
 #include <map>
 
@@ -178,9 +178,9 @@ void parse_region_and_growth(Section& c) {
   });
 }
 
-// [prices], [capacity], [investment], [households]
+// [prices], [capacity], [investment], [households], [output]
 void parse_economy(Section& c) {
-  for (const char* section : {"prices", "capacity", "investment"}) {
+  for (const char* section : {"prices", "capacity", "investment", "output"}) {
     const toml::table* t = c.sub_table(&c.root, section);
     c.read_all({t, section, section});
   }

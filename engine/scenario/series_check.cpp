@@ -103,7 +103,8 @@ std::optional<Series> Reader::series(const toml::table* t, const std::string& pr
   if (!io_metric && !statistic) {
     error(at(*t->get("metric")), full,
           "unknown metric '" + *metric + "'" + did_you_mean(*metric, all_metric_names()) +
-              " (expected region/<variable>, clusters/<variable> or sectors/<variable>, or with "
+              " (expected region/<variable>, clusters/<variable>, sectors/<variable> or "
+              "programmes/<variable>, or with "
               "the firm model districts/<statistic>, region/<statistic> or "
               "district_clusters/<variable>; valid: " +
               join(names, ", ") + "; statistics: " + join(statistic_names(), ", ", 100) + ")");
@@ -141,12 +142,14 @@ std::optional<Series> Reader::series(const toml::table* t, const std::string& pr
   }
   const bool clusters = metric->rfind("clusters/", 0) == 0;
   const bool crossed = metric->rfind("district_clusters/", 0) == 0;
+  const bool programmes = metric->rfind("programmes/", 0) == 0;
   auto codes = strings(t, "select", prefix, true,
-                       clusters    ? "[\"361-2023/*\"] or [\"246/green_petrochemicals\"]"
-                       : districts ? "[\"zhenhai\", \"beilun\"] (district codes) or [\"*\"]"
-                       : crossed   ? "[\"zhenhai\", \"246/green_petrochemicals\"] (districts and "
-                                     "clusters)"
-                                   : "[\"12\", \"13\"] or [\"*\"]");
+                       clusters     ? "[\"361-2023/*\"] or [\"246/green_petrochemicals\"]"
+                       : districts  ? "[\"zhenhai\", \"beilun\"] (district codes) or [\"*\"]"
+                       : crossed    ? "[\"zhenhai\", \"246/green_petrochemicals\"] (districts and "
+                                      "clusters)"
+                       : programmes ? "[\"shuangbai\"] (programme names) or [\"*\"]"
+                                    : "[\"12\", \"13\"] or [\"*\"]");
   if (!codes) return std::nullopt;
   if (codes->empty()) {
     error(at(*sel), dotted(prefix, "select"), "empty; expected at least one code to sum over");

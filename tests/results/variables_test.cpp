@@ -20,8 +20,9 @@ using results::Variable;
 
 namespace {
 
-// A projection with 2 replications, 3 years, 2 sectors, 3 clusters of two systems, 2 districts
-// and the firm model, every value distinct: value i of a member is 1000 * (member number) + i.
+// A projection with 2 replications, 3 years, 2 sectors, 3 clusters of two systems, 2 programmes,
+// 2 districts and the firm model, every value distinct: value i of a member is 1000 * (member
+// number) + i.
 Projection sample(bool firm_model) {
   Projection p;
   p.years = {2024, 2025, 2026};
@@ -29,6 +30,7 @@ Projection sample(bool firm_model) {
   p.sectors = {"S1", "S2"};
   p.clusters = {"A/x", "A/y", "B/z"};
   p.cluster_system = {"A", "A", "B"};
+  p.programmes = {"p1", "p2"};
   p.firm_model = firm_model;
   if (firm_model) p.districts = {"d1", "d2"};
   results::allocate(p);
@@ -47,7 +49,7 @@ TEST(ResultVariables, EveryMetricOnceInFileOrder) {
   const auto& names = results::metric_names();
   EXPECT_EQ(std::set<std::string>(names.begin(), names.end()).size(), names.size());
   EXPECT_EQ(names.size(), results::variables().size());
-  // Groups in file order: sectors, clusters, region, districts.
+  // Groups in file order: sectors, clusters, region, districts, district_clusters, programmes.
   Group last = Group::sectors;
   for (const auto& v : results::variables()) {
     EXPECT_GE(static_cast<int>(v.group), static_cast<int>(last)) << v.metric();
@@ -107,6 +109,7 @@ TEST(ResultVariables, SeriesOfEveryVariable) {
     std::vector<std::string> select;
     if (v.group == Group::clusters) select = {"A/*", "B/z"};
     if (v.group == Group::sectors || v.group == Group::districts) select = {"*"};
+    if (v.group == Group::programmes) select = {"p2", "p1"};
     if (v.group == Group::district_clusters) select = {"*", "A/*", "B/z"};  // every pair
     const bool ratio = v.statistic >= 0 && abm::info(static_cast<abm::Stat>(v.statistic)).kind ==
                                                abm::StatInfo::Kind::ratio;
@@ -192,15 +195,15 @@ TEST(ResultVariables, ValuesPerReplicationIsWhatAllocateGives) {
         total += (p.*v.member).size();
       }
     EXPECT_EQ(results::values_per_replication(p) * 2, total) << "firm model " << firms;
-    // Hand count without the firm model: region variables (none), sectors (2) and clusters (3)
-    // over 3 years.
+    // Hand count without the firm model: region variables (none), sectors (2), clusters (3) and
+    // programmes (2) over 3 years.
     if (!firms) {
       std::size_t hand = 0;
       for (const auto& v : results::variables()) {
         if (v.firm_model) continue;
-        const std::size_t width = v.group == Group::sectors    ? 2
-                                  : v.group == Group::clusters ? 3
-                                                               : 1;
+        const std::size_t width = v.group == Group::sectors || v.group == Group::programmes ? 2
+                                  : v.group == Group::clusters                              ? 3
+                                                                                            : 1;
         hand += 3 * width;
       }
       EXPECT_EQ(results::values_per_replication(p), hand);

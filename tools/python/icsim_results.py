@@ -40,7 +40,7 @@ import pandas as pd
 import xarray as xr
 
 GROUPS = ("sectors", "clusters", "region", "targets", "backtest", "io", "districts", "sweep",
-          "seek", "district_clusters", "validation")
+          "seek", "district_clusters", "validation", "programmes")
 
 
 @dataclass
@@ -274,7 +274,8 @@ def compare(a, b, labels=("a", "b")) -> pd.DataFrame:
     return out
 
 
-_DIMS = {"clusters": "cluster", "sectors": "sector", "districts": "district"}
+_DIMS = {"clusters": "cluster", "sectors": "sector", "districts": "district",
+         "programmes": "programme"}
 
 
 def _compare_by(a, b, group: str, year: int, variable: str, labels):

@@ -5,7 +5,8 @@
 // array over (point, replication, year, ...) with point of size 1 for a plain run. The groups
 // /sectors, /clusters, /region and /districts hold the variables of the catalogue
 // (results/variables.hpp) in its order; those of the firm model only with it
-// (Projection::firm_model; root attribute `firm_model` = 1, else 0).
+// (Projection::firm_model; root attribute `firm_model` = 1, else 0); /district_clusters unless
+// [output] district_clusters = false; /programmes where the scenario has programmes.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -66,6 +67,9 @@ struct RunOutputs {
   // The root `scenario` text; empty = loaded->scenario.resolved_toml (a sweep stores its base
   // scenario, whose [sweep] section gives every point).
   std::string scenario_text;
+  // Write every group whatever [output] leaves out (the parts of a resumable run, from which
+  // the result file is assembled and judged).
+  bool every_group = false;
 };
 // Writes everything of a run into `file` (not committed: the caller commits).
 void write_run(ResultFile& file, const RunOutputs& run);

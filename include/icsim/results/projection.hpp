@@ -22,6 +22,8 @@ struct Projection {
   std::vector<std::string> clusters;        // "SYSTEM/CODE"
   std::vector<std::string> cluster_system;  // SYSTEM of each cluster
   std::vector<std::string> cluster_names;
+  std::vector<std::string> programmes;        // [[programme]] names, in the scenario's order
+  std::vector<std::string> programme_labels;  // readable (the programme's label, else its name)
 
   // One array per variable of results/variable_list.hpp (e.g. sector_output over (replication,
   // year, sector), gdp over (replication, year)); firm-model variables are empty without it.

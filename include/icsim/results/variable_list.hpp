@@ -11,8 +11,9 @@
 //
 // X(group, name, member, units, firm_model, long_name)
 //   group       sectors (replication, year, sector), clusters (replication, year, cluster),
-//               district_clusters (replication, year, district, cluster) or region
-//               (replication, year); arrays are row-major, replication slowest
+//               district_clusters (replication, year, district, cluster), programmes
+//               (replication, year, programme) or region (replication, year); arrays are
+//               row-major, replication slowest
 //   name        variable name in the result file and in metrics "group/name"
 //   member      the Projection member holding it
 //   units       `units` attribute; ICSIM_MONEY = the table's money unit (current prices)
@@ -52,6 +53,13 @@
     "active firms of the cluster in the district") \
   X(district_clusters, land_in_use, district_cluster_land_in_use, "mu", firm, \
     "industrial land in use by the cluster's firms in the district") \
+  X(programmes, investment, programme_investment, ICSIM_MONEY, io, \
+    "outlays of the programme's projects in the year (current prices), as scheduled: " \
+    "investment / construction_years a year from each project's start, failed projects none") \
+  X(programmes, projects_started, programme_projects_started, "projects", io, \
+    "projects of the programme that start construction in the year (after their drawn delay)") \
+  X(programmes, projects_completed, programme_projects_completed, "projects", io, \
+    "projects of the programme whose construction ends in the year (start + construction_years)") \
   X(region, gdp, gdp, ICSIM_MONEY, io, "gross domestic product (sum of value added)") \
   X(region, industrial_output, industrial_output, ICSIM_MONEY, io, \
     "gross output of industry (all firms)") \
@@ -63,5 +71,7 @@
     io, "value added of above-scale industry (规上工业增加值)") \
   X(region, industrial_investment, industrial_investment, ICSIM_MONEY, io, \
     "industrial fixed-asset investment (工业投资)") \
-  X(region, price_index, price_index, "1", io, "price index (base year = 1)")
+  X(region, price_index, price_index, "1", io, "price index (base year = 1)") \
+  X(region, output_top_firms, output_top_firms, ICSIM_MONEY, firm, \
+    "output of the firms.top_firms largest active firms by output (大优强)")
 // clang-format on

@@ -14,12 +14,26 @@
 
 namespace icsim::results {
 
-enum class Group : std::uint8_t { sectors, clusters, region, districts, district_clusters };
+enum class Group : std::uint8_t {
+  sectors,
+  clusters,
+  region,
+  districts,
+  district_clusters,
+  programmes
+};
 // The dimension after (replication, year): none for the region; district_cluster is the pair
 // (district, cluster), district slower.
-enum class Dimension : std::uint8_t { none, sector, cluster, district, district_cluster };
+enum class Dimension : std::uint8_t {
+  none,
+  sector,
+  cluster,
+  district,
+  district_cluster,
+  programme
+};
 
-// "sectors", "clusters", "region", "districts", "district_clusters"
+// "sectors", "clusters", "region", "districts", "district_clusters", "programmes"
 std::string_view group_name(Group g);
 Dimension dimension(Group g);
 
@@ -44,7 +58,7 @@ struct Variable {
 };
 
 // Every variable, in file order: sectors, clusters, region (its own, then the statistics),
-// districts, then district_clusters.
+// districts, district_clusters, then programmes.
 const std::vector<Variable>& variables();
 // The variable of a metric "group/name", or nullptr.
 const Variable* find_variable(std::string_view metric);

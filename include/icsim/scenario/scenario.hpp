@@ -148,7 +148,19 @@ struct FirmModelSpec {
   // quota in mu/year, and the industrial share of land sold.
   std::vector<std::pair<std::string, double>> land_supply_by_district;
   std::vector<std::pair<std::string, double>> industrial_share_by_district;
+  // The firms counted as 大优强 (region/output_top_firms): the n largest active firms by output
+  // of each year. 100 is an estimate (the plans publish no size rule).
+  int top_firms = 100;
 };
+// What the result file holds beyond its fixed groups ([output]).
+struct OutputSpec {
+  // The /district_clusters group (district x cluster sums over the firms, several times the size
+  // of the rest of a firm-model run's file). Targets on it are judged either way (in memory);
+  // false leaves it out of the file, so `explain`, `compare --district` and `merge` of shards
+  // cannot show or judge those series from it.
+  bool district_clusters = true;
+};
+
 struct Scenario {
   std::string name;
   std::string description;
@@ -169,6 +181,7 @@ struct Scenario {
   std::vector<ExogenousInvestment> exogenous_investment;
   HouseholdSpec households;
   FirmModelSpec firms;
+  OutputSpec output;
   std::vector<Target> targets;
   std::vector<Actual> actuals;
 
