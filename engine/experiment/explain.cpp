@@ -202,7 +202,9 @@ Explanation explain(const results::Projection& p, const TargetVerdict& target) {
   e.target = target;
   long hits = 0;
   for (signed char x : target.reached) hits += x != 0;
-  e.probability = target.reached.empty() ? kNaN : static_cast<double>(hits) / target.reached.size();
+  e.probability = target.reached.empty()
+                      ? kNaN
+                      : static_cast<double>(hits) / static_cast<double>(target.reached.size());
   e.flags = verdict_flags(target.value, target.reached, target.threshold);
 
   const results::Series s = numerator_series(target.metric);
