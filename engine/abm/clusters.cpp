@@ -100,44 +100,139 @@ void ClusterDistrictSums::reset(std::size_t district_count, std::size_t cluster_
 
 namespace {
 
-// Calls f(firm, cluster) for every membership of every firm that passes `keep`.
-template <class Keep, class F>
-void for_each_membership(const FirmPopulation& pop, const ClusterMemberships& m, Keep&& keep,
-                         F&& f) {
-  if (m.words == 0) return;
-  const std::size_t n = std::min(pop.size(), m.bits.size() / m.words);
-  for (std::size_t i = 0; i < n; ++i) {
-    if (!keep(i)) continue;
-    for (std::size_t w = 0; w < m.words; ++w)
-      for (std::uint64_t b = m.bits[i * m.words + w]; b != 0; b &= b - 1)
-        f(i, w * 64 + static_cast<std::size_t>(__builtin_ctzll(b)));
+// For every active firm i >= first with a district in range, per_firm(i) gives a function of
+// the cell k = district * clusters + cluster, called for each of the firm's clusters. Per cell
+// the firms come in firm order, so every sum is taken in the same order as a plain loop over the
+// firms. The firm's values are read once (per_firm), not again for each of its clusters after
+// the stores into the sums.
+template <class PerFirm>
+void for_each_active_cell(const FirmPopulation& pop, const ClusterMemberships& m,
+                          std::size_t districts, std::size_t clusters, std::size_t first,
+                          PerFirm&& per_firm) {
+  const std::size_t W = m.words;
+  if (W == 0) return;
+  const std::size_t n = std::min(pop.size(), m.bits.size() / W);
+  const std::uint64_t* bits = m.bits.data();
+  const std::uint8_t* flags = pop.flags.data();
+  const std::uint16_t* district = pop.district.data();
+  for (std::size_t i = first; i < n; ++i) {
+    if (!(flags[i] & kActive) || district[i] >= districts) continue;
+    const std::size_t row = district[i] * clusters;
+    const auto add = per_firm(i);
+    for (std::size_t w = 0; w < W; ++w)
+      for (std::uint64_t b = bits[i * W + w]; b != 0; b &= b - 1) {
+        const std::size_t c = w * 64 + static_cast<std::size_t>(__builtin_ctzll(b));
+        if (c < clusters) add(row + c);
+      }
   }
+}
+
+// The firms of `cells` that the sums can take from it: all it indexes when it matches the sums'
+// shape and the population, none otherwise.
+std::size_t usable(const ClusterCellIndex* cells, std::size_t districts, std::size_t clusters,
+                   std::size_t firms) {
+  if (cells == nullptr || cells->districts != districts || cells->clusters != clusters ||
+      cells->indexed > firms || cells->offsets.size() != districts * clusters + 1)
+    return 0;
+  return cells->indexed;
 }
 
 }  // namespace
 
-void ClusterDistrictSums::add_production(const FirmPopulation& f, const ClusterMemberships& m) {
-  for_each_membership(
-      f, m, [&](std::size_t i) { return (f.flags[i] & kActive) != 0; },
-      [&](std::size_t i, std::size_t c) {
-        if (c >= clusters || f.district[i] >= districts) return;
-        const std::size_t k = f.district[i] * clusters + c;
-        const double out = f.output[i];
-        output[k] += out;
-        value_added[k] += f.value_added_rate[i] * out;
-        if (f.flags[i] & kAboveScale) output_above_scale[k] += out;
-      });
+ClusterCellIndex ClusterCellIndex::build(const FirmPopulation& f, const ClusterMemberships& m,
+                                         std::size_t districts, std::size_t clusters) {
+  ClusterCellIndex x;
+  x.districts = districts;
+  x.clusters = clusters;
+  x.indexed = m.words == 0 ? 0 : std::min(f.size(), m.bits.size() / m.words);
+  x.offsets.assign(districts * clusters + 1, 0);
+  const std::size_t W = m.words;
+  auto each = [&](auto&& visit) {
+    for (std::size_t i = 0; i < x.indexed; ++i) {
+      if (f.district[i] >= districts) continue;
+      const std::size_t row = f.district[i] * clusters;
+      for (std::size_t w = 0; w < W; ++w)
+        for (std::uint64_t b = m.bits[i * W + w]; b != 0; b &= b - 1) {
+          const std::size_t c = w * 64 + static_cast<std::size_t>(__builtin_ctzll(b));
+          if (c < clusters) visit(row + c, i);
+        }
+    }
+  };
+  each([&](std::size_t k, std::size_t) { ++x.offsets[k + 1]; });
+  for (std::size_t k = 0; k + 1 < x.offsets.size(); ++k) x.offsets[k + 1] += x.offsets[k];
+  x.firms.resize(x.offsets.back());
+  std::vector<std::uint32_t> next(x.offsets.begin(), x.offsets.end() - 1);
+  each([&](std::size_t k, std::size_t i) { x.firms[next[k]++] = static_cast<std::uint32_t>(i); });
+  return x;
 }
 
-void ClusterDistrictSums::add_stocks(const FirmPopulation& f, const ClusterMemberships& m) {
-  for_each_membership(
-      f, m, [&](std::size_t i) { return (f.flags[i] & kActive) != 0; },
-      [&](std::size_t i, std::size_t c) {
-        if (c >= clusters || f.district[i] >= districts) return;
-        const std::size_t k = f.district[i] * clusters + c;
-        firms[k] += 1;
-        land[k] += f.land[i];
-      });
+void ClusterDistrictSums::add_production(const FirmPopulation& f, const ClusterMemberships& m,
+                                         const ClusterCellIndex* cells) {
+  const std::uint8_t* flags = f.flags.data();
+  const double* out = f.output.data();
+  const float* va_rate = f.value_added_rate.data();
+  double* o = output.data();
+  double* va = value_added.data();
+  double* above = output_above_scale.data();
+  const std::size_t first = usable(cells, districts, clusters, f.size());
+  if (first > 0) {
+    // Cell by cell, each sum in a register: the same additions in the same order.
+    const std::uint32_t* ix = cells->firms.data();
+    for (std::size_t k = 0; k < districts * clusters; ++k) {
+      double so = o[k], sv = va[k], sa = above[k];
+      for (std::uint32_t j = cells->offsets[k]; j < cells->offsets[k + 1]; ++j) {
+        const std::uint32_t i = ix[j];
+        const std::uint8_t fl = flags[i];
+        if (!(fl & kActive)) continue;
+        const double x = out[i];
+        so += x;
+        sv += va_rate[i] * x;
+        if (fl & kAboveScale) sa += x;
+      }
+      o[k] = so;
+      va[k] = sv;
+      above[k] = sa;
+    }
+  }
+  for_each_active_cell(f, m, districts, clusters, first, [=](std::size_t i) {
+    const double x = out[i], v = va_rate[i] * x;
+    const bool is_above = (flags[i] & kAboveScale) != 0;
+    return [=](std::size_t k) {
+      o[k] += x;
+      va[k] += v;
+      if (is_above) above[k] += x;
+    };
+  });
+}
+
+void ClusterDistrictSums::add_stocks(const FirmPopulation& f, const ClusterMemberships& m,
+                                     const ClusterCellIndex* cells) {
+  const std::uint8_t* flags = f.flags.data();
+  const double* land_of = f.land.data();
+  double* count = firms.data();
+  double* mu = land.data();
+  const std::size_t first = usable(cells, districts, clusters, f.size());
+  if (first > 0) {
+    const std::uint32_t* ix = cells->firms.data();
+    for (std::size_t k = 0; k < districts * clusters; ++k) {
+      double sc = count[k], sl = mu[k];
+      for (std::uint32_t j = cells->offsets[k]; j < cells->offsets[k + 1]; ++j) {
+        const std::uint32_t i = ix[j];
+        if (!(flags[i] & kActive)) continue;
+        sc += 1;
+        sl += land_of[i];
+      }
+      count[k] = sc;
+      mu[k] = sl;
+    }
+  }
+  for_each_active_cell(f, m, districts, clusters, first, [=](std::size_t i) {
+    const double l = land_of[i];
+    return [=](std::size_t k) {
+      count[k] += 1;
+      mu[k] += l;
+    };
+  });
 }
 
 }  // namespace icsim::abm

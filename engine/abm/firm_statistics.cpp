@@ -89,7 +89,7 @@ void record_statistics(FirmModel::State& s, int year, double price_index,
       st.at(d, Stat::investment) += other_investment[k] * s.base->districts[d].sector_share[k] * P;
   }
   st.finish();
-  s.cluster_sums.add_stocks(s.firms, s.memberships);
+  s.cluster_sums.add_stocks(s.firms, s.memberships, &s.base->cells);
 }
 
 void FirmModel::locate_base_year_investment(std::span<const double> investment) {
