@@ -115,6 +115,9 @@ struct FirmModel::State {
                        bool programme);
 
   std::vector<double> arrival_weights;  // per sector: base-year output (arrivals' sector draw)
+  // decide_expansion's buffers, kept across years: the qualifying firms and their gaps.
+  std::vector<std::uint32_t> expansion_candidates;
+  std::vector<double> expansion_gaps;
 
   // pipeline.cpp
   void queue_new_firm(std::uint16_t sector, std::uint16_t district, double investment,
