@@ -2,6 +2,7 @@
 #include "icsim/abm/clusters.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -137,6 +138,42 @@ std::size_t usable(const ClusterCellIndex* cells, std::size_t districts, std::si
   return cells->indexed;
 }
 
+// Sums over the firms of each cell of `c`, kept in registers (an Acc from load(k), add(acc, i)
+// per firm in firm order, store(k, acc)), two cells at a time so that their chains of additions
+// overlap: per cell the same additions in the same order as a loop over the firms.
+template <class Load, class Add, class Store>
+void sum_by_cell(const ClusterCellIndex& c, Load&& load, Add&& add, Store&& store) {
+  const std::uint32_t* ix = c.firms.data();
+  const std::uint32_t* off = c.offsets.data();
+  const std::size_t cells = c.offsets.size() - 1;
+  std::size_t k = 0;
+  for (; k + 1 < cells; k += 2) {
+    auto a = load(k), b = load(k + 1);
+    std::uint32_t ja = off[k], jb = off[k + 1];
+    const std::uint32_t ea = off[k + 1], eb = off[k + 2];
+    const std::uint32_t both = std::min(ea - ja, eb - jb);
+    for (std::uint32_t t = 0; t < both; ++t) {
+      add(a, ix[ja + t]);
+      add(b, ix[jb + t]);
+    }
+    for (ja += both; ja < ea; ++ja) add(a, ix[ja]);
+    for (jb += both; jb < eb; ++jb) add(b, ix[jb]);
+    store(k, a);
+    store(k + 1, b);
+  }
+  if (k < cells) {
+    auto a = load(k);
+    for (std::uint32_t j = off[k]; j < off[k + 1]; ++j) add(a, ix[j]);
+    store(k, a);
+  }
+}
+
+// x where `keep`, else +0.0, without a branch. Adding it instead of skipping the addition gives
+// the same sum as long as the sum is not -0.0, which a sum started at +0.0 never is.
+inline double kept(double x, bool keep) {
+  return std::bit_cast<double>(std::bit_cast<std::uint64_t>(x) & (std::uint64_t{0} - keep));
+}
+
 }  // namespace
 
 ClusterCellIndex ClusterCellIndex::build(const FirmPopulation& f, const ClusterMemberships& m,
@@ -176,23 +213,28 @@ void ClusterDistrictSums::add_production(const FirmPopulation& f, const ClusterM
   double* above = output_above_scale.data();
   const std::size_t first = usable(cells, districts, clusters, f.size());
   if (first > 0) {
-    // Cell by cell, each sum in a register: the same additions in the same order.
-    const std::uint32_t* ix = cells->firms.data();
-    for (std::size_t k = 0; k < districts * clusters; ++k) {
-      double so = o[k], sv = va[k], sa = above[k];
-      for (std::uint32_t j = cells->offsets[k]; j < cells->offsets[k + 1]; ++j) {
-        const std::uint32_t i = ix[j];
-        const std::uint8_t fl = flags[i];
-        if (!(fl & kActive)) continue;
-        const double x = out[i];
-        so += x;
-        sv += va_rate[i] * x;
-        if (fl & kAboveScale) sa += x;
-      }
-      o[k] = so;
-      va[k] = sv;
-      above[k] = sa;
-    }
+    // The sums start at 0 (reset), so the 规上 sum may add a kept 0 for the other firms.
+    struct Acc {
+      double o, va, above;
+    };
+    sum_by_cell(
+        *cells,
+        [=](std::size_t k) {
+          return Acc{o[k], va[k], above[k]};
+        },
+        [=](Acc& a, std::uint32_t i) {
+          const std::uint8_t fl = flags[i];
+          if (!(fl & kActive)) return;
+          const double x = out[i];
+          a.o += x;
+          a.va += va_rate[i] * x;
+          a.above += kept(x, (fl & kAboveScale) != 0);
+        },
+        [=](std::size_t k, const Acc& a) {
+          o[k] = a.o;
+          va[k] = a.va;
+          above[k] = a.above;
+        });
   }
   for_each_active_cell(f, m, districts, clusters, first, [=](std::size_t i) {
     const double x = out[i], v = va_rate[i] * x;
@@ -213,18 +255,23 @@ void ClusterDistrictSums::add_stocks(const FirmPopulation& f, const ClusterMembe
   double* mu = land.data();
   const std::size_t first = usable(cells, districts, clusters, f.size());
   if (first > 0) {
-    const std::uint32_t* ix = cells->firms.data();
-    for (std::size_t k = 0; k < districts * clusters; ++k) {
-      double sc = count[k], sl = mu[k];
-      for (std::uint32_t j = cells->offsets[k]; j < cells->offsets[k + 1]; ++j) {
-        const std::uint32_t i = ix[j];
-        if (!(flags[i] & kActive)) continue;
-        sc += 1;
-        sl += land_of[i];
-      }
-      count[k] = sc;
-      mu[k] = sl;
-    }
+    struct Acc {
+      double count, land;
+    };
+    sum_by_cell(
+        *cells,
+        [=](std::size_t k) {
+          return Acc{count[k], mu[k]};
+        },
+        [=](Acc& a, std::uint32_t i) {
+          if (!(flags[i] & kActive)) return;
+          a.count += 1;
+          a.land += land_of[i];
+        },
+        [=](std::size_t k, const Acc& a) {
+          count[k] = a.count;
+          mu[k] = a.land;
+        });
   }
   for_each_active_cell(f, m, districts, clusters, first, [=](std::size_t i) {
     const double l = land_of[i];
