@@ -104,6 +104,7 @@ struct FirmModel::State {
   std::vector<double> upgraded, exited, rect_exited, rect_above, rect_below, released;
   void reset_year_end_flows();
   DistrictStatistics stats;
+  std::vector<std::uint32_t> statistics_counts, statistics_sector_counts;  // record_statistics'
 
   State(std::shared_ptr<const FirmModelBase> b, std::uint64_t rep, int base_year);
 
