@@ -4,7 +4,9 @@
 #include <boost/program_options.hpp>
 #include <chrono>
 #include <iostream>
+#include <optional>
 
+#include "cli/calibrate_array.hpp"
 #include "cli/calibrate_output.hpp"
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
@@ -13,6 +15,7 @@
 #include "icsim/common/threads.hpp"
 #include "icsim/experiment/calibration.hpp"
 #include "icsim/experiment/projection.hpp"
+#include "icsim/io/atomic_file.hpp"
 #include "icsim/scenario/keys.hpp"
 #include "icsim/scenario/sweep.hpp"
 
@@ -43,7 +46,7 @@ The calibration is the file's [calibration] section (docs/calibrate.md):
 )";
 
 struct Arguments {
-  std::string path, out, fragment;
+  std::string path, out, fragment, write_sweep, global_from;
   std::vector<std::string> sets;
   int threads = 0;
   bool quiet = false;
@@ -110,6 +113,8 @@ int calibrate_command(int argc, char** argv) {
     ("fragment", po::value(&a.fragment)->value_name("OUT.toml"), "the calibrated parameters as a scenario file that extends the scenario they are for")
     ("threads,t", po::value(&a.threads), "threads (default: all cores; results do not depend on it)")
     ("set", po::value(&a.sets)->composing(), "override a scenario or calibration key, as for 'icsim run' (repeatable)")
+    ("write-sweep", po::value(&a.write_sweep)->value_name("SWEEP.toml"), "write the Latin hypercube global stage as a list sweep to run as a job array (then --global-from); runs nothing")
+    ("global-from", po::value(&a.global_from)->value_name("SWEEP.h5"), "take the global stage's moments from the merged result of that sweep instead of running its points")
     ("quiet,q", po::bool_switch(&a.quiet), "print nothing but the fit table and errors");
   // clang-format on
   po::options_description hidden;
@@ -118,8 +123,11 @@ int calibrate_command(int argc, char** argv) {
   if (parse_command_line(argc, argv, visible, hidden, "scenario", 1, "calibrate", kExamples, vm))
     return 0;
   if (a.path.empty()) throw InputError("no calibration file given (see 'icsim calibrate --help')");
-  a.out = io::check_output_file(a.out, "-o", {a.path});
-  a.fragment = io::check_output_file(a.fragment, "--fragment", {a.path});
+  std::vector<std::string> inputs{a.path};
+  if (!a.global_from.empty()) inputs.push_back(a.global_from);
+  a.out = io::check_output_file(a.out, "-o", inputs);
+  a.fragment = io::check_output_file(a.fragment, "--fragment", inputs);
+  a.write_sweep = io::check_output_file(a.write_sweep, "--write-sweep", inputs);
 
   std::vector<scenario::Override> overrides;
   for (const auto& s : a.sets) overrides.push_back(scenario::parse_override(s));
@@ -135,6 +143,18 @@ int calibrate_command(int argc, char** argv) {
   scenario::check_parameter_ranges(a.path, overrides, plan.parameters);
   std::vector<std::string> reference_values;
   for (const auto& r : plan.parameters) reference_values.push_back(own_value(plain, r));
+  if (!a.write_sweep.empty()) {
+    io::OutputSet files;
+    files.file(a.write_sweep) << global_sweep_text(plan, a.path, a.write_sweep,
+                                                   command_line(argc, argv));
+    files.commit();
+    if (!a.quiet)
+      std::cout << "Wrote the global stage (" << global_points(plan).size() << " points) as a "
+                << "list sweep to " << a.write_sweep << "\n";
+    return 0;
+  }
+  std::optional<GlobalFromSweep> from_sweep;
+  if (!a.global_from.empty()) from_sweep.emplace(a.global_from, plan, plain.name);
 
   PointRunner runner{a, overrides, moments, 1, ""};
   runner.base.push_back({"scenario.seed", std::to_string(plan.seed)});
@@ -171,6 +191,8 @@ int calibrate_command(int argc, char** argv) {
   const experiment::CalibrationResult result = experiment::calibrate(
       plan.parameters, moments, settings,
       [&](const std::vector<double>& values) {
+        if (from_sweep)
+          if (auto fits = from_sweep->fits(values, moments)) return *fits;
         return runner(scenario::parameter_overrides(plan.parameters, values));
       },
       [&](const experiment::CalibrationPoint& p, std::size_t index) {
@@ -224,7 +246,12 @@ int calibrate_command(int argc, char** argv) {
             << " replications; before = the scenario's own values):\n";
   print_fit_table(std::cout, outputs);
   if (!a.quiet)
-    std::cout << "\n" << result.points.size() << " points in " << seconds(elapsed()) << "\n";
+    std::cout << "\n"
+              << result.points.size() << " points in " << seconds(elapsed())
+              << (from_sweep ? " (" + std::to_string(from_sweep->used()) + " read from " +
+                                   a.global_from + ")"
+                             : std::string())
+              << "\n";
   return 0;
 }
 

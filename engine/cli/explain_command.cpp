@@ -15,6 +15,7 @@
 #include "cli/result_run.hpp"
 #include "cli/text_table.hpp"
 #include "icsim/common/error.hpp"
+#include "icsim/experiment/sensitivity_evidence.hpp"
 
 namespace po = boost::program_options;
 
@@ -26,7 +27,10 @@ const char* const kExplainExamples =
     "  icsim run scenarios/ningbo/baseline.toml -o baseline.h5\n"
     "  icsim explain baseline.h5 T17             (one target)\n"
     "  icsim explain baseline.h5                 (every evaluated target)\n"
-    "  icsim explain sweep.h5 T17 --point 4      (a point of a sweep)\n";
+    "  icsim explain sweep.h5 T17 --point 4      (a point of a sweep)\n"
+    "  icsim sensitivity scenarios/ningbo/baseline.toml --parameters "
+    "scenarios/ningbo/sensitivity.toml -o morris.h5\n"
+    "  icsim explain baseline.h5 T17 --sensitivity morris.h5   (with its dominant parameters)\n";
 
 std::string share_text(double share) { return fixed(100.0 * share, 0) + " %"; }
 
@@ -48,11 +52,55 @@ void print_constraint(std::ostream& out, const experiment::Constraint& c,
   for (std::string line; std::getline(lines, line);) out << "    " << line << "\n";
 }
 
+std::string effects_text(const experiment::SensitivityEvidence& e,
+                         const std::vector<experiment::ParameterEffect>& effects) {
+  if (effects.empty()) return "no parameter moves it";
+  constexpr std::size_t kShown = 3;
+  const bool morris = e.method == "morris";
+  std::string out;
+  for (std::size_t k = 0; k < std::min(kShown, effects.size()); ++k) {
+    const auto& x = effects[k];
+    out += (k ? "; " : "") + e.parameters[x.parameter] + " (" + (morris ? "mu* " : "ST ") +
+           fixed(x.importance, 3);
+    if (morris) out += x.mean_effect > 0 ? ", raises it" : x.mean_effect < 0 ? ", lowers it" : "";
+    out += ")";
+  }
+  if (effects.size() > kShown) out += "; " + std::to_string(effects.size() - kShown) + " more";
+  return out;
+}
+
+void print_dominant(std::ostream& out, const experiment::SensitivityEvidence& e,
+                    const std::string& id) {
+  const auto it = e.targets.find(id);
+  if (it == e.targets.end()) {
+    out << "  dominant parameters: the target is not in the sensitivity analysis " << e.path
+        << "\n";
+    return;
+  }
+  out << "  dominant parameters (" << e.method << ", " << e.path << "; over the whole range):\n"
+      << "    probability:  " << effects_text(e, it->second.probability) << "\n"
+      << "    median value: " << effects_text(e, it->second.value) << "\n";
+}
+
 }  // namespace
 
-void print_explanation(std::ostream& out, const experiment::Explanation& e,
-                       const std::string& money_unit) {
+void print_levers_without_effect(std::ostream& out, const experiment::SensitivityEvidence& e) {
+  out << "LEVERS without effect in the sensitivity analysis " << e.path << " (" << e.method << ", "
+      << e.parameters.size() << " parameters): ";
+  if (e.without_effect.empty()) {
+    out << "none; every parameter moves some output\n";
+    return;
+  }
+  out << e.without_effect.size() << " move no target and no chosen series over their range\n";
+  for (const auto i : e.without_effect)
+    out << "  FLAG lever_without_effect: " << parameter_text(e, i) << "\n";
+}
+
+void print_explanation(std::ostream& out, experiment::Explanation e, const std::string& money_unit,
+                       const experiment::SensitivityEvidence* evidence) {
   const auto& t = e.target;
+  if (evidence != nullptr)
+    if (auto flag = experiment::lever_flag(*evidence, t.id)) e.flags.push_back(*flag);
   const std::string unit = short_unit(t.unit);
   out << t.id << " " << t.text << "\n";
   out << "  " << t.kind << " target: " << (t.metric.empty() ? "-" : t.metric) << " in " << t.year
@@ -64,6 +112,7 @@ void print_explanation(std::ostream& out, const experiment::Explanation& e,
   } else {
     for (const auto& f : e.flags) out << "  FLAG " << f.code << ": " << f.message << "\n";
   }
+  if (evidence != nullptr) print_dominant(out, *evidence, t.id);
   out << "  the series"
       << (t.kind == "level" ? "" : " behind it (its level, not the " + t.kind + ")")
       << ", median and 90 % band" << (e.share_past.empty() ? "" : ", share past the threshold")
@@ -94,6 +143,7 @@ void print_explanation(std::ostream& out, const experiment::Explanation& e,
 int explain_command(int argc, char** argv) {
   std::vector<std::string> args;
   std::size_t point = 0;
+  std::string sensitivity;
   po::options_description desc(
       "Usage: icsim explain RESULT.h5 [TARGET ...] [options]\n\n"
       "Why each verdict is what it is: the target's series year by year, the constraints that\n"
@@ -103,7 +153,8 @@ int explain_command(int argc, char** argv) {
   // clang-format off
   desc.add_options()
     ("help,h", "this help")
-    ("point", po::value(&point)->value_name("N"), "the sweep point when RESULT is a sweep");
+    ("point", po::value(&point)->value_name("N"), "the sweep point when RESULT is a sweep")
+    ("sensitivity", po::value(&sensitivity)->value_name("FILE.h5"), "a result of 'icsim sensitivity': each target's dominant parameters, flags for targets no parameter moves and for levers without effect");
   // clang-format on
   po::options_description hidden;
   hidden.add_options()("args", po::value(&args)->composing());
@@ -126,15 +177,22 @@ int explain_command(int argc, char** argv) {
                          return s;
                        }()) +
                        ")");
+  std::optional<experiment::SensitivityEvidence> evidence;
+  if (!sensitivity.empty()) evidence = experiment::read_sensitivity_evidence(sensitivity);
   std::ostringstream out;
   bool first = true;
   for (const auto& v : run.verdicts) {
     if (!wanted.empty() && std::find(wanted.begin(), wanted.end(), v.id) == wanted.end()) continue;
     if (!first) out << "\n";
     first = false;
-    print_explanation(out, experiment::explain(run.projection, v), run.money_unit);
+    print_explanation(out, experiment::explain(run.projection, v), run.money_unit,
+                      evidence ? &*evidence : nullptr);
   }
   if (first) out << path << ": the run has no evaluated targets.\n";
+  if (evidence) {
+    out << "\n";
+    print_levers_without_effect(out, *evidence);
+  }
   std::cout << out.str();
   return 0;
 }

@@ -29,6 +29,7 @@
 #include "cli/python_program.hpp"
 #include "cli/result_run.hpp"
 #include "icsim/common/error.hpp"
+#include "icsim/experiment/sensitivity_evidence.hpp"
 #include "icsim/io/atomic_file.hpp"
 #include "icsim/output/result_reader.hpp"
 
@@ -59,8 +60,10 @@ void check_result(const std::string& path) {
 
 // The text of `icsim explain` about every evaluated target of `path` (the point drawn), in a
 // temporary file the report program embeds; "" when the file is no run, or is a sweep whose
-// point the report chooses itself. The caller removes the file.
-std::string explanation_file(const std::string& path, int point) {
+// point the report chooses itself. With `evidence`, the dominant parameters and lever flags as
+// `icsim explain --sensitivity` prints them. The caller removes the file.
+std::string explanation_file(const std::string& path, int point,
+                             const experiment::SensitivityEvidence* evidence) {
   const output::ResultReader reader(path);
   if (!reader.has("targets/value") || !reader.has("region/gdp")) return "";
   const auto shape = reader.shape("region/gdp");
@@ -70,9 +73,10 @@ std::string explanation_file(const std::string& path, int point) {
       open_result_run(path, point < 0 ? std::nullopt : std::optional<std::size_t>(point), true);
   std::ostringstream text;
   for (const auto& v : run.verdicts) {
-    print_explanation(text, experiment::explain(run.projection, v), run.money_unit);
+    print_explanation(text, experiment::explain(run.projection, v), run.money_unit, evidence);
     text << "\n";
   }
+  if (evidence != nullptr) print_levers_without_effect(text, *evidence);
   std::string name = (std::filesystem::temp_directory_path() / "icsim-explain-XXXXXX").string();
   const int fd = ::mkstemp(name.data());
   if (fd < 0) return "";
@@ -90,7 +94,7 @@ std::string explanation_file(const std::string& path, int point) {
 
 int report_command(int argc, char** argv) {
   std::vector<std::string> results;
-  std::string out_dir, observed;
+  std::string out_dir, observed, sensitivity;
   int point = -1;
   bool quiet = false;
   po::options_description visible(
@@ -121,7 +125,11 @@ int report_command(int argc, char** argv) {
       "observed", po::value(&observed),
       "CSV of reported figures (columns metric, year, value, unit) drawn on the fan charts "
       "of the series they measure (default: observed.csv next to the districts file the "
-      "scenario names)")("quiet,q", po::bool_switch(&quiet), "print nothing but errors");
+      "scenario names)")(
+      "sensitivity", po::value(&sensitivity)->value_name("FILE.h5"),
+      "a result of 'icsim sensitivity': each target's dominant parameters and the flags "
+      "no_lever_effect and lever_without_effect, as 'icsim explain --sensitivity'")(
+      "quiet,q", po::bool_switch(&quiet), "print nothing but errors");
   po::options_description hidden;
   hidden.add_options()("result", po::value(&results));
   po::variables_map vm;
@@ -168,7 +176,11 @@ int report_command(int argc, char** argv) {
       std::error_code ignored;
       if (!path.empty()) std::filesystem::remove(path, ignored);
     }
-  } explained{explanation_file(results[0], point)};
+  } explained{[&] {
+    if (sensitivity.empty()) return explanation_file(results[0], point, nullptr);
+    const auto evidence = experiment::read_sensitivity_evidence(sensitivity);
+    return explanation_file(results[0], point, &evidence);
+  }()};
   if (!explained.path.empty()) args.insert(args.end(), {"--explain", explained.path});
   const int status = run_program(args, kInstall);
   if (status > 128)

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <tuple>
 #include <utility>
@@ -15,12 +16,15 @@
 #include "cli/ensemble_cli.hpp"
 #include "cli/options.hpp"
 #include "cli/progress.hpp"
+#include "cli/score_tables.hpp"
 #include "cli/text_table.hpp"
 #include "icsim/common/error.hpp"
 #include "icsim/common/threads.hpp"
 #include "icsim/experiment/explain.hpp"
 #include "icsim/experiment/projection.hpp"
+#include "icsim/experiment/sensitivity_evidence.hpp"
 #include "icsim/experiment/targets.hpp"
+#include "icsim/io/atomic_file.hpp"
 #include "icsim/output/run_result.hpp"
 #include "icsim/scenario/load.hpp"
 
@@ -36,6 +40,7 @@ const char* kExamples = R"(Examples:
   icsim run scenarios/ningbo/baseline.toml --set growth.final_demand.exports=0.0 \
             --set programme.shuangbai.investment=1140 -o what_if.h5
   icsim run scenarios/ningbo/backtest_2017.toml       (projection vs reported 2018-2021 figures)
+  icsim run scenarios/ningbo/baseline.toml --sensitivity morris.h5   (flags levers without effect)
   icsim run scenarios/ningbo/baseline.toml --shard 2/4 -o shard_2.h5   (then: icsim merge)
   mpirun -n 4 icsim run scenarios/ningbo/baseline.toml -o baseline.h5
   sbatch --array=1-4 --wrap 'icsim run baseline.toml --shard auto -o shard_$SLURM_ARRAY_TASK_ID.h5'
@@ -85,20 +90,32 @@ std::string range_text(double median, double p05, double p95, const std::string&
 
 // The verdicts that do not come from the model's uncertainty (experiment/explain.hpp), one line
 // each; `icsim explain` says more.
-void print_flags(std::ostream& out, const experiment::TargetReport& report) {
+// With a sensitivity analysis, also the targets no parameter of it moves, and its levers that
+// move nothing.
+void print_flags(std::ostream& out, const experiment::TargetReport& report,
+                 const experiment::SensitivityEvidence* evidence) {
   std::vector<std::string> lines;
-  for (const auto& o : report.evaluated)
-    for (const auto& f : experiment::verdict_flags(o.value, o.reached, o.target->threshold))
-      lines.push_back(o.target->id + " " + f.code + ": " + f.message);
+  for (const auto& o : report.evaluated) {
+    auto flags = experiment::verdict_flags(o.value, o.reached, o.target->threshold);
+    if (evidence != nullptr)
+      if (auto flag = experiment::lever_flag(*evidence, o.target->id)) flags.push_back(*flag);
+    for (const auto& f : flags) lines.push_back(o.target->id + " " + f.code + ": " + f.message);
+  }
+  if (evidence != nullptr)
+    for (const auto i : evidence->without_effect)
+      lines.push_back("lever_without_effect: " + experiment::parameter_text(*evidence, i) +
+                      " moves no target and no chosen series of the sensitivity analysis " +
+                      evidence->path);
   if (lines.empty()) return;
   out << "\nFlags (" << lines.size() << "; 'icsim explain RESULT TARGET' shows the series and "
       << "the constraints behind a verdict):\n";
   for (const auto& line : lines) out << "  " << line << "\n";
 }
 
-void print_summary(std::ostream& out, const scenario::LoadedScenario& loaded,
-                   const experiment::TargetReport& report,
-                   const std::vector<experiment::ActualComparison>& actuals) {
+void print_run_summary(std::ostream& out, const scenario::LoadedScenario& loaded,
+                       const experiment::TargetReport& report,
+                       const results::Validation& validation,
+                       const experiment::SensitivityEvidence* evidence) {
   const auto& s = loaded.scenario;
   if (report.evaluated.empty() && report.not_evaluated.empty())
     out << "\nThe scenario states no targets ([[target]] entries; docs/scenario-reference.md).\n";
@@ -120,7 +137,7 @@ void print_summary(std::ostream& out, const scenario::LoadedScenario& loaded,
                      range_text(o.value_median, o.value_p05, o.value_p95, t.unit), prob, first});
     }
     table.print(out);
-    print_flags(out, report);
+    print_flags(out, report, evidence);
   }
   if (!report.not_evaluated.empty()) {
     out << "\nNot evaluated (" << report.not_evaluated.size() << "):\n";
@@ -129,20 +146,22 @@ void print_summary(std::ostream& out, const scenario::LoadedScenario& loaded,
       table.add_row({labelled(target_label(*t), t->source), reason});
     table.print(out);
   }
-  if (!actuals.empty()) {
-    out << "\nBacktest: projection against reported figures (" << s.base_year << " base):\n";
-    TextTable table(
-        {"figure", "source", "year", "unit", "reported", "projected median [5%, 95%]", "error %"},
-        {false, false, true, false, true, true, true});
-    for (const auto& c : actuals) {
-      const auto& a = *c.actual;
-      std::string metric = a.series.metric;
-      for (const auto& sel : a.series.select) metric += " " + sel;
-      table.add_row({labelled(metric, a.source), std::to_string(a.year), short_unit(a.unit),
-                     amount(a.value, a.unit), range_text(c.median, c.p05, c.p95, a.unit),
-                     fixed(c.error_percent, 1)});
+  if (!validation.empty()) {
+    int comparable = 0;
+    for (const auto& f : validation.figures) comparable += f.comparable ? 1 : 0;
+    out << "\nBacktest: the projection scored against the reported figures ([[actual]]; "
+        << s.base_year << " base; docs/score.md):\n";
+    if (comparable > 0) print_figures(out, validation.figures, true);
+    if (!validation.targets.empty()) {
+      out << "\n";
+      print_targets(out, validation.targets);
     }
-    table.print(out);
+    out << "\n";
+    print_summary(out, validation.summary);
+    if (comparable < static_cast<int>(validation.figures.size())) {
+      out << "\n";
+      print_not_comparable(out, validation.figures);
+    }
   }
 }
 
@@ -151,6 +170,12 @@ void print_summary(std::ostream& out, const scenario::LoadedScenario& loaded,
 int run_command(int argc, char** argv) {
   EnsembleArguments arguments;
   po::variables_map vm;
+  std::string sensitivity;
+  po::options_description own("Explanations");
+  own.add_options()(
+      "sensitivity", po::value(&sensitivity)->value_name("FILE.h5"),
+      "a result of 'icsim sensitivity' on this scenario: flags the targets no parameter of it "
+      "moves (no_lever_effect) and its levers that move nothing (lever_without_effect)");
   if (!parse_ensemble_command(
           argc, argv, "run",
           "Usage: icsim run SCENARIO.toml [options]\n\n"
@@ -160,8 +185,13 @@ int run_command(int argc, char** argv) {
           "[sweep] section is ignored here (see 'icsim sweep'). Under mpirun the replications are\n"
           "shared among the ranks and rank 0 writes the same file one process would.\n\n"
           "Options",
-          kExamples, arguments, vm))
+          kExamples, arguments, vm, &own))
     return 0;
+  std::optional<experiment::SensitivityEvidence> evidence;
+  if (!sensitivity.empty()) {
+    io::check_output_file(arguments.out_path, "-o", {arguments.scenario_path, sensitivity});
+    evidence = experiment::read_sensitivity_evidence(sensitivity);
+  }
 
   const scenario::LoadedScenario loaded =
       scenario::load_scenario(arguments.scenario_path, scenario_overrides(arguments, vm));
@@ -171,7 +201,8 @@ int run_command(int argc, char** argv) {
   const EnsembleRun run =
       execute(arguments, spec, std::to_string(s.replications) + " replications");
   if (!run.result.root || arguments.quiet) return 0;
-  print_summary(std::cout, loaded, run.result.targets.front(), run.result.actuals);
+  print_run_summary(std::cout, loaded, run.result.targets.front(), run.result.validation,
+                    evidence ? &*evidence : nullptr);
   std::cout << "\n"
             << run.result.replications_held << " replications in " << human_duration(run.seconds)
             << "; "

@@ -184,10 +184,14 @@ EnsembleResult run_ensemble(const EnsembleSpec& spec, const EnsembleOptions& opt
     TargetReport& report = verdicts.targets;
     if (i > 0) check_same_targets(result.targets.front(), report, i, labels[i]);
     if (i == 0 || share_targets(result.targets.front(), report)) result.scenarios.push_back(loaded);
-    if (P == 1) result.actuals = std::move(verdicts.actuals);
+    if (P == 1) {
+      result.actuals = std::move(verdicts.actuals);
+      result.validation = std::move(verdicts.validation);
+    }
     if (file) {
       output::RunOutputs run{loaded.get(), &projection, &report, &result.actuals,
                              options.threads > 0 ? options.threads : 1};
+      run.validation = &result.validation;
       run.processes = world.size();
       run.shard = options.shard;
       run.shard_count = options.shard_count;

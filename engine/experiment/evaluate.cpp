@@ -11,7 +11,11 @@ PointVerdicts evaluate_point(const scenario::LoadedScenario& point, const Projec
                              bool actuals) {
   PointVerdicts out;
   out.targets = evaluate_targets(point.scenario.targets, projection);
-  if (actuals) out.actuals = compare_actuals(point.scenario.actuals, projection);
+  if (actuals && !point.scenario.actuals.empty()) {
+    out.actuals = compare_actuals(point.scenario.actuals, projection);
+    out.validation =
+        validate_actuals(point.scenario.actuals, out.targets, projection, point.scenario.base_year);
+  }
   return out;
 }
 

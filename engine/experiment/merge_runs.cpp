@@ -267,6 +267,7 @@ MergeSummary merge_runs(const std::vector<std::string>& shard_paths, const std::
     const TargetReport& report = verdicts.targets;
     check_shard_verdicts(shards, report, slot);
     output::RunOutputs run{loaded.get(), &merged, &report, &verdicts.actuals, threads};
+    run.validation = &verdicts.validation;
     run.processes = static_cast<int>(shards.size());
     run.point_numbers = numbers;
     run.point = slot;

@@ -120,6 +120,42 @@ std::vector<ObservedFigure> read_observed(const std::string& path) {
   return out;
 }
 
+namespace {
+
+// The scores of one figure against the members of its series (any order); `s` holds the figure
+// and in_sample, and gets a reason instead of scores when a member is not finite.
+void score_members(FigureScore& s, std::vector<double> members) {
+  if (members.empty()) {
+    s.reason = "the run has no replications";
+    return;
+  }
+  if (!std::all_of(members.begin(), members.end(), [](double x) { return std::isfinite(x); })) {
+    s.reason = "the series is not finite in every replication";
+    return;
+  }
+  const double y = s.figure.value;
+  std::sort(members.begin(), members.end());
+  s.comparable = true;
+  s.median = quantile_sorted(members, 0.5);
+  const Band b50 = central_band(members, 0.5), b90 = central_band(members, 0.9);
+  s.p25 = b50.low;
+  s.p75 = b50.high;
+  s.p05 = b90.low;
+  s.p95 = b90.high;
+  s.in_band_50 = b50.contains(y);
+  s.in_band_90 = b90.contains(y);
+  s.error_percent = y != 0.0 ? (s.median - y) / y * 100.0 : kNaN;
+  const auto below = std::lower_bound(members.begin(), members.end(), y);
+  const auto above = std::upper_bound(below, members.end(), y);
+  s.pit =
+      (static_cast<double>(below - members.begin()) + 0.5 * static_cast<double>(above - below)) /
+      static_cast<double>(members.size());
+  s.crps = std::max(0.0, crps_ensemble(members, y));  // >= 0; rounding can give -1e-13
+  s.crps_relative = y != 0.0 ? s.crps / std::abs(y) : kNaN;
+}
+
+}  // namespace
+
 std::vector<FigureScore> score_figures(const results::Projection& p, const std::string& money_unit,
                                        const std::string& region, int base_year,
                                        const std::vector<ObservedFigure>& figures) {
@@ -139,25 +175,7 @@ std::vector<FigureScore> score_figures(const results::Projection& p, const std::
       } catch (const InputError& e) {
         s.reason = e.what();
       }
-      if (s.reason.empty() && members.empty()) s.reason = "the run has no replications";
-      if (s.reason.empty() &&
-          !std::all_of(members.begin(), members.end(), [](double x) { return std::isfinite(x); }))
-        s.reason = "the series is not finite in every replication";
-      if (s.reason.empty()) {
-        std::sort(members.begin(), members.end());
-        s.comparable = true;
-        s.median = quantile_sorted(members, 0.5);
-        const Band b50 = central_band(members, 0.5), b90 = central_band(members, 0.9);
-        s.p25 = b50.low;
-        s.p75 = b50.high;
-        s.p05 = b90.low;
-        s.p95 = b90.high;
-        s.in_band_50 = b50.contains(f.value);
-        s.in_band_90 = b90.contains(f.value);
-        s.error_percent = f.value != 0.0 ? (s.median - f.value) / f.value * 100.0 : kNaN;
-        s.crps = crps_ensemble(members, f.value);
-        s.crps_relative = f.value != 0.0 ? s.crps / std::abs(f.value) : kNaN;
-      }
+      if (s.reason.empty()) score_members(s, std::move(members));
     }
     out.push_back(std::move(s));
   }
@@ -231,6 +249,81 @@ ScoreSummary summarise(const std::vector<FigureScore>& figures,
   s.brier_reference = reference / s.targets;
   s.brier_skill = brier_skill(s.brier, s.brier_reference);
   return s;
+}
+
+namespace {
+
+std::string actual_metric(const results::Series& s) {
+  std::string out = s.metric;
+  for (std::size_t i = 0; i < s.select.size(); ++i) out += (i ? "," : ":") + s.select[i];
+  if (s.constant_prices) out += " (constant prices)";
+  return out;
+}
+
+bool same_series(const results::Series& a, const results::Series& b) {
+  return a.metric == b.metric && a.select == b.select && a.constant_prices == b.constant_prices;
+}
+
+}  // namespace
+
+Validation validate_actuals(const std::vector<results::Actual>& actuals,
+                            const results::TargetReport& report, const results::Projection& p,
+                            int base_year) {
+  Validation v;
+  v.observed_from = "[[actual]]";
+  v.base_year = base_year;
+  v.replications = p.replications;
+  std::vector<ObservedFigure> figures;
+  for (std::size_t k = 0; k < actuals.size(); ++k) {
+    const auto& a = actuals[k];
+    FigureScore s;
+    s.figure.id = a.id.empty() ? "actual[" + std::to_string(k) + "]" : a.id;
+    s.figure.metric = actual_metric(a.series);
+    s.figure.unit = a.unit;
+    s.figure.year = a.year;
+    s.figure.value = a.value;
+    s.figure.where = "actual[" + std::to_string(k) + "]";
+    s.in_sample = a.year <= base_year;
+    if (p.years.empty() || a.year < p.years.front() || a.year > p.years.back()) {
+      s.reason = "the year is outside the run (" + std::to_string(p.years.front()) + "-" +
+                 std::to_string(p.years.back()) + ")";
+    } else {
+      const std::size_t y = p.year_index(a.year);
+      std::vector<double> members;
+      for (int r = 0; r < p.replications; ++r) members.push_back(p.series(a.series, r)[y]);
+      score_members(s, std::move(members));
+    }
+    v.figures.push_back(std::move(s));
+  }
+  for (const auto& o : report.evaluated) {
+    const auto& t = *o.target;
+    if (t.kind != results::Target::Kind::level || t.denominator || !std::isfinite(o.probability))
+      continue;
+    for (std::size_t k = 0; k < actuals.size(); ++k) {
+      const auto& a = actuals[k];
+      if (!same_series(a.series, t.series) || a.year != t.year ||
+          !(a.unit.empty() || same_unit(a.unit, t.unit)))
+        continue;
+      TargetScore s;
+      s.target = t.id;
+      s.figure = v.figures[k].figure.id;
+      s.year = t.year;
+      s.threshold = t.threshold;
+      s.observed = a.value;
+      s.probability = o.probability;
+      s.op = t.op == results::Target::Op::at_most ? "<=" : ">=";
+      s.unit = t.unit;
+      s.reached =
+          t.op == results::Target::Op::at_most ? a.value <= t.threshold : a.value >= t.threshold;
+      s.in_sample = t.year <= base_year;
+      s.brier = brier_score(o.probability, s.reached);
+      s.log_score = log_score(o.probability, s.reached, p.replications);
+      v.targets.push_back(std::move(s));
+      break;
+    }
+  }
+  v.summary = summarise(v.figures, v.targets);
+  return v;
 }
 
 }  // namespace icsim::experiment

@@ -13,6 +13,7 @@
 
 #include "icsim/abm/statistics.hpp"
 #include "icsim/common/version.hpp"
+#include "icsim/output/validation_result.hpp"
 #include "icsim/results/variables.hpp"
 
 namespace icsim::output {
@@ -419,7 +420,11 @@ void write_run(ResultFile& file, const RunOutputs& run) {
     write_variables(file, run, group);
   write_targets(file, run);
   // Reported figures are compared for a plain run; a sweep's points are what-ifs.
-  if (run.point_numbers.size() == 1) write_backtest(file, run);
+  if (run.point_numbers.size() == 1) {
+    write_backtest(file, run);
+    if (run.validation && !run.validation->empty())
+      write_validation(file, *run.validation, run.shard > 0 ? shard_summary_note(run) : "");
+  }
 }
 
 void write_sweep(ResultFile& file, const scenario::SweepPlan& plan) {

@@ -445,6 +445,10 @@ std::vector<KeyInfo> model_keys() {
        .meaning = "\"constant\": money values in base-year prices"},
 
       // [[actual]]
+      {.path = "actual[].id",
+       .type = string,
+       .meaning = "the figure's id in /validation (e.g. its row id in observed.csv)",
+       .field = ICSIM_FIELD(s.actuals[i].id)},
       {.path = "actual[].metric", .type = custom, .required = true, .meaning = "the series"},
       {.path = "actual[].select", .type = custom, .meaning = "what the series sums over"},
       {.path = "actual[].year",

@@ -97,6 +97,80 @@ TEST(Validation, TargetsSettledByAFigure) {
   EXPECT_NEAR(s.brier_skill, 1.0 - (0.41 / 3.0) / (2.0 / 9.0), 1e-12);
 }
 
+TEST(Validation, PitIsTheShareBelowWithTiesHalf) {
+  const auto scores =
+      score_figures(tiny(), "CNY", "Ningbo", 2017,
+                    {figure("region/gdp", 2018, 125), figure("region/gdp", 2018, 120),
+                     figure("region/gdp", 2018, 100), figure("region/gdp", 2017, 100)});
+  EXPECT_NEAR(scores[0].pit, 2.0 / 3.0, 1e-15);  // 110, 120 below 125
+  EXPECT_NEAR(scores[1].pit, 1.5 / 3.0, 1e-15);  // 110 below, 120 tied
+  EXPECT_DOUBLE_EQ(scores[2].pit, 0.0);          // below every member
+  EXPECT_DOUBLE_EQ(scores[3].pit, 0.5);          // three ties
+}
+
+TEST(Validation, ActualsOfAScenarioAreScoredWithTheirTargets) {
+  const results::Projection p = tiny();
+  std::vector<results::Actual> actuals(3);
+  actuals[0].id = "gdp_2018";
+  actuals[0].series.metric = "region/gdp";
+  actuals[0].year = 2018;
+  actuals[0].value = 125;
+  actuals[0].unit = "CNY";
+  actuals[1].series.metric = "region/gdp";
+  actuals[1].year = 2019;
+  actuals[1].value = 250;
+  actuals[2].series.metric = "region/gdp";  // in sample
+  actuals[2].year = 2017;
+  actuals[2].value = 100;
+  results::Target t1, t2, t3;
+  t1.id = "T1";  // GDP 2018 >= 120: P = 2/3, reached by 125
+  t1.series.metric = "region/gdp";
+  t1.threshold = 120;
+  t1.unit = "CNY";
+  t1.year = 2018;
+  t2 = t1;  // GDP 2019 <= 230 (unit empty in the figure: taken as the series'): not reached
+  t2.id = "T2";
+  t2.op = results::Target::Op::at_most;
+  t2.threshold = 230;
+  t2.year = 2019;
+  t3 = t1;  // a growth target is not settled by a level figure
+  t3.id = "T3";
+  t3.kind = results::Target::Kind::growth;
+  results::TargetReport report;
+  for (const auto* t : {&t1, &t2, &t3}) {
+    results::TargetOutcome o;
+    o.target = t;
+    o.probability = t == &t1 ? 2.0 / 3.0 : t == &t2 ? 2.0 / 3.0 : 0.5;
+    report.evaluated.push_back(o);
+  }
+  const Validation v = validate_actuals(actuals, report, p, 2017);
+  EXPECT_EQ(v.observed_from, "[[actual]]");
+  EXPECT_EQ(v.replications, 3);
+  ASSERT_EQ(v.figures.size(), 3u);
+  EXPECT_EQ(v.figures[0].figure.id, "gdp_2018");
+  EXPECT_EQ(v.figures[1].figure.id, "actual[1]");
+  EXPECT_EQ(v.figures[0].figure.metric, "region/gdp");
+  // The same numbers as the observed-file route (ScoresComparableFiguresAndSaysWhyNot).
+  EXPECT_DOUBLE_EQ(v.figures[0].median, 120.0);
+  EXPECT_NEAR(v.figures[0].crps, 25.0 / 3.0 - 40.0 / 9.0, 1e-12);
+  EXPECT_TRUE(v.figures[0].in_band_50);
+  EXPECT_FALSE(v.figures[1].in_band_90);
+  EXPECT_TRUE(v.figures[2].in_sample);
+  EXPECT_EQ(v.summary.out_of_sample.figures, 2);
+  EXPECT_EQ(v.summary.out_of_sample.in_band_90, 1);
+  ASSERT_EQ(v.targets.size(), 2u);
+  EXPECT_EQ(v.targets[0].target, "T1");
+  EXPECT_EQ(v.targets[0].figure, "gdp_2018");
+  EXPECT_TRUE(v.targets[0].reached);
+  EXPECT_NEAR(v.targets[0].brier, 1.0 / 9.0, 1e-15);
+  EXPECT_EQ(v.targets[1].target, "T2");
+  EXPECT_FALSE(v.targets[1].reached);  // 250 > 230
+  EXPECT_NEAR(v.targets[1].brier, 4.0 / 9.0, 1e-15);
+  EXPECT_EQ(v.summary.targets, 2);
+  EXPECT_EQ(v.summary.reached, 1);
+  EXPECT_NEAR(v.summary.brier_reference, 0.25, 1e-15);  // P = 1/2 for both
+}
+
 TEST(Validation, ReadObservedNamesFileAndLine) {
   const auto dir = std::filesystem::temp_directory_path() / "icsim_validation_test";
   std::filesystem::create_directories(dir);

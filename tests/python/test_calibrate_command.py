@@ -122,6 +122,53 @@ def test_calibration_group(calibrated):
         assert "reference_median" in g and "fragment" in f
 
 
+def test_global_stage_as_a_sweep_array_gives_the_same_parameters(calibrated):
+    """--write-sweep, the sweep in two shards (as a job array runs it), icsim merge, then
+    --global-from: the same points, losses and fragment as the run on one node."""
+    d, toml, fragment, h5, _ = calibrated
+    sweep = d / "global_sweep.toml"
+    run("calibrate", toml, "--write-sweep", sweep, "-q")
+    text = sweep.read_text(encoding="utf-8")
+    assert 'method = "list"' in text and "replications = 3" in text and "seed = 5" in text
+    shards = [d / f"global_{i}.h5" for i in (1, 2)]
+    for i, shard in enumerate(shards, 1):
+        run("sweep", sweep, "--shard", f"{i}/2", "-o", shard, "-q")
+    merged = d / "global.h5"
+    run("merge", *shards, "-o", merged, "-q")
+    again, again_h5 = d / "from_sweep.toml", d / "from_sweep.h5"
+    proc = run("calibrate", toml, "--global-from", merged, "--fragment", again, "-o", again_h5)
+    assert "4 read from" in proc.stdout
+    a = fragment.read_text(encoding="utf-8").splitlines()
+    b = again.read_text(encoding="utf-8").splitlines()
+    assert a[2:] == b[2:]  # the command line in the header differs
+    with h5py.File(h5, "r") as f, h5py.File(again_h5, "r") as g:
+        for name in ("loss", "value", "stage", "median", "p05", "p95"):
+            assert np.array_equal(f["calibration"][name][()], g["calibration"][name][()]), name
+    # A shard, or a sweep of another seed, is refused by name.
+    proc = run("calibrate", toml, "--global-from", shards[0], check=False)
+    assert proc.returncode == 2 and "icsim merge" in proc.stderr
+    proc = run("calibrate", toml, "--global-from", merged, "--set", "calibration.seed=6",
+               check=False)
+    assert proc.returncode == 2 and "seed" in proc.stderr and str(merged) in proc.stderr
+
+
+def test_report_shows_the_fit_table(calibrated):
+    d, _, _, h5, _ = calibrated
+    out = d / "report"
+    run("report", h5, "-o", out, "-q")
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert "<section id=calibration>" in page
+    with h5py.File(h5, "r") as f:
+        g = f["calibration"]
+        for k, moment in enumerate(m.decode() for m in g["moment"][()]):
+            assert f"<td>{moment}</td>" in page
+            dev = 100 * g["deviation"][k]
+            assert f"{dev:+.1f} %" in page
+        within = int(np.sum(g["within"][()]))
+        assert f"{within} of {len(g['moment'][()])} moments within their tolerance" in page
+    assert len(list(out.glob("*calibration-loss*.png"))) == 1
+
+
 def test_rerun_reproduces_the_fragment(calibrated):
     d, toml, fragment, h5, _ = calibrated
     first = fragment.read_text(encoding="utf-8")

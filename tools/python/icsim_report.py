@@ -28,9 +28,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # run from the source tree
 
+import icsim_report_calibration  # noqa: E402
 import icsim_report_sections  # noqa: E402
 import icsim_report_sensitivity  # noqa: E402
 import icsim_report_sweep  # noqa: E402
+import icsim_report_validation  # noqa: E402
 from icsim_report_util import (  # noqa: E402
     DPI, FONT_STACK, PROG, OutputFolder, ReportError, _text, _warn, check_result, esc, fmt,
     fmt_exact, layout, op_text, safe_name, verdict, wrap, year_text)
@@ -251,8 +253,9 @@ class Report:
             "<i>certain_verdict</i>, no replication comes near the threshold. Words: P ≥ 0.9 "
             "very "
             "likely, ≥ 0.66 likely, 0.33–0.66 uncertain, ≤ 0.33 unlikely, ≤ 0.1 very "
-            "unlikely."
-            f"{esc(self.point_note())}</p>{table}</section>")
+            "unlikely. With <code>--sensitivity</code>: <i>no_lever_effect</i>, no parameter of "
+            "the sensitivity analysis moves the target."
+            f"{esc(self.point_note())}</p>{table}{self.levers_note()}</section>")
         self.not_evaluated_section(t)
         if cards:
             self.sections.append(
@@ -262,6 +265,15 @@ class Report:
                 "dashed line is the threshold, the diamond the target year. Targets stated as "
                 "percentages (growth, CAGR, share, change) are shown as the distribution of "
                 "the percentage itself.</p>" + "".join(cards) + "</section>")
+
+    def levers_note(self) -> str:
+        """The levers of a sensitivity analysis (`--sensitivity`) that move no output."""
+        block = self.explained.get("LEVERS")
+        if not block:
+            return ""
+        head = block["text"].split("\n", 1)[0]
+        items = "".join(f"<li><code>{esc(msg)}</code></li>" for _, msg in block["flags"])
+        return (f"<p><b>{esc(head)}</b></p>" + (f"<ul>{items}</ul>" if items else ""))
 
     def target_chart(self, i, tid, text, kind, unit, op, thr, year, prob, lo, hi):
         import matplotlib.pyplot as plt
@@ -477,11 +489,13 @@ window.addEventListener("load", function () {{
         self.sections += [s for s in [sections.region_section(self),
                                       sections.districts_section(self),
                                       *sections.firms_land_sections(self),
-                                      sections.backtest_section(self)] if s]
+                                      sections.backtest_section(self),
+                                      icsim_report_validation.validation_section(self)] if s]
         self.clusters_section()
         (icsim_report_sensitivity.sensitivity_section if "sensitivity" in self.h5  # not a sweep
          else icsim_report_sweep.sweep_section)(self)
         icsim_report_sweep.seek_section(self)
+        icsim_report_calibration.calibration_section(self)
         if not self.sections:
             self.sections.append("<section id=empty><h2>Nothing to show</h2><p>The file has "
                                  "no /targets, /clusters, /sweep or /seek group.</p></section>")

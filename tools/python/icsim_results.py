@@ -40,7 +40,7 @@ import pandas as pd
 import xarray as xr
 
 GROUPS = ("sectors", "clusters", "region", "targets", "backtest", "io", "districts", "sweep",
-          "seek", "district_clusters")
+          "seek", "district_clusters", "validation")
 
 
 @dataclass

@@ -25,6 +25,7 @@
 #include "icsim/experiment/projection.hpp"
 #include "icsim/experiment/sweep_points.hpp"
 #include "icsim/experiment/targets.hpp"
+#include "icsim/results/validation.hpp"
 #include "icsim/scenario/load.hpp"
 #include "icsim/scenario/sweep.hpp"
 
@@ -70,6 +71,7 @@ struct EnsembleResult {
   // targets read differently (a swept threshold); other points are not kept loaded.
   std::vector<std::shared_ptr<const scenario::LoadedScenario>> scenarios;
   std::vector<ActualComparison> actuals;  // plain runs: reported figures against the projection
+  results::Validation validation;         // plain runs: their forecast scores (validate_actuals)
   long replications_held = 0;             // per point: the slice's replications
   long units = 0, units_resumed = 0;      // units in all; found finished in parts_dir
   int processes = 1;

@@ -8,15 +8,18 @@
 
 #include "icsim/experiment/projection.hpp"
 #include "icsim/experiment/targets.hpp"
+#include "icsim/experiment/validation.hpp"
 #include "icsim/results/seek.hpp"
 #include "icsim/scenario/load.hpp"
 
 namespace icsim::experiment {
 
-// The verdicts on a point: its targets and, when asked for, its reported figures (backtest).
+// The verdicts on a point: its targets and, when asked for, its reported figures (backtest)
+// with their forecast scores (validate_actuals; empty without [[actual]] figures).
 struct PointVerdicts {
   TargetReport targets;
   std::vector<ActualComparison> actuals;
+  results::Validation validation;
 };
 
 // The point's targets (and with `actuals` its reported figures) judged on its projection. The

@@ -17,31 +17,22 @@
 #include <vector>
 
 #include "icsim/results/projection.hpp"
+#include "icsim/results/targets.hpp"
+#include "icsim/results/validation.hpp"
 
 namespace icsim::experiment {
 
-struct ObservedFigure {
-  std::string id, metric, scope, unit, status;
-  int year = 0;
-  double value = 0;
-  std::string where;  // FILE:LINE
-};
+using results::Coverage;
+using results::FigureScore;
+using results::ObservedFigure;
+using results::ScoreSummary;
+using results::TargetScore;
+using results::Validation;
 
 // Reads an observed-figures file (columns id, metric, scope, year, value, unit; status, and
 // any others, optional). InputError naming FILE:LINE for a missing file or column, a year that
 // is not an integer or a value that is not a number.
 std::vector<ObservedFigure> read_observed(const std::string& path);
-
-struct FigureScore {
-  ObservedFigure figure;
-  bool comparable = false;
-  std::string reason;      // why not, when not comparable
-  bool in_sample = false;  // year <= base year
-  double median = 0, p05 = 0, p25 = 0, p75 = 0, p95 = 0;
-  double error_percent = 0;  // (median - observed) / observed * 100
-  bool in_band_50 = false, in_band_90 = false;
-  double crps = 0, crps_relative = 0;  // CRPS in the figure's unit, and / |observed|
-};
 
 // Every figure, in file order. `money_unit` is the run's (root attribute units_money), `region`
 // its region's name (attribute `region` of /region; "" when unknown).
@@ -57,34 +48,24 @@ struct TargetInfo {
   double probability = 0;
 };
 
-struct TargetScore {
-  std::string target, figure;  // ids
-  int year = 0;
-  double threshold = 0, observed = 0, probability = 0;
-  std::string op, unit;
-  bool reached = false, in_sample = false;
-  double brier = 0, log_score = 0;
-};
-
 // The level targets whose outcome a figure settles: a figure (comparable or not) with the
 // target's metric and single selection, year and unit; the first such figure in file order.
 std::vector<TargetScore> score_targets(const std::vector<TargetInfo>& targets,
                                        const std::vector<ObservedFigure>& figures, int base_year,
                                        long replications);
 
-struct Coverage {
-  int figures = 0, in_band_50 = 0, in_band_90 = 0;
-  double mean_crps_relative = 0;  // NaN without figures
-};
-
-struct ScoreSummary {
-  Coverage out_of_sample, in_sample;
-  int targets = 0, reached = 0;
-  // NaN without targets; the reference forecasts P = reached / targets for every target.
-  double brier = 0, brier_reference = 0, brier_skill = 0, log_score = 0;
-};
-
 ScoreSummary summarise(const std::vector<FigureScore>& figures,
                        const std::vector<TargetScore>& targets);
+
+// A scenario's reported figures ([[actual]]) scored on its projection, as `icsim run` does for a
+// plain run (observed_from "[[actual]]"): each figure (id: its `id`, else "actual[K]") by the
+// scores above, its series summed over its selection as the scenario states it (so several
+// codes and constant prices work; no unit conversion: the figure is in the series' unit), not
+// comparable only when its year is outside the run or a member is not finite; and each level
+// target of `report` (no denominator) whose series, year and unit a figure matches, by the first
+// such figure.
+Validation validate_actuals(const std::vector<results::Actual>& actuals,
+                            const results::TargetReport& report, const results::Projection& p,
+                            int base_year);
 
 }  // namespace icsim::experiment

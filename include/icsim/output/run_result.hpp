@@ -1,11 +1,11 @@
 #pragma once
 // The result file of `icsim run` (docs/results.md, the contract with notebooks): root
 // provenance attributes, the resolved scenario text, and the groups /sectors, /clusters,
-// /region, /targets (and /backtest when the scenario lists reported figures), every array over
-// (point, replication, year, ...) with point of size 1 for a plain run. The groups /sectors,
-// /clusters, /region and /districts hold the variables of the catalogue (results/variables.hpp)
-// in its order; those of the firm model only with it (Projection::firm_model; root attribute
-// `firm_model` = 1, else 0).
+// /region, /targets (and /backtest and /validation when the scenario lists reported figures), every
+// array over (point, replication, year, ...) with point of size 1 for a plain run. The groups
+// /sectors, /clusters, /region and /districts hold the variables of the catalogue
+// (results/variables.hpp) in its order; those of the firm model only with it
+// (Projection::firm_model; root attribute `firm_model` = 1, else 0).
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -14,6 +14,7 @@
 #include "icsim/output/result_reader.hpp"
 #include "icsim/results/projection.hpp"
 #include "icsim/results/targets.hpp"
+#include "icsim/results/validation.hpp"
 #include "icsim/scenario/load.hpp"
 #include "icsim/scenario/sweep.hpp"
 
@@ -45,6 +46,8 @@ struct RunOutputs {
   const results::Projection* projection = nullptr;
   const results::TargetReport* targets = nullptr;
   const std::vector<results::ActualComparison>* actuals = nullptr;  // may be empty
+  // The scores of the reported figures (/validation; nullptr or empty: none).
+  const results::Validation* validation = nullptr;
   int threads = 1;
   int processes = 1;  // processes whose replications the file holds (icsim merge: the shards)
   // A shard of a run (icsim run --shard i/N): shard i (1-based) of shard_count; 0 = not a shard.
@@ -56,7 +59,8 @@ struct RunOutputs {
   // Sweep points: the file holds point_numbers.size() points (their coordinates: the sweep's
   // point numbers; {0} for a plain run), and this call writes slot `point` of them. The call
   // for slot 0 writes everything that is not per point as well, so slot 0 goes first; later
-  // calls must evaluate the same targets. /backtest is written only for a single point.
+  // calls must evaluate the same targets. /backtest and /validation are written only for a
+  // single point.
   std::vector<std::int64_t> point_numbers{0};
   std::size_t point = 0;
   // The root `scenario` text; empty = loaded->scenario.resolved_toml (a sweep stores its base

@@ -39,6 +39,7 @@ struct Target {
 
 // A reported figure for a backtest: compared with the projection's median and 90 % band.
 struct Actual {
+  std::string id;  // optional: the figure's id (e.g. its row in an observed-figures file)
   Series series;
   int year = 0;
   double value = 0;
