@@ -2,6 +2,7 @@
 #include "icsim/abm/clusters.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -100,44 +101,185 @@ void ClusterDistrictSums::reset(std::size_t district_count, std::size_t cluster_
 
 namespace {
 
-// Calls f(firm, cluster) for every membership of every firm that passes `keep`.
-template <class Keep, class F>
-void for_each_membership(const FirmPopulation& pop, const ClusterMemberships& m, Keep&& keep,
-                         F&& f) {
-  if (m.words == 0) return;
-  const std::size_t n = std::min(pop.size(), m.bits.size() / m.words);
-  for (std::size_t i = 0; i < n; ++i) {
-    if (!keep(i)) continue;
-    for (std::size_t w = 0; w < m.words; ++w)
-      for (std::uint64_t b = m.bits[i * m.words + w]; b != 0; b &= b - 1)
-        f(i, w * 64 + static_cast<std::size_t>(__builtin_ctzll(b)));
+// For every active firm i >= first with a district in range, per_firm(i) gives a function of
+// the cell k = district * clusters + cluster, called for each of the firm's clusters. Per cell
+// the firms come in firm order, so every sum is taken in the same order as a plain loop over the
+// firms. The firm's values are read once (per_firm), not again for each of its clusters after
+// the stores into the sums.
+template <class PerFirm>
+void for_each_active_cell(const FirmPopulation& pop, const ClusterMemberships& m,
+                          std::size_t districts, std::size_t clusters, std::size_t first,
+                          PerFirm&& per_firm) {
+  const std::size_t W = m.words;
+  if (W == 0) return;
+  const std::size_t n = std::min(pop.size(), m.bits.size() / W);
+  const std::uint64_t* bits = m.bits.data();
+  const std::uint8_t* flags = pop.flags.data();
+  const std::uint16_t* district = pop.district.data();
+  for (std::size_t i = first; i < n; ++i) {
+    if (!(flags[i] & kActive) || district[i] >= districts) continue;
+    const std::size_t row = district[i] * clusters;
+    const auto add = per_firm(i);
+    for (std::size_t w = 0; w < W; ++w)
+      for (std::uint64_t b = bits[i * W + w]; b != 0; b &= b - 1) {
+        const std::size_t c = w * 64 + static_cast<std::size_t>(__builtin_ctzll(b));
+        if (c < clusters) add(row + c);
+      }
   }
+}
+
+// The firms of `cells` that the sums can take from it: all it indexes when it matches the sums'
+// shape and the population, none otherwise.
+std::size_t usable(const ClusterCellIndex* cells, std::size_t districts, std::size_t clusters,
+                   std::size_t firms) {
+  if (cells == nullptr || cells->districts != districts || cells->clusters != clusters ||
+      cells->indexed > firms || cells->offsets.size() != districts * clusters + 1)
+    return 0;
+  return cells->indexed;
+}
+
+// Sums over the firms of each cell of `c`, kept in registers (an Acc from load(k), add(acc, i)
+// per firm in firm order, store(k, acc)), two cells at a time so that their chains of additions
+// overlap: per cell the same additions in the same order as a loop over the firms.
+template <class Load, class Add, class Store>
+void sum_by_cell(const ClusterCellIndex& c, Load&& load, Add&& add, Store&& store) {
+  const std::uint32_t* ix = c.firms.data();
+  const std::uint32_t* off = c.offsets.data();
+  const std::size_t cells = c.offsets.size() - 1;
+  std::size_t k = 0;
+  for (; k + 1 < cells; k += 2) {
+    auto a = load(k), b = load(k + 1);
+    std::uint32_t ja = off[k], jb = off[k + 1];
+    const std::uint32_t ea = off[k + 1], eb = off[k + 2];
+    const std::uint32_t both = std::min(ea - ja, eb - jb);
+    for (std::uint32_t t = 0; t < both; ++t) {
+      add(a, ix[ja + t]);
+      add(b, ix[jb + t]);
+    }
+    for (ja += both; ja < ea; ++ja) add(a, ix[ja]);
+    for (jb += both; jb < eb; ++jb) add(b, ix[jb]);
+    store(k, a);
+    store(k + 1, b);
+  }
+  if (k < cells) {
+    auto a = load(k);
+    for (std::uint32_t j = off[k]; j < off[k + 1]; ++j) add(a, ix[j]);
+    store(k, a);
+  }
+}
+
+// x where `keep`, else +0.0, without a branch. Adding it instead of skipping the addition gives
+// the same sum as long as the sum is not -0.0, which a sum started at +0.0 never is.
+inline double kept(double x, bool keep) {
+  return std::bit_cast<double>(std::bit_cast<std::uint64_t>(x) & (std::uint64_t{0} - keep));
 }
 
 }  // namespace
 
-void ClusterDistrictSums::add_production(const FirmPopulation& f, const ClusterMemberships& m) {
-  for_each_membership(
-      f, m, [&](std::size_t i) { return (f.flags[i] & kActive) != 0; },
-      [&](std::size_t i, std::size_t c) {
-        if (c >= clusters || f.district[i] >= districts) return;
-        const std::size_t k = f.district[i] * clusters + c;
-        const double out = f.output[i];
-        output[k] += out;
-        value_added[k] += f.value_added_rate[i] * out;
-        if (f.flags[i] & kAboveScale) output_above_scale[k] += out;
-      });
+ClusterCellIndex ClusterCellIndex::build(const FirmPopulation& f, const ClusterMemberships& m,
+                                         std::size_t districts, std::size_t clusters) {
+  ClusterCellIndex x;
+  x.districts = districts;
+  x.clusters = clusters;
+  x.indexed = m.words == 0 ? 0 : std::min(f.size(), m.bits.size() / m.words);
+  x.offsets.assign(districts * clusters + 1, 0);
+  const std::size_t W = m.words;
+  auto each = [&](auto&& visit) {
+    for (std::size_t i = 0; i < x.indexed; ++i) {
+      if (f.district[i] >= districts) continue;
+      const std::size_t row = f.district[i] * clusters;
+      for (std::size_t w = 0; w < W; ++w)
+        for (std::uint64_t b = m.bits[i * W + w]; b != 0; b &= b - 1) {
+          const std::size_t c = w * 64 + static_cast<std::size_t>(__builtin_ctzll(b));
+          if (c < clusters) visit(row + c, i);
+        }
+    }
+  };
+  each([&](std::size_t k, std::size_t) { ++x.offsets[k + 1]; });
+  for (std::size_t k = 0; k + 1 < x.offsets.size(); ++k) x.offsets[k + 1] += x.offsets[k];
+  x.firms.resize(x.offsets.back());
+  std::vector<std::uint32_t> next(x.offsets.begin(), x.offsets.end() - 1);
+  each([&](std::size_t k, std::size_t i) { x.firms[next[k]++] = static_cast<std::uint32_t>(i); });
+  return x;
 }
 
-void ClusterDistrictSums::add_stocks(const FirmPopulation& f, const ClusterMemberships& m) {
-  for_each_membership(
-      f, m, [&](std::size_t i) { return (f.flags[i] & kActive) != 0; },
-      [&](std::size_t i, std::size_t c) {
-        if (c >= clusters || f.district[i] >= districts) return;
-        const std::size_t k = f.district[i] * clusters + c;
-        firms[k] += 1;
-        land[k] += f.land[i];
-      });
+void ClusterDistrictSums::add_production(const FirmPopulation& f, const ClusterMemberships& m,
+                                         const ClusterCellIndex* cells) {
+  const std::uint8_t* flags = f.flags.data();
+  const double* out = f.output.data();
+  const float* va_rate = f.value_added_rate.data();
+  double* o = output.data();
+  double* va = value_added.data();
+  double* above = output_above_scale.data();
+  const std::size_t first = usable(cells, districts, clusters, f.size());
+  if (first > 0) {
+    // The sums start at 0 (reset), so the 规上 sum may add a kept 0 for the other firms.
+    struct Acc {
+      double o, va, above;
+    };
+    sum_by_cell(
+        *cells,
+        [=](std::size_t k) {
+          return Acc{o[k], va[k], above[k]};
+        },
+        [=](Acc& a, std::uint32_t i) {
+          const std::uint8_t fl = flags[i];
+          if (!(fl & kActive)) return;
+          const double x = out[i];
+          a.o += x;
+          a.va += va_rate[i] * x;
+          a.above += kept(x, (fl & kAboveScale) != 0);
+        },
+        [=](std::size_t k, const Acc& a) {
+          o[k] = a.o;
+          va[k] = a.va;
+          above[k] = a.above;
+        });
+  }
+  for_each_active_cell(f, m, districts, clusters, first, [=](std::size_t i) {
+    const double x = out[i], v = va_rate[i] * x;
+    const bool is_above = (flags[i] & kAboveScale) != 0;
+    return [=](std::size_t k) {
+      o[k] += x;
+      va[k] += v;
+      if (is_above) above[k] += x;
+    };
+  });
+}
+
+void ClusterDistrictSums::add_stocks(const FirmPopulation& f, const ClusterMemberships& m,
+                                     const ClusterCellIndex* cells) {
+  const std::uint8_t* flags = f.flags.data();
+  const double* land_of = f.land.data();
+  double* count = firms.data();
+  double* mu = land.data();
+  const std::size_t first = usable(cells, districts, clusters, f.size());
+  if (first > 0) {
+    struct Acc {
+      double count, land;
+    };
+    sum_by_cell(
+        *cells,
+        [=](std::size_t k) {
+          return Acc{count[k], mu[k]};
+        },
+        [=](Acc& a, std::uint32_t i) {
+          if (!(flags[i] & kActive)) return;
+          a.count += 1;
+          a.land += land_of[i];
+        },
+        [=](std::size_t k, const Acc& a) {
+          count[k] = a.count;
+          mu[k] = a.land;
+        });
+  }
+  for_each_active_cell(f, m, districts, clusters, first, [=](std::size_t i) {
+    const double l = land_of[i];
+    return [=](std::size_t k) {
+      count[k] += 1;
+      mu[k] += l;
+    };
+  });
 }
 
 }  // namespace icsim::abm

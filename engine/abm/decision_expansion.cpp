@@ -66,8 +66,10 @@ void decide_expansion(FirmModel::State& s, int year) {
   if (!e.enabled) return;
   FirmPopulation& f = s.firms;
   const std::size_t n = f.size();
-  // The arrays read, held in locals: plan_expansion changes values (plot ratio, pending) but
-  // adds no firm, so the pointers stay valid, and the compiler need not reload them per firm.
+  // Three passes with the same outcome as one loop that tests each firm and plans its expansion
+  // at once (plan_expansion changes only the planning firm's plot ratio and pending capacity, and
+  // adds no firm): (1) the firms that qualify and their gap, without branches on the tests,
+  // which are unpredictable; (2) the keyed draw of each; (3) the plans, in firm order.
   const std::uint8_t* flags = f.flags.data();
   const double* capacity = f.capacity.data();
   const double* output = f.output.data();
@@ -76,18 +78,35 @@ void decide_expansion(FirmModel::State& s, int year) {
   const std::uint32_t* id = f.id.data();
   const double trigger = e.utilisation_trigger, target = e.target_utilisation;
   const double max_growth = e.max_growth, speed = e.adjustment_speed;
+  auto& candidates = s.expansion_candidates;
+  auto& gaps = s.expansion_gaps;
+  candidates.resize(n);
+  gaps.resize(n);
+  std::size_t m = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double cap = capacity[i], out = output[i];
+    const double add = std::min(max_growth * cap, out / target - cap - pending[i]);
+    // Utilisation out / cap not below the trigger, counted only when cap > 0.
+    const bool ok =
+        producing(flags[i]) & (cap > 0) & !(out / cap < trigger) & (profit[i] > 0) & (add > 0);
+    candidates[m] = static_cast<std::uint32_t>(i);
+    gaps[m] = add;
+    m += ok;
+  }
   const std::uint64_t seed = s.seed, replication = s.replication;
   const auto step = static_cast<std::uint32_t>(year);
-  for (std::size_t i = 0; i < n; ++i) {
-    if (!producing(flags[i]) || !(capacity[i] > 0)) continue;
-    const double u = output[i] / capacity[i];
-    if (u < trigger || !(profit[i] > 0)) continue;
-    const double add =
-        std::min(max_growth * capacity[i], output[i] / target - capacity[i] - pending[i]);
-    if (!(add > 0)) continue;
-    if (keyed_uniform(seed, replication, draws::expansion, step, id[i]) >= speed) continue;
+  std::size_t chosen = 0;
+  for (std::size_t j = 0; j < m; ++j) {
+    const std::uint32_t i = candidates[j];
+    const double add = gaps[j];
+    candidates[chosen] = i;
+    gaps[chosen] = add;
+    chosen += keyed_uniform(seed, replication, draws::expansion, step, id[i]) < speed;
+  }
+  for (std::size_t j = 0; j < chosen; ++j) {
+    const double add = gaps[j];
     // Decided at the end of `year`: building starts next year.
-    s.plan_expansion(static_cast<std::uint32_t>(i), add, add / s.p.output_per_investment, year + 1,
+    s.plan_expansion(candidates[j], add, add / s.p.output_per_investment, year + 1,
                      e.construction_years, e.zero_land_cost_premium, false, false);
   }
 }

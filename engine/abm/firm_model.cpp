@@ -81,6 +81,8 @@ std::shared_ptr<const FirmModelBase> FirmModelBase::build(
                      parameters.synthesis.utilisation);
   b->clusters = ClusterAssignment(cluster_systems, n);
   b->memberships = ClusterMemberships::draw_all(b->clusters, b->population, seed, 0);
+  b->cells = ClusterCellIndex::build(b->population, b->memberships, districts.size(),
+                                     b->clusters.clusters());
 
   const Eigen::VectorXd x0 = table.total_output();
   b->sector_tax_rate.assign(n, 0.0);

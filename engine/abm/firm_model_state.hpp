@@ -104,6 +104,7 @@ struct FirmModel::State {
   std::vector<double> upgraded, exited, rect_exited, rect_above, rect_below, released;
   void reset_year_end_flows();
   DistrictStatistics stats;
+  std::vector<std::uint32_t> statistics_counts, statistics_sector_counts;  // record_statistics'
 
   State(std::shared_ptr<const FirmModelBase> b, std::uint64_t rep, int base_year);
 
@@ -115,6 +116,9 @@ struct FirmModel::State {
                        bool programme);
 
   std::vector<double> arrival_weights;  // per sector: base-year output (arrivals' sector draw)
+  // decide_expansion's buffers, kept across years: the qualifying firms and their gaps.
+  std::vector<std::uint32_t> expansion_candidates;
+  std::vector<double> expansion_gaps;
 
   // pipeline.cpp
   void queue_new_firm(std::uint16_t sector, std::uint16_t district, double investment,

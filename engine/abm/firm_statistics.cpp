@@ -15,37 +15,57 @@ void record_statistics(FirmModel::State& s, int year, double price_index,
   const double P = price_index;
   std::fill(s.sector_land.begin(), s.sector_land.end(), 0.0);
   std::fill(s.sector_firms.begin(), s.sector_firms.end(), 0.0);
+  // The counts are whole numbers, exact in any order: counted in integers per district (slots
+  // below) and added once, the same as adding 1 firm by firm. The 亩均 class picks its slot
+  // without a branch (slot 3 + class; unrated counts nowhere). Land in use per sector stays a
+  // sum in firm order. (The 规上 land is the accounts' figure, set below.)
+  enum : std::size_t { kFirms, kAbove, kDigital, kClass0, kBelowLine = kClass0 + 5, kSlots };
+  auto& counts = s.statistics_counts;
+  counts.assign(D * kSlots, 0);
+  auto& per_sector = s.statistics_sector_counts;
+  per_sector.assign(s.n_sectors, 0);
+  const std::uint8_t* flags = f.flags.data();
+  const std::uint16_t* district = f.district.data();
+  const std::uint16_t* sector = f.sector.data();
+  const MujunClass* klass = f.mujun_class.data();
+  const double* land = f.land.data();
+  const double* output = f.output.data();
+  const float* tax_rate = f.tax_rate.data();
+  double* sector_land = s.sector_land.data();
+  std::uint32_t* c = counts.data();
+  std::uint32_t* cs = per_sector.data();
+  const double min_land = s.mujun_rules.min_land_below_scale;
+  const double line = s.mujun_rules.rectification_line;
   for (std::size_t i = 0; i < f.size(); ++i) {
-    const std::uint8_t fl = f.flags[i];
+    const std::uint8_t fl = flags[i];
     if (!(fl & kActive)) continue;
-    const std::size_t d = f.district[i];
-    s.sector_land[f.sector[i]] += f.land[i];
-    s.sector_firms[f.sector[i]] += 1;
-    st.at(d, Stat::firms) += 1;
-    if (fl & kAboveScale) {
-      st.at(d, Stat::firms_above_scale) += 1;
-      st.at(d, Stat::land_above_scale) += f.land[i];
-      if (fl & kDigital) st.at(d, Stat::firms_digital_above_scale) += 1;
-    }
-    switch (f.mujun_class[i]) {
-      case MujunClass::A:
-        st.at(d, Stat::mujun_a) += 1;
-        break;
-      case MujunClass::B:
-        st.at(d, Stat::mujun_b) += 1;
-        break;
-      case MujunClass::C:
-        st.at(d, Stat::mujun_c) += 1;
-        break;
-      case MujunClass::D:
-        st.at(d, Stat::mujun_d) += 1;
-        break;
-      default:
-        break;
-    }
-    if (f.mujun_class[i] != MujunClass::unrated && is_evaluated(f, i, s.mujun_rules) &&
-        tax_per_mu(f, i) < s.mujun_rules.rectification_line)
-      st.at(d, Stat::firms_below_rectification_line) += 1;
+    std::uint32_t* cd = c + district[i] * kSlots;
+    const double mu = land[i];
+    sector_land[sector[i]] += mu;
+    ++cs[sector[i]];
+    const unsigned above = (fl & kAboveScale) != 0;
+    ++cd[kFirms];
+    cd[kAbove] += above;
+    cd[kDigital] += above & ((fl & kDigital) != 0);
+    const auto k = static_cast<std::size_t>(klass[i]);
+    ++cd[kClass0 + k];
+    // is_evaluated and tax_per_mu (mujun.hpp) on the local pointers.
+    if (k != 0 && (fl & kActive) && !(fl & kUnderConstruction) && mu > 0 &&
+        ((fl & kAboveScale) || mu >= min_land) &&
+        static_cast<double>(tax_rate[i]) * output[i] / mu < line)
+      ++cd[kBelowLine];
+  }
+  for (std::size_t k = 0; k < s.n_sectors; ++k) s.sector_firms[k] += cs[k];
+  for (std::size_t d = 0; d < D; ++d) {
+    const std::uint32_t* cd = c + d * kSlots;
+    st.at(d, Stat::firms) += cd[kFirms];
+    st.at(d, Stat::firms_above_scale) += cd[kAbove];
+    st.at(d, Stat::firms_digital_above_scale) += cd[kDigital];
+    st.at(d, Stat::mujun_a) += cd[kClass0 + static_cast<std::size_t>(MujunClass::A)];
+    st.at(d, Stat::mujun_b) += cd[kClass0 + static_cast<std::size_t>(MujunClass::B)];
+    st.at(d, Stat::mujun_c) += cd[kClass0 + static_cast<std::size_t>(MujunClass::C)];
+    st.at(d, Stat::mujun_d) += cd[kClass0 + static_cast<std::size_t>(MujunClass::D)];
+    st.at(d, Stat::firms_below_rectification_line) += cd[kBelowLine];
   }
   const std::size_t t = s.year_slot(year);
   for (std::size_t d = 0; d < D; ++d) {
@@ -89,7 +109,7 @@ void record_statistics(FirmModel::State& s, int year, double price_index,
       st.at(d, Stat::investment) += other_investment[k] * s.base->districts[d].sector_share[k] * P;
   }
   st.finish();
-  s.cluster_sums.add_stocks(s.firms, s.memberships);
+  s.cluster_sums.add_stocks(s.firms, s.memberships, &s.base->cells);
 }
 
 void FirmModel::locate_base_year_investment(std::span<const double> investment) {

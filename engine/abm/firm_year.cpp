@@ -80,7 +80,7 @@ void FirmModel::produce(std::span<const double> sector_output) {
     s.sector_above[k] = s.accounts.sector_above_scale[k].output;
   }
   s.cluster_sums.reset(s.n_districts, s.base->clusters.clusters());
-  s.cluster_sums.add_production(s.firms, s.memberships);
+  s.cluster_sums.add_production(s.firms, s.memberships, &s.base->cells);
 }
 
 void FirmModel::end_year(int year, double price_index, std::span<const double> other_investment) {

@@ -136,20 +136,43 @@ MujunSummary evaluate(FirmPopulation& f, const MujunRules& rules, std::vector<do
   start.assign(groups + 1, 0);
   evaluated.resize(n);
   MujunSummary summary;
+  // The arrays through local pointers: the byte stores below (evaluated, the class) may alias
+  // anything, and would otherwise make every firm reload the vectors' data and the thread's
+  // buffers.
+  const std::uint8_t* flags = f.flags.data();
+  const std::uint16_t* district = f.district.data();
+  const double* output = f.output.data();
+  const double* land_of = f.land.data();
+  const float* va_rate_of = f.value_added_rate.data();
+  const float* tax_rate_of = f.tax_rate.data();
+  const float* energy_rate_of = f.energy_per_output.data();
+  const float* labour_rate_of = f.labour_per_output.data();
+  const std::uint32_t* id = f.id.data();
+  MujunClass* klass = f.mujun_class.data();
+  std::uint8_t* years_in_d = f.years_in_d.data();
+  std::uint8_t* is_eval = evaluated.data();
+  GroupSums* group_sums = sums.data();
+  std::size_t* group_start = start.data();
+  const double min_land = rules.min_land_below_scale;
   for (std::size_t i = 0; i < n; ++i) {
-    evaluated[i] = is_evaluated(f, i, rules) ? 1 : 0;
-    if (!evaluated[i]) continue;
-    const std::size_t g = by_district ? f.district[i] : 0;
-    const double x = f.output[i];
-    const double va = static_cast<double>(f.value_added_rate[i]) * x;
-    GroupSums& s = sums[g];
-    s.land += f.land[i];
-    s.tax += static_cast<double>(f.tax_rate[i]) * x;
+    // is_evaluated (mujun.hpp), on the local pointers.
+    const std::uint8_t fl = flags[i];
+    const double land = land_of[i];
+    const bool e = (fl & kActive) && !(fl & kUnderConstruction) && land > 0 &&
+                   ((fl & kAboveScale) || land >= min_land);
+    is_eval[i] = e ? 1 : 0;
+    if (!e) continue;
+    const std::size_t g = by_district ? district[i] : 0;
+    const double x = output[i];
+    const double va = static_cast<double>(va_rate_of[i]) * x;
+    GroupSums& s = group_sums[g];
+    s.land += land;
+    s.tax += static_cast<double>(tax_rate_of[i]) * x;
     s.output += x;
-    s.energy += static_cast<double>(f.energy_per_output[i]) * x;
+    s.energy += static_cast<double>(energy_rate_of[i]) * x;
     s.value_added += va;
-    s.labour += static_cast<double>(f.labour_per_output[i]) * x;
-    ++start[g + 1];
+    s.labour += static_cast<double>(labour_rate_of[i]) * x;
+    ++group_start[g + 1];
   }
   for (std::size_t g = 0; g < groups; ++g) {
     start[g + 1] += start[g];
@@ -178,20 +201,23 @@ MujunSummary evaluate(FirmPopulation& f, const MujunRules& rules, std::vector<do
   ranked.resize(summary.evaluated);  // every entry is written below
   next.assign(start.begin(), start.end() - 1);
   if (score_out) score_out->assign(n, 0.0);
+  const Benchmarks* benchmarks = bench.data();
+  Ranked* ranking = ranked.data();
+  std::size_t* next_slot = next.data();
   for (std::size_t i = 0; i < n; ++i) {
-    if (!evaluated[i]) {
-      f.mujun_class[i] = MujunClass::unrated;
-      f.years_in_d[i] = 0;
+    if (!is_eval[i]) {
+      klass[i] = MujunClass::unrated;
+      years_in_d[i] = 0;
       continue;
     }
-    const std::size_t g = by_district ? f.district[i] : 0;
-    const Benchmarks& b = bench[g];
-    const double x = f.output[i], land = f.land[i];
-    const double va_rate = f.value_added_rate[i], labour_rate = f.labour_per_output[i];
-    const double energy_rate = f.energy_per_output[i];
+    const std::size_t g = by_district ? district[i] : 0;
+    const Benchmarks& b = benchmarks[g];
+    const double x = output[i], land = land_of[i];
+    const double va_rate = va_rate_of[i], labour_rate = labour_rate_of[i];
+    const double energy_rate = energy_rate_of[i];
     const double sales_per_mu = x / land;
-    double s = w.tax_per_mu *
-                   ratio(static_cast<double>(f.tax_rate[i]) * sales_per_mu, b.inv_tax_per_mu, cap) +
+    double s = w.tax_per_mu * ratio(static_cast<double>(tax_rate_of[i]) * sales_per_mu,
+                                    b.inv_tax_per_mu, cap) +
                w.sales_per_mu * ratio(sales_per_mu, b.inv_sales_per_mu, cap);
     // Energy per value added, lower is better: benchmark / own, the best when no energy is used.
     double energy_score = 1.0;
@@ -216,7 +242,7 @@ MujunSummary evaluate(FirmPopulation& f, const MujunRules& rules, std::vector<do
     s += w.labour_productivity * labour_score;
     s *= 100.0 / total_weight;
     if (score_out) (*score_out)[i] = s;
-    ranked[next[g]++] = {s, f.id[i], static_cast<std::uint32_t>(i)};
+    ranking[next_slot[g]++] = {s, id[i], static_cast<std::uint32_t>(i)};
   }
 
   auto assign = [&](const Ranked& r, MujunClass c) {

@@ -164,6 +164,46 @@ TEST(ClusterDistrictSums, CompleteSystemAddsUpToThePopulation) {
   }
 }
 
+TEST(ClusterDistrictSums, CellIndexGivesTheSameSumsBitForBit) {
+  // An overlapping system (several clusters per firm), firms appended after the index was built,
+  // exited firms and firms below the 规上 line: the sums equal the firm-by-firm ones exactly.
+  const ClusterAssignment a({system("O", {{0.7, 1.0, 0.5}, {0.6, 0.3, 0.9}}, true)}, 3);
+  auto f = population(9000);
+  for (std::size_t i = 0; i < f.size(); ++i) {  // values whose sums depend on the order
+    f.output[i] = 0.37 * std::sqrt(1.0 + static_cast<double>(i));
+    f.land[i] = 1.3 + 0.1 * static_cast<double>(i % 11) / 3.0;
+  }
+  auto m = ClusterMemberships::draw_all(a, f, 5, 2);
+  const auto cells = abm::ClusterCellIndex::build(f, m, 2, a.clusters());
+  const std::size_t base = f.size();
+  for (std::size_t j = 0; j < 300; ++j) {
+    const std::size_t i = f.push_back_defaults();
+    f.id[i] = static_cast<std::uint32_t>(i);
+    f.sector[i] = static_cast<std::uint16_t>(j % 3);
+    f.district[i] = static_cast<std::uint16_t>(j % 2);
+    f.flags[i] = abm::kActive | (j % 2 ? abm::kAboveScale : 0);
+    f.output[i] = 0.1 + 0.01 * static_cast<double>(j);
+    f.land[i] = 3.0 + static_cast<double>(j % 7);
+    f.value_added_rate[i] = 0.25f;
+    m.append(a, f, i, 5, 2);
+  }
+  for (std::size_t i = 0; i < base; i += 17) f.flags[i] = 0;  // exited
+  ClusterDistrictSums plain, indexed;
+  for (auto* s : {&plain, &indexed}) s->reset(2, a.clusters());
+  plain.add_production(f, m);
+  plain.add_stocks(f, m);
+  indexed.add_production(f, m, &cells);
+  indexed.add_stocks(f, m, &cells);
+  EXPECT_EQ(plain.output, indexed.output);
+  EXPECT_EQ(plain.value_added, indexed.value_added);
+  EXPECT_EQ(plain.output_above_scale, indexed.output_above_scale);
+  EXPECT_EQ(plain.firms, indexed.firms);
+  EXPECT_EQ(plain.land, indexed.land);
+  double total = 0;
+  for (double x : indexed.output) total += x;
+  EXPECT_GT(total, 0);
+}
+
 TEST(ClusterAssignment, RefusesWeightsOfAnotherTable) {
   EXPECT_THROW(ClusterAssignment({systems()[0]}, 4), std::invalid_argument);
 }

@@ -77,6 +77,19 @@ struct ClusterMemberships {
                                      std::uint64_t seed, std::uint64_t replication);
 };
 
+// The firms of each (district, cluster) cell, row-major [d * clusters + c], in firm order: the
+// first `indexed` firms of a population whose memberships and districts do not change (a firm
+// keeps both for the whole run, and firms are only appended). ClusterDistrictSums sums a cell's
+// firms from it in a register instead of storing after every firm, in the same order.
+struct ClusterCellIndex {
+  std::size_t districts = 0, clusters = 0, indexed = 0;
+  std::vector<std::uint32_t> offsets;  // cells + 1
+  std::vector<std::uint32_t> firms;
+
+  static ClusterCellIndex build(const FirmPopulation& f, const ClusterMemberships& m,
+                                std::size_t districts, std::size_t clusters);
+};
+
 // A year's sums over the firms of each (district, cluster), row-major [d * clusters + c]. Money
 // real (base-year prices), from the year's accounts: output, value added (output x the firm's
 // value-added rate) and output of 规上 firms, of the firms that produced this year; firms and
@@ -87,9 +100,13 @@ struct ClusterDistrictSums {
 
   void reset(std::size_t district_count, std::size_t cluster_count);
   // The money sums, right after the accounts (firms with kActive produced this year).
-  void add_production(const FirmPopulation& f, const ClusterMemberships& m);
+  // `cells`, when given, indexes the first firms of `f` with these memberships (built for the
+  // same districts and clusters); the sums are the same with or without it, bit for bit.
+  void add_production(const FirmPopulation& f, const ClusterMemberships& m,
+                      const ClusterCellIndex* cells = nullptr);
   // The firm and land stocks, at the end of the year.
-  void add_stocks(const FirmPopulation& f, const ClusterMemberships& m);
+  void add_stocks(const FirmPopulation& f, const ClusterMemberships& m,
+                  const ClusterCellIndex* cells = nullptr);
 };
 
 }  // namespace icsim::abm

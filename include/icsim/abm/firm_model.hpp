@@ -160,6 +160,7 @@ struct FirmModelBase {
   // replication 0's keys, like the population).
   ClusterAssignment clusters;
   ClusterMemberships memberships;
+  ClusterCellIndex cells;  // the base firms of each (district, cluster), for the cluster sums
 
   // cluster_systems: the scenario's concordances, in the order of the projection's clusters
   // (none: firms carry no memberships).
