@@ -47,10 +47,13 @@ std::size_t year_of(const Projection& p, std::size_t r, std::size_t t) {
   return r * p.years.size() + t;
 }
 
-double total(const std::vector<double>& v) {
-  double s = 0;
-  for (double x : v) s += x;
-  return s;
+// Run options of n threads (and a slice of the replications).
+RunOptions on_threads(int n, int first = 0, int count = -1) {
+  RunOptions o;
+  o.threads = n;
+  o.first_replication = first;
+  o.replication_count = count;
+  return o;
 }
 
 double sum_stat(const Projection& p, Stat s) {
@@ -64,7 +67,7 @@ double sum_stat(const Projection& p, Stat s) {
 
 TEST(FirmProjection, BaseYearIsTheTableAndTheCalibration) {
   auto L = ningbo(1);
-  const Projection p = project(L, {.threads = 1});
+  const Projection p = project(L, on_threads(1));
   ASSERT_TRUE(p.firm_model);
   ASSERT_EQ(p.districts.size(), 10u);
   EXPECT_NEAR(stat(p, 0, 0, Stat::output), p.industrial_output[0], 1e-6 * p.industrial_output[0]);
@@ -80,7 +83,7 @@ TEST(FirmProjection, BaseYearIsTheTableAndTheCalibration) {
 
 TEST(FirmProjection, AccountingIdentitiesHoldEveryYear) {
   auto L = ningbo(2);
-  const Projection p = project(L, {.threads = 2});
+  const Projection p = project(L, on_threads(2));
   const std::size_t Y = p.years.size(), D = p.districts.size(), S = abm::kStatCount;
   for (int r = 0; r < 2; ++r)
     for (std::size_t t = 0; t < Y; ++t) {
@@ -142,7 +145,7 @@ TEST(FirmProjection, AgreesWithTheInputOutputProjectionWhenFirmsDecideNothing) {
   auto io = L;
   io.scenario.firms.enabled = false;
   io.scenario.capacity.enabled = false;
-  const Projection a = project(L, {.threads = 1}), b = project(io, {.threads = 1});
+  const Projection a = project(L, on_threads(1)), b = project(io, on_threads(1));
   ASSERT_EQ(a.sector_output.size(), b.sector_output.size());
   for (std::size_t k = 0; k < a.sector_output.size(); ++k)
     ASSERT_NEAR(a.sector_output[k], b.sector_output[k], 1e-9 * (1 + std::abs(b.sector_output[k])))
@@ -155,12 +158,12 @@ TEST(FirmProjection, AgreesWithTheInputOutputProjectionWhenFirmsDecideNothing) {
 
 TEST(FirmProjection, BitIdenticalForAnyThreadCount) {
   auto L = ningbo(3);
-  const Projection a = project(L, {.threads = 1}), b = project(L, {.threads = 2});
+  const Projection a = project(L, on_threads(1)), b = project(L, on_threads(2));
   EXPECT_EQ(a.sector_output, b.sector_output);
   EXPECT_EQ(a.district_statistics, b.district_statistics);
   EXPECT_EQ(a.cluster_land_in_use, b.cluster_land_in_use);
   // And a replication run alone equals the same replication in the full run.
-  const Projection c = project(L, {.threads = 2, .first_replication = 2, .replication_count = 1});
+  const Projection c = project(L, on_threads(2, 2, 1));
   const std::size_t per = a.district_statistics.size() / 3;
   EXPECT_TRUE(std::equal(c.district_statistics.begin(), c.district_statistics.end(),
                          a.district_statistics.begin() + static_cast<long>(2 * per)));
@@ -181,7 +184,7 @@ TEST(FirmProjection, MoreLandSupplyNeverLowersCapacity) {
   q.mujun.rectification_line = 0;
   auto more = L;
   more.scenario.firms.parameters.land_supply_scale = 3;
-  const Projection a = project(L, {.threads = 2}), b = project(more, {.threads = 2});
+  const Projection a = project(L, on_threads(2)), b = project(more, on_threads(2));
   const std::size_t n = a.sectors.size();
   double gained = 0;
   for (std::size_t g = 0; g < a.gdp.size(); ++g) {
@@ -203,8 +206,8 @@ TEST(FirmProjection, NoRectificationLineMeansNoRectificationAndAHigherLineRectif
   auto none = L, high = L;
   none.scenario.firms.parameters.mujun.rectification_line = 0;
   high.scenario.firms.parameters.mujun.rectification_line = 0.001;  // 10 万元/亩
-  const Projection a = project(none, {.threads = 2}), b = project(L, {.threads = 2}),
-                   c = project(high, {.threads = 2});
+  const Projection a = project(none, on_threads(2)), b = project(L, on_threads(2)),
+                   c = project(high, on_threads(2));
   EXPECT_EQ(sum_stat(a, Stat::firms_rectified), 0);
   EXPECT_EQ(sum_stat(a, Stat::firms_upgraded), 0);
   EXPECT_GE(sum_stat(c, Stat::firms_rectified), sum_stat(b, Stat::firms_rectified));
@@ -216,7 +219,7 @@ TEST(FirmProjection, UpgradeProbabilityOneMeansNoRectificationExits) {
   L.scenario.firms.parameters.mujun.rectification_line = 0.001;
   L.scenario.firms.parameters.mujun.upgrade_probability = 1;
   L.scenario.firms.parameters.exit.loss_exit_probability = 0;
-  const Projection p = project(L, {.threads = 2});
+  const Projection p = project(L, on_threads(2));
   EXPECT_GT(sum_stat(p, Stat::firms_upgraded), 0);
   EXPECT_EQ(sum_stat(p, Stat::firms_exited), 0);
 }
@@ -232,8 +235,8 @@ TEST(FirmProjection, AHigherDSurchargeNeverLowersExits) {
   auto low = L, high = L;
   low.scenario.firms.parameters.mujun.d_surcharge = {0.5};
   high.scenario.firms.parameters.mujun.d_surcharge = {5.0};
-  const Projection a = project(L, {.threads = 2}), b = project(low, {.threads = 2}),
-                   c = project(high, {.threads = 2});
+  const Projection a = project(L, on_threads(2)), b = project(low, on_threads(2)),
+                   c = project(high, on_threads(2));
   EXPECT_GE(sum_stat(b, Stat::firms_exited), sum_stat(a, Stat::firms_exited));
   EXPECT_GE(sum_stat(c, Stat::firms_exited), sum_stat(b, Stat::firms_exited));
   EXPECT_GT(sum_stat(c, Stat::firms_exited), sum_stat(a, Stat::firms_exited));
