@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from icsim_testing import SOURCE_DIR, run
+from test_score_command import crps_pairs
 
 SCENARIO = SOURCE_DIR / "scenarios" / "ningbo" / "backtest_2017.toml"
 N = 12
@@ -42,11 +43,6 @@ def members(h5, metric, year):
     dim = {"clusters": "cluster", "districts": "district", "sectors": "sector"}[group]
     known = [text(c) for c in h5[group][dim][()]]
     return sum(data[:, known.index(c)] for c in codes.split(","))
-
-
-def crps_pairs(x, y):
-    x = np.asarray(x, float)
-    return np.mean(np.abs(x - y)) - 0.5 * np.mean(np.abs(x[:, None] - x[None, :]))
 
 
 def test_validation_group_is_recomputed_from_the_replications(backtest):
