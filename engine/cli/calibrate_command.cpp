@@ -88,7 +88,20 @@ struct PointRunner {
   int threads = 1;
   std::string money_unit;
 
+  std::string start_text;  // the resolved calibration file when the calibration started
+
   std::vector<experiment::MomentFit> operator()(const std::vector<scenario::Override>& extra) {
+    // Every point reads the file again: an edit during the calibration is refused, not mixed in.
+    std::string now;
+    try {
+      now = scenario::parse_scenario(args.path, base).resolved_toml;
+    } catch (const InputError&) {
+    }
+    if (start_text.empty()) start_text = now;
+    if (now != start_text)
+      throw InputError(args.path +
+                       ": the calibration file (or a file it extends) changed while "
+                       "the calibration ran; nothing was written: run it again");
     auto overrides = base;
     overrides.insert(overrides.end(), extra.begin(), extra.end());
     const scenario::LoadedScenario loaded = scenario::load_scenario(args.path, overrides);
@@ -168,7 +181,7 @@ int calibrate_command(int argc, char** argv) {
   std::optional<GlobalFromSweep> from_sweep;
   if (!a.global_from.empty()) from_sweep.emplace(a.global_from, plan, plain.name);
 
-  PointRunner runner{a, overrides, moments, 1, ""};
+  PointRunner runner{a, overrides, moments, 1, "", ""};
   runner.base.push_back({"scenario.seed", std::to_string(plan.seed)});
   runner.base.push_back({"scenario.replications", std::to_string(plan.replications)});
   runner.threads = configure_threads(a.threads);

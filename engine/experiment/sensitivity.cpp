@@ -204,15 +204,24 @@ SobolIndices sobol_indices(int parameters, int base_size, const std::vector<doub
     for (std::size_t i = 0; i < D; ++i) x(r, i) = design[at(r, i, D)];
     y(r, 0) = values[r];
   }
-  OT::SobolIndicesAlgorithm algorithm = make_algorithm(settings.estimator, x, y, N);
-  algorithm.setBootstrapSize(static_cast<OT::UnsignedInteger>(settings.bootstrap));
-  algorithm.setConfidenceLevel(settings.confidence_level);
-  OT::RandomGenerator::SetSeed(static_cast<OT::UnsignedInteger>(settings.seed));
-  const OT::Point first = algorithm.getFirstOrderIndices();
-  const OT::Point total = algorithm.getTotalOrderIndices();
-  for (std::size_t i = 0; i < D; ++i) {
-    out.first[i] = first[i];
-    out.total[i] = total[i];
+  // An output that varies at only a few design points can leave one of the estimator's blocks
+  // (the A or B sample, say) without variance, and OpenTURNS refuses ("Null output sample
+  // variance"): its indices stay NaN (`estimable` false), the other outputs are unaffected.
+  OT::SobolIndicesAlgorithm algorithm;
+  try {
+    algorithm = make_algorithm(settings.estimator, x, y, N);
+    algorithm.setBootstrapSize(static_cast<OT::UnsignedInteger>(settings.bootstrap));
+    algorithm.setConfidenceLevel(settings.confidence_level);
+    OT::RandomGenerator::SetSeed(static_cast<OT::UnsignedInteger>(settings.seed));
+    const OT::Point first = algorithm.getFirstOrderIndices();
+    const OT::Point total = algorithm.getTotalOrderIndices();
+    for (std::size_t i = 0; i < D; ++i) {
+      out.first[i] = first[i];
+      out.total[i] = total[i];
+    }
+  } catch (const std::exception&) {
+    out.estimable = false;
+    return out;
   }
   // The intervals smooth the bootstrap indices; when some resamples have no variance (an
   // output that moves at very few points) their indices are NaN and OpenTURNS refuses: the

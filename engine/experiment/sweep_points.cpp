@@ -10,7 +10,24 @@ namespace icsim::experiment {
 
 SweepPoints::SweepPoints(std::string path, std::vector<scenario::Override> overrides,
                          const scenario::SweepPlan& plan)
-    : path_(std::move(path)), overrides_(std::move(overrides)), plan_(&plan) {}
+    : path_(std::move(path)),
+      overrides_(std::move(overrides)),
+      plan_(&plan),
+      start_text_(scenario::parse_scenario(path_, overrides_).resolved_toml) {}
+
+void SweepPoints::check_unchanged(std::size_t i) const {
+  std::string now;
+  try {
+    now = scenario::parse_scenario(path_, overrides_).resolved_toml;
+  } catch (const InputError&) {
+    now.clear();
+  }
+  if (now != start_text_)
+    throw InputError(path_ + ": the scenario (or a file it extends) changed while the sweep ran: " +
+                     "point " + std::to_string(i) +
+                     " would run another scenario than the points before it. Nothing was "
+                     "written: run the sweep again");
+}
 
 void SweepPoints::check() const {
   const auto& points = plan_->points;
@@ -50,6 +67,7 @@ void SweepPoints::check() const {
 std::shared_ptr<const scenario::LoadedScenario> SweepPoints::at(std::size_t i) const {
   if (i == loaded_index_ && loaded_) return loaded_;
   const auto& point = plan_->points.at(i);
+  check_unchanged(i);
   std::vector<scenario::Override> all = overrides_;
   all.insert(all.end(), point.overrides.begin(), point.overrides.end());
   std::shared_ptr<scenario::LoadedScenario> loaded;

@@ -72,10 +72,13 @@ struct SobolSettings {
 };
 
 struct SobolIndices {
-  // Per parameter; NaN when the output does not vary over the design (`constant` is then true).
+  // Per parameter; NaN when the output does not vary over the design (`constant` is then true)
+  // or varies too little for the estimator (`estimable` is then false: one of the design's
+  // blocks, e.g. the A or B sample, has no variance).
   std::vector<double> first, first_low, first_high;
   std::vector<double> total, total_low, total_high;
   bool constant = false;
+  bool estimable = true;
 };
 
 // Indices of one output from its value at every row of sobol_design(parameters, base_size, ..)

@@ -10,6 +10,10 @@
 // value outside a key's documented range is reported before the first replication runs. A point
 // that is invalid only through a combination of values fails when the work reaches it, naming the
 // point (nothing is written: result files are committed only when complete).
+//
+// The points are read from the files when the work reaches them, so each load first checks that
+// the scenario (after extends and the command's overrides) still reads as it did when the sweep
+// started: an edit during a long sweep is an InputError, not a file mixing two scenarios.
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -40,6 +44,8 @@ class SweepPoints {
   std::vector<scenario::Override> overrides_;
   const scenario::SweepPlan* plan_;
   std::string recorded_file_;
+  std::string start_text_;  // the resolved scenario when the sweep started
+  void check_unchanged(std::size_t i) const;
   mutable std::size_t loaded_index_ = static_cast<std::size_t>(-1);
   mutable std::shared_ptr<const scenario::LoadedScenario> loaded_;
 };
