@@ -2,8 +2,8 @@
 #include "cli/calibrate_array.hpp"
 
 #include <cstdint>
-#include <filesystem>
 
+#include "cli/list_sweep.hpp"
 #include "icsim/common/error.hpp"
 #include "icsim/output/run_result.hpp"
 #include "icsim/scenario/sweep.hpp"
@@ -32,54 +32,34 @@ std::vector<std::vector<double>> global_points(const scenario::CalibrationPlan& 
 std::string global_sweep_text(const scenario::CalibrationPlan& plan,
                               const std::string& calibration_file, const std::string& out_path,
                               const std::string& command) {
-  namespace fs = std::filesystem;
-  const fs::path folder = fs::absolute(out_path).parent_path();
-  const std::string parent =
-      fs::absolute(calibration_file).lexically_normal().lexically_relative(folder).generic_string();
   const auto points = global_points(plan);
-  std::string s;
-  s += "# The global stage of a calibration as a list sweep, written by:\n#   " + command + "\n";
-  s += "# " + std::to_string(points.size()) + " points of the Latin hypercube (seed " +
-       std::to_string(plan.seed) +
-       "). Run it as a sweep (shards in a job array, then icsim merge; pass the same --set as\n"
-       "# to icsim calibrate) and give the merged file to icsim calibrate --global-from.\n";
-  s += "extends = \"" + parent + "\"\n\n[scenario]\nseed = " + std::to_string(plan.seed) +
-       "\nreplications = " + std::to_string(plan.replications) +
-       "\n\n[sweep]\nmethod = \"list\"\nkeys = [";
-  for (std::size_t j = 0; j < plan.parameters.size(); ++j)
-    s += (j ? ", \"" : "\"") + plan.parameters[j].key + "\"";
-  s += "]\npoints = [\n";
+  std::vector<std::string> keys;
+  for (const auto& r : plan.parameters) keys.push_back(r.key);
+  std::vector<std::vector<std::string>> texts;
   for (const auto& p : points) {
-    s += "  [";
+    texts.emplace_back();
     for (std::size_t j = 0; j < p.size(); ++j)
-      s += (j ? ", " : "") + scenario::parameter_value_text(plan.parameters[j], p[j]);
-    s += "],\n";
+      texts.back().push_back(scenario::parameter_value_text(plan.parameters[j], p[j]));
   }
-  s += "]\n";
-  return s;
+  const std::string header =
+      "# The global stage of a calibration as a list sweep, written by:\n#   " + command + "\n# " +
+      std::to_string(points.size()) + " points of the Latin hypercube (seed " +
+      std::to_string(plan.seed) +
+      "). Run it as a sweep (shards in a job array, then icsim merge; pass the same --set as\n"
+      "# to icsim calibrate) and give the merged file to icsim calibrate --global-from.\n";
+  return list_sweep_text(header, calibration_file, out_path, plan.seed, plan.replications, keys,
+                         texts);
 }
 
 GlobalFromSweep::GlobalFromSweep(const std::string& path, const scenario::CalibrationPlan& plan,
                                  const std::string& scenario_name)
     : path_(path), file_(std::make_unique<output::ResultReader>(path)) {
   const auto& f = *file_;
+  std::vector<std::string> keys;
+  for (const auto& r : plan.parameters) keys.push_back(r.key);
+  check_joined_sweep(f, path, "--global-from", scenario_name, plan.seed, plan.replications, keys,
+                     "the calibration");
   auto refuse = [&](const std::string& why) { throw InputError(path + ": --global-from: " + why); };
-  if (!f.has("sweep/parameter_value")) refuse("not a sweep (no /sweep group)");
-  if (f.has_attribute("/", "shard"))
-    refuse("a shard of a sweep: join the shards with 'icsim merge' first");
-  if (f.text_attribute("/", "scenario_name") != scenario_name)
-    refuse("a sweep of scenario '" + f.text_attribute("/", "scenario_name") + "', not '" +
-           scenario_name + "'");
-  if (f.integer_attribute("/", "seed") != static_cast<std::int64_t>(plan.seed) ||
-      f.integer_attribute("/", "replications") != plan.replications)
-    refuse("seed " + std::to_string(f.integer_attribute("/", "seed")) + " and " +
-           std::to_string(f.integer_attribute("/", "replications")) +
-           " replications, but the calibration has seed " + std::to_string(plan.seed) + " and " +
-           std::to_string(plan.replications));
-  const auto keys = f.strings("sweep/parameter");
-  std::vector<std::string> wanted;
-  for (const auto& r : plan.parameters) wanted.push_back(r.key);
-  if (keys != wanted) refuse("its swept keys are not the calibration's parameters, in order");
   const auto values = f.numbers("sweep/parameter_value");
   const std::size_t d = keys.size();
   for (std::size_t i = 0; d > 0 && i < values.size() / d; ++i)

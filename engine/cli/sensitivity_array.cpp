@@ -3,8 +3,8 @@
 
 #include <cstdint>
 #include <cstdlib>
-#include <filesystem>
 
+#include "cli/list_sweep.hpp"
 #include "icsim/common/error.hpp"
 #include "icsim/experiment/targets.hpp"
 #include "icsim/output/run_result.hpp"
@@ -14,28 +14,17 @@ namespace icsim::cli {
 std::string design_sweep_text(const scenario::SweepPlan& design, const std::string& scenario_file,
                               const std::string& out_path, std::uint64_t seed, int replications,
                               const std::string& command) {
-  namespace fs = std::filesystem;
-  const fs::path folder = fs::absolute(out_path).parent_path();
-  const std::string parent =
-      fs::absolute(scenario_file).lexically_normal().lexically_relative(folder).generic_string();
-  std::string s = "# The design of a sensitivity analysis as a list sweep, written by:\n#   " +
-                  command + "\n# " + std::to_string(design.points.size()) +
-                  " points. Run it as a sweep (shards in a job array, then icsim merge; pass the "
-                  "same --set as\n# to icsim sensitivity) and give the merged file to icsim "
-                  "sensitivity --from.\n";
-  s += "extends = \"" + parent + "\"\n\n[scenario]\nseed = " + std::to_string(seed) +
-       "\nreplications = " + std::to_string(replications) +
-       "\n\n[sweep]\nmethod = \"list\"\nkeys = [";
-  for (std::size_t j = 0; j < design.keys.size(); ++j)
-    s += (j ? ", \"" : "\"") + design.keys[j] + "\"";
-  s += "]\npoints = [\n";
+  std::vector<std::vector<std::string>> texts;
   for (const auto& p : design.points) {
-    s += "  [";
-    for (std::size_t j = 0; j < p.overrides.size(); ++j)
-      s += (j ? ", " : "") + p.overrides[j].value;
-    s += "],\n";
+    texts.emplace_back();
+    for (const auto& o : p.overrides) texts.back().push_back(o.value);
   }
-  return s + "]\n";
+  const std::string header =
+      "# The design of a sensitivity analysis as a list sweep, written by:\n#   " + command +
+      "\n# " + std::to_string(design.points.size()) +
+      " points. Run it as a sweep (shards in a job array, then icsim merge; pass the same --set "
+      "as\n# to icsim sensitivity) and give the merged file to icsim sensitivity --from.\n";
+  return list_sweep_text(header, scenario_file, out_path, seed, replications, design.keys, texts);
 }
 
 DesignOutputs read_design_outputs(const std::string& path, const scenario::SensitivityPlan& plan,
@@ -46,19 +35,8 @@ DesignOutputs read_design_outputs(const std::string& path, const scenario::Sensi
   auto refuse = [&](const std::string& why) { throw InputError(path + ": --from: " + why); };
   if (!f.has("sweep/parameter_value") || !f.has("targets/probability"))
     refuse("not a sweep result (no /sweep or /targets group)");
-  if (f.has_attribute("/", "shard"))
-    refuse("a shard of a sweep: join the shards with 'icsim merge' first");
-  if (f.text_attribute("/", "scenario_name") != scenario_name)
-    refuse("a sweep of scenario '" + f.text_attribute("/", "scenario_name") + "', not '" +
-           scenario_name + "'");
-  if (f.integer_attribute("/", "seed") != static_cast<std::int64_t>(seed) ||
-      f.integer_attribute("/", "replications") != replications)
-    refuse("seed " + std::to_string(f.integer_attribute("/", "seed")) + " and " +
-           std::to_string(f.integer_attribute("/", "replications")) +
-           " replications, but the analysis runs with seed " + std::to_string(seed) + " and " +
-           std::to_string(replications));
-  if (f.strings("sweep/parameter") != design.keys)
-    refuse("its swept keys are not the parameters of the analysis, in order");
+  check_joined_sweep(f, path, "--from", scenario_name, seed, replications, design.keys,
+                     "the analysis");
   const auto values = f.numbers("sweep/parameter_value");
   const std::size_t D = design.keys.size(), P = design.points.size();
   bool same = values.size() == P * D;
