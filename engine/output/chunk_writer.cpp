@@ -61,24 +61,36 @@ struct Filtered {
 
 void write_whole(const FileState& f, hid_t dataset, hid_t memory_type, const void* data,
                  const std::string& what) {
+  if (!write_rows(f, dataset, memory_type, data, 0, 0, what))
+    f.check(H5Dwrite(dataset, memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), what);
+}
+
+bool write_rows(const FileState& f, hid_t dataset, hid_t memory_type, const void* data,
+                hsize_t first_row, hsize_t rows, const std::string& what) {
   Id dcpl(f.check(H5Dget_create_plist(dataset), what), H5Pclose);
   Id type(f.check(H5Dget_type(dataset), what), H5Tclose);
   const Pipeline p = pipeline_of(dcpl);
-  if (!p.ok || H5Tequal(type, memory_type) <= 0) {
-    f.check(H5Dwrite(dataset, memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), what);
-    return;
-  }
+  if (!p.ok || H5Tequal(type, memory_type) <= 0) return false;
   Id space(f.check(H5Dget_space(dataset), what), H5Sclose);
   const int rank = f.check(H5Sget_simple_extent_ndims(space), what);
+  if (rank < 1) return false;
   std::vector<hsize_t> dims(static_cast<std::size_t>(rank)), chunk(dims.size());
   f.check(H5Sget_simple_extent_dims(space, dims.data(), nullptr), what);
   f.check(H5Pget_chunk(dcpl, rank, chunk.data()), what);
+  if (rows == 0) rows = dims[0] - first_row;
+  // Whole chunks along the first dimension (or up to its end).
+  if (first_row % chunk[0] != 0 || first_row + rows > dims[0] ||
+      (rows % chunk[0] != 0 && first_row + rows != dims[0]))
+    return false;
   const std::size_t size = H5Tget_size(type);
   const std::size_t R = dims.size();
-  std::vector<std::size_t> grid(R), stride(R);  // chunks per dimension; elements per step
+  // Chunks per dimension (the first within the rows), and elements per step in `data`, whose
+  // first dimension holds `rows`.
+  std::vector<std::size_t> grid(R), stride(R);
   std::size_t chunks = 1, chunk_elements = 1;
   for (std::size_t d = 0; d < R; ++d) {
-    grid[d] = static_cast<std::size_t>((dims[d] + chunk[d] - 1) / chunk[d]);
+    const hsize_t extent = d == 0 ? rows : dims[d];
+    grid[d] = static_cast<std::size_t>((extent + chunk[d] - 1) / chunk[d]);
     chunks *= grid[d];
     chunk_elements *= static_cast<std::size_t>(chunk[d]);
   }
@@ -87,11 +99,12 @@ void write_whole(const FileState& f, hid_t dataset, hid_t memory_type, const voi
   const std::size_t chunk_bytes = chunk_elements * size;
   const auto* src = static_cast<const unsigned char*>(data);
 
-  // The offset (in elements, per dimension) of chunk c, chunks in row-major order.
+  // The offset (in elements, per dimension, in the dataset) of chunk c, chunks in row-major
+  // order.
   auto offset_of = [&](std::size_t c) {
     std::vector<hsize_t> o(R);
     for (std::size_t d = R; d-- > 0;) {
-      o[d] = static_cast<hsize_t>(c % grid[d]) * chunk[d];
+      o[d] = static_cast<hsize_t>(c % grid[d]) * chunk[d] + (d == 0 ? first_row : 0);
       c /= grid[d];
     }
     return o;
@@ -108,7 +121,7 @@ void write_whole(const FileState& f, hid_t dataset, hid_t memory_type, const voi
       std::size_t from = 0, to = 0;
       for (std::size_t d = 0; d < R; ++d) {
         if (o[d] + i[d] >= dims[d]) inside = false;
-        from += static_cast<std::size_t>(o[d] + i[d]) * stride[d];
+        from += static_cast<std::size_t>(o[d] + i[d] - (d == 0 ? first_row : 0)) * stride[d];
         to = to * static_cast<std::size_t>(chunk[d]) + static_cast<std::size_t>(i[d]);
       }
       if (inside) std::memcpy(out + to * size, src + from * size, run * size);
@@ -153,6 +166,7 @@ void write_whole(const FileState& f, hid_t dataset, hid_t memory_type, const voi
               what);
     }
   }
+  return true;
 }
 
 }  // namespace icsim::output::detail

@@ -143,6 +143,11 @@ std::vector<hsize_t> chunk_shape(std::vector<hsize_t> chunk, std::size_t element
 // other dataset through H5Dwrite.
 void write_whole(const FileState& f, hid_t dataset, hid_t memory_type, const void* data,
                  const std::string& what);
+// The same for rows [first_row, first_row + rows) of the first dimension (rows 0: to its end),
+// `data` holding just them: false (nothing written) unless the dataset is so chunked and
+// filtered, of the memory type, and the rows are whole chunks (or run to the end).
+bool write_rows(const FileState& f, hid_t dataset, hid_t memory_type, const void* data,
+                hsize_t first_row, hsize_t rows, const std::string& what);
 
 bool deflate_available();
 

@@ -201,6 +201,7 @@ struct Group::Impl {
       put_info(dataset, variable, info, dims);
     }
     if (values.empty()) return;
+    if (write_rows(f, dataset, memory_type, values.data(), index, 1, what)) return;
     std::vector<hsize_t> start(shape.size(), 0), count = shape;
     start[0] = index;
     count[0] = 1;
