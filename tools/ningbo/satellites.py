@@ -68,7 +68,8 @@ def totals(t, year: int, fig: dict) -> dict:
     out["water"] = (fig[("industrial_water_intensity", 2017)] * industrial_value_added(t) * 1e4
                     if year == 2017 else None)
     # Published 2021 规上工业企业研发费用; no figure dated 2017 or earlier was found.
-    out["rd_expenditure"] = fig[("rd_expenditure_industry_above_scale", 2021)] if year == 2021 else None
+    rd = fig[("rd_expenditure_industry_above_scale", 2021)]
+    out["rd_expenditure"] = rd if year == 2021 else None
     return out
 
 
@@ -78,8 +79,10 @@ def add_rows(t, national, year: int, fig: dict) -> dict:
     for label, total in totals(t, year, fig).items():
         if total is None:
             continue
-        w = (split_weights(t, national, PRODUCTS[label]) if label in PRODUCTS
-             else industrial_mask(t) * t.va.sum(axis=0))
+        if label in PRODUCTS:
+            w = split_weights(t, national, PRODUCTS[label])
+        else:
+            w = industrial_mask(t) * t.va.sum(axis=0)
         row = total * w / w.sum()
         if label in t.sat_labels:
             t.sat[t.sat_labels.index(label)] = row

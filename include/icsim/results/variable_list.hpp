@@ -78,7 +78,8 @@
   X(region, industrial_investment, industrial_investment, ICSIM_MONEY, io, \
     "industrial fixed-asset investment (工业投资)") \
   X(region, price_index, price_index, "1", io, "price index (base year = 1)") \
-  X(region, energy_use, energy_use, "tce", io, "energy use of all sectors (tonnes of standard coal)") \
+  X(region, energy_use, energy_use, "tce", io, \
+    "energy use of all sectors (tonnes of standard coal)") \
   X(region, industrial_energy_use, industrial_energy_use, "tce", io, \
     "energy use of industry (综合能源消费量 of the industrial sectors)") \
   X(region, industrial_energy_intensity, industrial_energy_intensity, \
