@@ -228,7 +228,8 @@ SOURCE_COMMON = (
 SATELLITE_NOTE = (
     " Satellites energy (tce), water (m3) and rd_expenditure (CNY 100 million, 2021 only) are "
     "ESTIMATES of industry's accounts (sectors 02-26; 0 elsewhere): published Ningbo totals split "
-    "over sectors by the national input coefficients of energy, water and R&D products: "
+    "over sectors by the national input coefficients of energy and water products (R&D by value "
+    "added): "
     "scenarios/data/ningbo/SOURCES-satellites.md; built by tools/ningbo/satellites.py.")
 
 
