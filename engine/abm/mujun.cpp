@@ -38,9 +38,13 @@ struct Ranked {
   std::uint32_t id;
   std::uint32_t index;
 };
-bool better(const Ranked& a, const Ranked& b) {
-  return a.score > b.score || (a.score == b.score && a.id < b.id);
-}
+// As a function object, so that the selections inline it (a function pointer is an indirect call
+// per comparison).
+struct Better {
+  bool operator()(const Ranked& a, const Ranked& b) const {
+    return a.score > b.score || (a.score == b.score && a.id < b.id);
+  }
+};
 
 // Scratch of evaluate, reused across calls on one thread.
 struct EvaluationBuffers {
@@ -272,10 +276,10 @@ MujunSummary evaluate(FirmPopulation& f, const MujunRules& rules, std::vector<do
       const std::size_t cut[3] = {within_share(rules.a_share, m), within_share(rules.b_share, m),
                                   within_share(rules.c_share, m)};
       // Three selections put every class in its own contiguous range: O(m). The middle cut
-      // first, then the outer two each within its side (`better` is a strict total order, so
+      // first, then the outer two each within its side (`Better` is a strict total order, so
       // the classes are the same whatever the order of the selections).
       auto select = [](auto lo, auto mid, auto hi) {
-        if (mid > lo && mid < hi) std::nth_element(lo, mid, hi, better);
+        if (mid > lo && mid < hi) std::nth_element(lo, mid, hi, Better{});
       };
       const auto m0 = first + static_cast<std::ptrdiff_t>(cut[0]);
       const auto m1 = first + static_cast<std::ptrdiff_t>(cut[1]);
