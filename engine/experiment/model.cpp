@@ -44,6 +44,23 @@ Model::Model(const scenario::LoadedScenario& loaded)
                                : VectorXd::Zero(n);
   const int emp = table.satellites.find("employment");
   e = emp >= 0 ? per_output(table.satellites.values.row(emp).transpose(), x0) : VectorXd::Zero(n);
+  auto satellite = [&](const char* label) {
+    const int k = table.satellites.find(label);
+    return k >= 0 ? per_output(table.satellites.values.row(k).transpose(), x0) : VectorXd::Zero(n);
+  };
+  energy = satellite("energy");
+  water = satellite("water");
+  rd = satellite("rd_expenditure");
+  const std::string& unit = table.meta.money_unit;
+  wan_per_money_unit = unit == "CNY 100 million"   ? 1e4
+                       : unit == "CNY 10 thousand" ? 1.0
+                       : unit == "CNY"             ? 1e-4
+                                                   : kNaN;
+  if (!(wan_per_money_unit > 0) && ((energy.array() != 0).any() || (water.array() != 0).any()))
+    notes.push_back(
+        "money unit '" + unit +
+        "' is not CNY 100 million, CNY 10 thousand or CNY: the intensities per 万元 "
+        "(region/industrial_energy_intensity, region/industrial_water_intensity) are NaN");
   C = io::investment_bridge(table);
 
   // Industrial sectors and the split of base industrial investment.
@@ -183,8 +200,14 @@ void Model::set_up_firm_model(const scenario::LoadedScenario& loaded) {
     abm::FirmModelParameters parameters = sc.firms.parameters;
     parameters.synthesis.industrial_sectors = sc.region.industrial_sectors;
     parameters.output_per_investment = sc.investment.output_per_investment;
-    firm_base =
-        abm::FirmModelBase::build(table, loaded.districts, parameters, sc.seed, systems);
+    // The firms' energy use per unit of output: the table's energy satellite per industrial
+    // sector (tce per money unit of output), when the table has one and the scenario sets none.
+    if (parameters.synthesis.energy_per_output.empty() && table.satellites.find("energy") >= 0) {
+      for (const auto& code : sc.region.industrial_sectors)
+        parameters.synthesis.energy_per_output.push_back(
+            energy(sector(code, "region.industrial_sectors")));
+    }
+    firm_base = abm::FirmModelBase::build(table, loaded.districts, parameters, sc.seed, systems);
     firm_sectors = VectorXd::Zero(n);
     for (auto k : firm_base->industrial) firm_sectors(static_cast<Index>(k)) = 1;
     notes.push_back(

@@ -55,6 +55,13 @@ struct Model {
   Index n = 0;
   int years = 0;  // including the base year
   VectorXd x0, v, e, m;
+  // Satellites per unit of output (0 where the table has none): energy (tce), water (m3) and
+  // R&D spending (money), from the rows `energy`, `water`, `rd_expenditure` of satellites.csv.
+  VectorXd energy, water, rd;
+  // 万元 (CNY 10 thousand) per money unit of the table, for the intensities per 万元 of value
+  // added: 1e4 for "CNY 100 million" (亿元), 1 for "CNY 10 thousand", 1e-4 for "CNY"; NaN
+  // (intensities NaN, with a note) for any other unit.
+  double wan_per_money_unit = kNaN;
   MatrixXd A, C;
   io::LeontiefSystem leontief;
   std::vector<ComponentModel> components;

@@ -39,6 +39,35 @@ void record_district_clusters(const Slices& s, int r, std::size_t t, double P,
   }
 }
 
+// The satellite accounts: coefficient x trend x real output per sector (R&D in current prices),
+// their sums, and the industrial intensities per 万元 (1e-4 money units of 亿元) of industrial
+// value added at base-year prices.
+void record_satellites(const Model& M, const Slices& s, int r, std::size_t t, double P,
+                       const VectorXd& x, const VectorXd& va, const SatelliteTrends& trends) {
+  results::Projection& out = s.out;
+  const std::size_t o = s.sector(r, t), g = s.region(r, t);
+  double energy = 0, water = 0, rd = 0, ind_energy = 0, ind_water = 0, ind_rd = 0;
+  for (Index j = 0; j < M.n; ++j) {
+    const std::size_t k = o + static_cast<std::size_t>(j);
+    const double e = M.energy(j) * trends.energy * x(j), w = M.water(j) * trends.water * x(j),
+                 d = M.rd(j) * trends.rd * x(j) * P;
+    out.sector_energy_use[k] = e;
+    out.sector_water_use[k] = w;
+    out.sector_rd_expenditure[k] = d;
+    energy += e, water += w, rd += d;
+    if (M.industrial(j) > 0) ind_energy += e, ind_water += w, ind_rd += d;
+  }
+  out.energy_use[g] = energy;
+  out.industrial_energy_use[g] = ind_energy;
+  out.industrial_water_use[g] = ind_water;
+  out.rd_expenditure[g] = rd;
+  out.industrial_rd_expenditure[g] = ind_rd;
+  // 万元 of base-year prices: industrial value added / P in money units (亿元) x 1e4.
+  const double va_wan = M.industrial.dot(va) / P * M.wan_per_money_unit;
+  out.industrial_energy_intensity[g] = va_wan > 0 ? ind_energy / va_wan : kNaN;
+  out.industrial_water_intensity[g] = va_wan > 0 ? ind_water / va_wan : kNaN;
+}
+
 }  // namespace
 
 void record_programmes(const Slices& s, int r, const ProgrammeFlows& flows) {
@@ -56,7 +85,7 @@ void record_programmes(const Slices& s, int r, const ProgrammeFlows& flows) {
 
 void record(const Model& M, const Slices& s, int r, std::size_t t, double P, const VectorXd& x,
             const VectorXd& inv, const VectorXd& K, const VectorXd& leak,
-            const abm::FirmModel* fm) {
+            const SatelliteTrends& trends, const abm::FirmModel* fm) {
   results::Projection& out = s.out;
   const VectorXd output = x * P;
   VectorXd va = M.v.cwiseProduct(x) * P;
@@ -83,6 +112,7 @@ void record(const Model& M, const Slices& s, int r, std::size_t t, double P, con
     out.sector_capacity[k] = std::isfinite(K(j)) ? K(j) * P : kNaN;
     out.sector_imports[k] = (M.m(j) * x(j) + leak(j)) * P;
   }
+  record_satellites(M, s, r, t, P, x, va, trends);
   if (s.nc > 0) {
     const VectorXd c_out = M.W * output, c_va = M.W * va, c_inv = M.W * investment,
                    c_above = M.W * above;

@@ -82,6 +82,11 @@ void run_replication(const Model& M, const Slices& s, std::uint64_t replication,
   GrowthDraws investment_growth(sc.investment.growth, stream(Purpose::investment, 0));
   GrowthDraws other_gfcf_growth(sc.investment.other_gfcf_growth, stream(Purpose::investment, 1));
   GrowthDraws capacity_trend(sc.capacity.trend_growth, stream(Purpose::capacity, 0));
+  // Satellite intensity trends: their own streams, not loaded on the common shock.
+  GrowthDraws energy_trend(sc.satellites.energy_intensity_trend, stream(Purpose::satellites, 0));
+  GrowthDraws water_trend(sc.satellites.water_intensity_trend, stream(Purpose::satellites, 1));
+  GrowthDraws rd_trend(sc.satellites.rd_intensity_trend, stream(Purpose::satellites, 2));
+  SatelliteTrends trends;
 
   // With the firm model, the share of industrial investment that its firms decide is theirs.
   const double I0 = sc.investment.industrial_base *
@@ -94,7 +99,7 @@ void run_replication(const Model& M, const Slices& s, std::uint64_t replication,
   if (firms)
     firms->locate_base_year_investment(
         std::span<const double>(base_investment.data(), static_cast<std::size_t>(n)));
-  record(M, s, r, 0, 1.0, M.x0, base_investment, K, leak, firms ? &*firms : nullptr);
+  record(M, s, r, 0, 1.0, M.x0, base_investment, K, leak, trends, firms ? &*firms : nullptr);
   double labour_income = M.labour0;  // last year's, for the Type II closure
   for (int t = 1; t < Y; ++t) {
     const double c = common[t];
@@ -114,6 +119,9 @@ void run_replication(const Model& M, const Slices& s, std::uint64_t replication,
     J *= 1 + investment_growth.next(c);
     OG *= 1 + other_gfcf_growth.next(c);
     const double trend = capacity_trend.next(c);
+    trends.energy *= 1 + energy_trend.next(0.0);
+    trends.water *= 1 + water_trend.next(0.0);
+    trends.rd *= 1 + rd_trend.next(0.0);
 
     VectorXd other = (I0 * J) * M.share + outlays.col(t);  // investment outside the firms
     VectorXd inv = other;
@@ -144,7 +152,7 @@ void run_replication(const Model& M, const Slices& s, std::uint64_t replication,
       leak = std::move(solved.leak);
     }
     if (M.household_component >= 0) labour_income = M.labour.dot(x);
-    record(M, s, r, static_cast<std::size_t>(t), price[t], x, inv, K, leak,
+    record(M, s, r, static_cast<std::size_t>(t), price[t], x, inv, K, leak, trends,
            firms ? &*firms : nullptr);
   }
 }

@@ -178,9 +178,9 @@ void parse_region_and_growth(Section& c) {
   });
 }
 
-// [prices], [capacity], [investment], [households], [output]
+// [prices], [capacity], [investment], [satellites], [households], [output]
 void parse_economy(Section& c) {
-  for (const char* section : {"prices", "capacity", "investment", "output"}) {
+  for (const char* section : {"prices", "capacity", "investment", "satellites", "output"}) {
     const toml::table* t = c.sub_table(&c.root, section);
     c.read_all({t, section, section});
   }

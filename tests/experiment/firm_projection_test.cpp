@@ -224,10 +224,23 @@ TEST(FirmProjection, UpgradeProbabilityOneMeansNoRectificationExits) {
   EXPECT_EQ(sum_stat(p, Stat::firms_exited), 0);
 }
 
+TEST(FirmProjection, TheTablesEnergySatelliteReachesTheFirms) {
+  // The bundled Ningbo table carries an energy satellite: with no intensities given, the firms
+  // take their sector's coefficient from it, so a differential surcharge on D firms (per kWh of
+  // their electricity) high enough to turn profits negative makes more of them exit than none.
+  auto L = ningbo(2);
+  L.scenario.firms.parameters.exit.loss_exit_probability = 0.5;
+  auto none = L, high = L;
+  none.scenario.firms.parameters.mujun.d_surcharge = {0.0};
+  high.scenario.firms.parameters.mujun.d_surcharge = {5.0};
+  const Projection a = project(none, on_threads(2)), b = project(high, on_threads(2));
+  EXPECT_GT(sum_stat(b, Stat::firms_exited), sum_stat(a, Stat::firms_exited));
+}
+
 TEST(FirmProjection, AHigherDSurchargeNeverLowersExits) {
-  // The bundled table has no energy satellite, so the surcharge (per kWh) needs energy use:
-  // 3,000 tce per 亿元 of output in every industrial sector, and surcharges high enough to turn
-  // D firms' profits negative.
+  // Surcharges are per kWh of electricity, so they need energy use: 3,000 tce per 亿元 of output
+  // in every industrial sector (given, over the table's), and surcharges high enough to turn D
+  // firms' profits negative.
   auto L = ningbo(2);
   auto& q = L.scenario.firms.parameters;
   q.synthesis.energy_per_output.assign(L.scenario.region.industrial_sectors.size(), 3000.0);

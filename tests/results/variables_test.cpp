@@ -148,8 +148,9 @@ TEST(ResultVariables, UnknownVariableListsTheGroup) {
     FAIL();
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find(
-                  "expected output, value_added, employment, investment, capacity or imports, "
-                  "or with the firm model land_in_use or firms"),
+                  "expected output, value_added, employment, investment, capacity, imports, "
+                  "energy_use, water_use or rd_expenditure, or with the firm model land_in_use or "
+                  "firms"),
               std::string::npos)
         << e.what();
   }

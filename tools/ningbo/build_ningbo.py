@@ -13,6 +13,7 @@ Writes, from inputs inside the repository only:
 * scenarios/data/ningbo/SOURCES.md        provenance of every number
 
 Inputs: scenarios/data/ningbo/calibration.csv (every Ningbo figure, with its source),
+scenarios/data/ningbo/satellite_figures.csv (the satellite accounts' figures, tools/ningbo/satellites.py),
 tools/ningbo/cluster_rules.csv (153-sector items of every cluster),
 tools/ningbo/cluster_targets.csv (clusters fitted to published figures of
 scenarios/data/ningbo/observed.csv), the shipped tables
@@ -222,6 +223,14 @@ SOURCE_COMMON = (
     "NINGBO HAS NO PUBLISHED INPUT-OUTPUT TABLE: this is a NON-SURVEY ESTIMATE. "
     "To use a better table, write it in the same folder format (docs/table-format.md) and "
     "point the scenario's [table] path at your folder. ")
+
+
+SATELLITE_NOTE = (
+    " Satellites energy (tce), water (m3) and rd_expenditure (CNY 100 million, 2021 only) are "
+    "ESTIMATES of industry's accounts (sectors 02-26; 0 elsewhere): published Ningbo totals split "
+    "over sectors by the national input coefficients of energy and water products (R&D by value "
+    "added): "
+    "scenarios/data/ningbo/SOURCES-satellites.md; built by tools/ningbo/satellites.py.")
 
 
 def build_2017(zj, c, x153, icsim, work: Path):
@@ -732,7 +741,16 @@ def main(argv=None):
     out = a.out_root
     with tempfile.TemporaryDirectory() as tmp:
         t17, xr, notes, info17 = build_2017(zj, c, x153, icsim, Path(tmp))
+    # Satellite accounts (energy, water before 2021 so that it inherits their coefficients;
+    # R&D of 2021 only): tools/ningbo/satellites.py, scenarios/data/ningbo/SOURCES-satellites.md
+    import satellites as SAT  # next to this script
+    sat_figures = SAT.figures()
+    national = T.read_table(TABLES / "china_2017_42")
+    SAT.add_rows(t17, national, 2017, sat_figures)
     t21, info21 = build_2021(t17, zj, c)
+    SAT.add_rows(t21, national, 2021, sat_figures)
+    for t in (t17, t21):
+        t.source += SATELLITE_NOTE
     for t in (t17, t21):
         T.write_table(t, out / "scenarios" / "data" / "tables" / t.name)
     # the regional sizes, with how each was made

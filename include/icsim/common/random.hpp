@@ -22,6 +22,7 @@ enum class Purpose : std::uint32_t {
   capacity = 5,
   investment = 6,
   programme = 7,
+  satellites = 8,  // intensity trends of the table's satellites: index 0 energy, 1 water, 2 R&D
   // Firm and land model (docs/model.md §3 steps 4-10): per-firm draws through keyed_uniform.
   firm_synthesis = 16,
   firm_decision = 17,

@@ -31,6 +31,12 @@
   X(sectors, imports, sector_imports, ICSIM_MONEY, io, \
     "imports and inflows: intermediate imports of the sector plus demand for its product above " \
     "its capacity") \
+  X(sectors, energy_use, sector_energy_use, "tce", io, \
+    "energy use, tonnes of standard coal equivalent (satellite energy x trend x output)") \
+  X(sectors, water_use, sector_water_use, "m3", io, \
+    "water use, cubic metres (satellite water x trend x output)") \
+  X(sectors, rd_expenditure, sector_rd_expenditure, ICSIM_MONEY, io, \
+    "R&D spending (satellite rd_expenditure x trend x output)") \
   X(sectors, land_in_use, sector_land_in_use, "mu", firm, \
     "industrial land in use by the sector's active firms") \
   X(sectors, firms, sector_firms, "firms", firm, "active firms of the sector") \
@@ -72,6 +78,23 @@
   X(region, industrial_investment, industrial_investment, ICSIM_MONEY, io, \
     "industrial fixed-asset investment (工业投资)") \
   X(region, price_index, price_index, "1", io, "price index (base year = 1)") \
+  X(region, energy_use, energy_use, "tce", io, \
+    "energy use of all sectors (tonnes of standard coal)") \
+  X(region, industrial_energy_use, industrial_energy_use, "tce", io, \
+    "energy use of industry (综合能源消费量 of the industrial sectors)") \
+  X(region, industrial_energy_intensity, industrial_energy_intensity, \
+    "tce per 10 thousand CNY (base-year prices)", io, \
+    "industrial energy use per 万元 of industrial value added at base-year prices " \
+    "(单位工业增加值能耗)") \
+  X(region, industrial_water_use, industrial_water_use, "m3", io, \
+    "water use of industry (工业用水量)") \
+  X(region, industrial_water_intensity, industrial_water_intensity, \
+    "m3 per 10 thousand CNY (base-year prices)", io, \
+    "industrial water use per 万元 of industrial value added at base-year prices " \
+    "(万元工业增加值用水量)") \
+  X(region, rd_expenditure, rd_expenditure, ICSIM_MONEY, io, "R&D spending of all sectors") \
+  X(region, industrial_rd_expenditure, industrial_rd_expenditure, ICSIM_MONEY, io, \
+    "R&D spending of industry") \
   X(region, output_top_firms, output_top_firms, ICSIM_MONEY, firm, \
     "output of the firms.top_firms largest active firms by output (大优强)")
 // clang-format on

@@ -80,6 +80,15 @@ struct CapacitySpec {
   Growth trend_growth;               // growth of capacity other than from programme projects
 };
 
+// Trends of the per-output coefficients of the table's satellites ([satellites];
+// docs/scenario-reference.md): each year every sector's energy, water and R&D per unit of real
+// output is multiplied by 1 + the year's draw. Default 0: base-year coefficients throughout.
+struct SatelliteSpec {
+  Growth energy_intensity_trend;  // satellite `energy` (tce) per unit of output
+  Growth water_intensity_trend;   // satellite `water` (m3) per unit of output
+  Growth rd_intensity_trend;      // satellite `rd_expenditure` (money) per unit of output
+};
+
 struct InvestmentSpec {
   double industrial_base = 0;  // base-year industrial fixed-asset investment (money unit)
   Growth growth;               // growth of industrial investment outside the programmes
@@ -180,6 +189,7 @@ struct Scenario {
   std::vector<Programme> programmes;
   std::vector<ExogenousInvestment> exogenous_investment;
   HouseholdSpec households;
+  SatelliteSpec satellites;
   FirmModelSpec firms;
   OutputSpec output;
   std::vector<Target> targets;
