@@ -8,7 +8,7 @@ packages=(
   clang libclang-rt-14-dev ccache
   libeigen3-dev libopenblas-dev liblapacke-dev
   libboost-program-options-dev
-  libhdf5-dev hdf5-tools
+  libhdf5-dev hdf5-tools zlib1g-dev
   libtomlplusplus-dev libfast-float-dev libxxhash-dev librandom123-dev libboost-dev
   libomp-dev
   libutf8proc-dev

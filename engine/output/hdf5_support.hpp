@@ -135,6 +135,20 @@ void put_int32_attribute(const FileState& f, hid_t object, const std::string& wh
 // Halves the longest extent until a chunk fits kChunkBytes.
 std::vector<hsize_t> chunk_shape(std::vector<hsize_t> chunk, std::size_t element_size);
 
+// Writes the whole of `dataset` from `data` (row-major, of memory_type). A dataset that
+// create_dataset chunked through shuffle and deflate, of the memory type, has its chunks
+// filtered here on all threads (OpenMP), each as HDF5's pipeline would (the shuffle's byte
+// planes, then zlib's compress2 at the dataset's level), and written in chunk order with
+// H5Dwrite_chunk: the same bytes (tests/output/result_file_test.cpp compares every chunk); any
+// other dataset through H5Dwrite.
+void write_whole(const FileState& f, hid_t dataset, hid_t memory_type, const void* data,
+                 const std::string& what);
+// The same for rows [first_row, first_row + rows) of the first dimension (rows 0: to its end),
+// `data` holding just them: false (nothing written) unless the dataset is so chunked and
+// filtered, of the memory type, and the rows are whole chunks (or run to the end).
+bool write_rows(const FileState& f, hid_t dataset, hid_t memory_type, const void* data,
+                hsize_t first_row, hsize_t rows, const std::string& what);
+
 bool deflate_available();
 
 // Creates a dataset of `shape` (scalar when empty), attribute creation order tracked; arrays of

@@ -166,10 +166,8 @@ struct Group::Impl {
     Id group = open_group(f, name);
     check_free(f, group, where(variable), variable);
     Id dataset = create_dataset(f, group, where(variable), variable, file_type, shape, true);
-    if (!values.empty()) {
-      f.check(H5Dwrite(dataset, memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
-              "cannot write " + where(variable));
-    }
+    if (!values.empty())
+      write_whole(f, dataset, memory_type, values.data(), "cannot write " + where(variable));
     attach(group, dataset, variable, dims);
     put_info(dataset, variable, info, dims, auxiliary);
   }
@@ -203,6 +201,7 @@ struct Group::Impl {
       put_info(dataset, variable, info, dims);
     }
     if (values.empty()) return;
+    if (write_rows(f, dataset, memory_type, values.data(), index, 1, what)) return;
     std::vector<hsize_t> start(shape.size(), 0), count = shape;
     start[0] = index;
     count[0] = 1;

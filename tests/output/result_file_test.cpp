@@ -273,6 +273,94 @@ TEST_F(ResultFileTest, LargeArraysChunkedAndCompressedSmallOnesContiguous) {
   EXPECT_EQ(layout_of(sector), H5D_CONTIGUOUS);
 }
 
+TEST_F(ResultFileTest, ChunksAreTheBytesHdf5sOwnPipelineWrites) {
+  // The result file filters its chunks itself (shuffle, deflate) on all threads: every chunk must
+  // carry the bytes and filter mask that HDF5's pipeline writes for the same data. Shapes that
+  // leave partial chunks at the edges; doubles that compress, and random bytes that do not
+  // (HDF5 keeps deflate's output even when it is larger than its input).
+  const std::size_t R = 301, Y = 29, S = 43;
+  std::vector<std::int64_t> replication(R), year(Y);
+  for (std::size_t r = 0; r < R; ++r) replication[r] = static_cast<std::int64_t>(r);
+  for (std::size_t y = 0; y < Y; ++y) year[y] = 2025 + static_cast<std::int64_t>(y);
+  std::vector<std::string> sectors;
+  for (std::size_t s = 0; s < S; ++s) sectors.push_back("S" + std::to_string(s));
+  std::vector<double> smooth(R * Y * S);
+  std::vector<std::int8_t> noise(R * Y * S);
+  std::uint64_t x = 0x9E3779B97F4A7C15ull;
+  for (std::size_t i = 0; i < smooth.size(); ++i) {
+    smooth[i] = 1000.0 + 0.5 * static_cast<double>(i % 977) + 1e-3 * static_cast<double>(i % 13);
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    noise[i] = static_cast<std::int8_t>(x >> 56);
+  }
+  {
+    ResultFile file(path_);
+    Group g = file.group("g");
+    g.add_dimension("replication", replication, "Replication");
+    g.add_dimension("year", year, "Year", "year");
+    g.add_dimension("sector", sectors, "Sector");
+    g.write("smooth", {"replication", "year", "sector"}, smooth, {"1", "Smooth", {}});
+    g.write("noise", {"replication", "year", "sector"}, noise, {"1", "Noise", {}});
+    // The same data slice by slice (chunks one replication thick), the last slice first.
+    for (std::size_t r = R; r-- > 0;)
+      g.write_slice("sliced", {"replication", "year", "sector"}, r,
+                    std::vector<double>(smooth.begin() + static_cast<long>(r * Y * S),
+                                        smooth.begin() + static_cast<long>((r + 1) * Y * S)),
+                    {"1", "Sliced", {}});
+    file.commit();
+  }
+  const std::string plain = (dir_ / "plain.h5").string();
+  H5 ours = open_file(path_);
+  H5 theirs(H5Fcreate(plain.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
+  ASSERT_GE(static_cast<hid_t>(theirs), 0);
+  struct Case {
+    const char* name;
+    hid_t type;
+    const void* data;
+  };
+  std::size_t larger = 0;
+  for (const Case& c : {Case{"smooth", H5T_NATIVE_DOUBLE, smooth.data()},
+                        Case{"noise", H5T_NATIVE_INT8, noise.data()},
+                        Case{"sliced", H5T_NATIVE_DOUBLE, smooth.data()}}) {
+    H5 ds(H5Dopen2(ours, (std::string("g/") + c.name).c_str(), H5P_DEFAULT), H5Dclose);
+    ASSERT_GE(static_cast<hid_t>(ds), 0) << c.name;
+    H5 dcpl(H5Dget_create_plist(ds), H5Pclose);
+    hsize_t chunk[3] = {0, 0, 0};
+    ASSERT_EQ(H5Pget_chunk(dcpl, 3, chunk), 3);
+    if (std::string(c.name) == "smooth")  // 3 MB: several chunks, partial ones at the edges
+      EXPECT_TRUE(R % chunk[0] != 0 || Y % chunk[1] != 0 || S % chunk[2] != 0);
+    if (std::string(c.name) == "sliced") EXPECT_EQ(chunk[0], 1u);
+    // HDF5 filters the same data through the same creation properties.
+    H5 space(H5Dget_space(ds), H5Sclose);
+    H5 other(H5Dcreate2(theirs, c.name, c.type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT), H5Dclose);
+    ASSERT_GE(H5Dwrite(other, c.type, H5S_ALL, H5S_ALL, H5P_DEFAULT, c.data), 0) << c.name;
+    ASSERT_GE(H5Fflush(theirs, H5F_SCOPE_LOCAL), 0);
+    for (hsize_t r = 0; r < R; r += chunk[0])
+      for (hsize_t y = 0; y < Y; y += chunk[1])
+        for (hsize_t s = 0; s < S; s += chunk[2]) {
+          const hsize_t offset[3] = {r, y, s};
+          hsize_t size_a = 0, size_b = 0;
+          ASSERT_GE(H5Dget_chunk_storage_size(ds, offset, &size_a), 0);
+          ASSERT_GE(H5Dget_chunk_storage_size(other, offset, &size_b), 0);
+          ASSERT_EQ(size_a, size_b) << c.name << " chunk " << r << "," << y << "," << s;
+          std::vector<unsigned char> a(size_a), b(size_b);
+          std::uint32_t mask_a = 99, mask_b = 98;
+          ASSERT_GE(H5Dread_chunk(ds, H5P_DEFAULT, offset, &mask_a, a.data()), 0);
+          ASSERT_GE(H5Dread_chunk(other, H5P_DEFAULT, offset, &mask_b, b.data()), 0);
+          EXPECT_EQ(mask_a, mask_b) << c.name;
+          EXPECT_EQ(a, b) << c.name << " chunk " << r << "," << y << "," << s;
+          EXPECT_EQ(mask_a, 0u);
+          larger += c.type == H5T_NATIVE_INT8 && size_a > R * Y * S;
+        }
+  }
+  EXPECT_GT(larger, 0u) << "random bytes should not compress";
+  H5 noise_ds = open_dataset(ours, "g/noise");
+  EXPECT_EQ(read_values<std::int8_t>(noise_ds, H5T_NATIVE_INT8), noise);
+  H5 smooth_ds = open_dataset(ours, "g/smooth");
+  EXPECT_EQ(read_values<double>(smooth_ds, H5T_NATIVE_DOUBLE), smooth);
+  H5 sliced_ds = open_dataset(ours, "g/sliced");
+  EXPECT_EQ(read_values<double>(sliced_ds, H5T_NATIVE_DOUBLE), smooth);
+}
+
 TEST_F(ResultFileTest, EmptyDimensionAndScalarVariable) {
   {
     ResultFile file(path_);
