@@ -19,7 +19,16 @@ void record_statistics(FirmModel::State& s, int year, double price_index,
   // below) and added once, the same as adding 1 firm by firm. The 亩均 class picks its slot
   // without a branch (slot 3 + class; unrated counts nowhere). Land in use per sector stays a
   // sum in firm order. (The 规上 land is the accounts' figure, set below.)
-  enum : std::size_t { kFirms, kAbove, kDigital, kClass0, kBelowLine = kClass0 + 5, kSlots };
+  enum : std::size_t {
+    kFirms,
+    kAbove,
+    kDigital,
+    kNc,
+    kGreenSlot,
+    kClass0,
+    kBelowLine = kClass0 + 5,
+    kSlots
+  };
   auto& counts = s.statistics_counts;
   counts.assign(D * kSlots, 0);
   auto& per_sector = s.statistics_sector_counts;
@@ -47,6 +56,8 @@ void record_statistics(FirmModel::State& s, int year, double price_index,
     ++cd[kFirms];
     cd[kAbove] += above;
     cd[kDigital] += above & ((fl & kDigital) != 0);
+    cd[kNc] += above & ((fl & kNumericalControl) != 0);
+    cd[kGreenSlot] += above & ((fl & kGreen) != 0);
     const auto k = static_cast<std::size_t>(klass[i]);
     ++cd[kClass0 + k];
     // is_evaluated and tax_per_mu (mujun.hpp) on the local pointers.
@@ -61,6 +72,8 @@ void record_statistics(FirmModel::State& s, int year, double price_index,
     st.at(d, Stat::firms) += cd[kFirms];
     st.at(d, Stat::firms_above_scale) += cd[kAbove];
     st.at(d, Stat::firms_digital_above_scale) += cd[kDigital];
+    st.at(d, Stat::firms_nc_above_scale) += cd[kNc];
+    st.at(d, Stat::firms_green_above_scale) += cd[kGreenSlot];
     st.at(d, Stat::mujun_a) += cd[kClass0 + static_cast<std::size_t>(MujunClass::A)];
     st.at(d, Stat::mujun_b) += cd[kClass0 + static_cast<std::size_t>(MujunClass::B)];
     st.at(d, Stat::mujun_c) += cd[kClass0 + static_cast<std::size_t>(MujunClass::C)];
@@ -76,6 +89,7 @@ void record_statistics(FirmModel::State& s, int year, double price_index,
     st.at(d, Stat::output_above_scale) = aa.output * P;
     st.at(d, Stat::value_added_above_scale) = aa.value_added * P;
     st.at(d, Stat::tax_above_scale) = aa.tax * P;
+    st.at(d, Stat::employment_above_scale) = aa.employment;
     // 亩均 figures are of the 规上 firms as accounted this year (before exits).
     st.at(d, Stat::land_above_scale) = aa.land;
     st.at(d, Stat::firms_crossed_above_scale) =

@@ -36,6 +36,7 @@ const std::vector<KeyInfo>& scenario_keys() {
   static const std::vector<KeyInfo> keys = [] {
     std::vector<KeyInfo> out = keys_detail::model_keys();
     for (auto& k : keys_detail::firm_keys()) out.push_back(k);
+    for (auto& k : keys_detail::renovation_keys()) out.push_back(k);
     return out;
   }();
   return keys;

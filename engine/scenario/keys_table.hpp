@@ -27,6 +27,8 @@ inline constexpr const char* kUpliftText = "> -1 (a relative change: 0.05 = +5 %
 
 std::vector<KeyInfo> model_keys();  // keys_model.cpp: every section but the firm model's
 std::vector<KeyInfo> firm_keys();   // keys_firms.cpp: [firms], [firms.*], [mujun], [land]
+std::vector<KeyInfo>
+renovation_keys();  // keys_renovation.cpp: [firms.numerical_control], [firms.green]
 
 }  // namespace icsim::scenario::keys_detail
 

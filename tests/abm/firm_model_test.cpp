@@ -21,7 +21,8 @@ namespace {
 // output in proportion to capacity), land 10, 10, 20 mu, plot ratios 1.0, 1.0, 2.9 (cap 3.0).
 // Labour costs half of value added, no depreciation: profit > 0. Expansion on (trigger 0.85,
 // target 0.775, every firm over the trigger invests, construction 1 year, zero-land premium 0.1),
-// output per investment 1.5; digital renovation, arrivals, loss exits and rectification off.
+// output per investment 1.5; digital, NC and green renovation, arrivals, loss exits and
+// rectification off.
 std::shared_ptr<const FirmModelBase> three_firms() {
   auto b = std::make_shared<FirmModelBase>();
   abm::FirmPopulation& f = b->population;
@@ -64,6 +65,8 @@ std::shared_ptr<const FirmModelBase> three_firms() {
   p.synthesis.plot_ratio_median = 1.0;
   p.digital.enabled = false;
   p.digital.initial_share_above_scale = 0;
+  p.numerical_control.enabled = false;
+  p.green.enabled = false;
   p.arrivals.per_year = 0;
   p.exit.loss_exit_probability = 0;
   p.mujun.rectification_line = 0;

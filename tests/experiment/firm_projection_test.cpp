@@ -136,6 +136,8 @@ TEST(FirmProjection, AgreesWithTheInputOutputProjectionWhenFirmsDecideNothing) {
   auto& q = L.scenario.firms.parameters;
   q.expansion.enabled = false;
   q.digital.enabled = false;
+  q.numerical_control.enabled = false;
+  q.green.enabled = false;
   q.arrivals.per_year = 0;
   q.exit.loss_exit_probability = 0;
   q.mujun.rectification_line = 0;
@@ -180,6 +182,8 @@ TEST(FirmProjection, MoreLandSupplyNeverLowersCapacity) {
   auto& q = L.scenario.firms.parameters;
   q.expansion.enabled = false;
   q.digital.enabled = false;
+  q.numerical_control.enabled = false;
+  q.green.enabled = false;
   q.exit.loss_exit_probability = 0;
   q.mujun.rectification_line = 0;
   auto more = L;

@@ -37,7 +37,9 @@ def files(tmp_path_factory):
     run("run", NINGBO / "baseline.toml", "-n", "2", "-o", new, "--quiet",
         "--set", 'land.programme_land="queue"', "--set", "firms.below_scale_land_factor=1.0",
         "--set", "firms.below_scale_land_holder_share=1.0",
-        "--set", "firms.below_scale_land_elasticity=1.0")
+        "--set", "firms.below_scale_land_elasticity=1.0",
+        "--set", "firms.numerical_control.enabled=false", "--set", "firms.green.enabled=false",
+        "--set", 'target.T25.select=["361-2023/digital_industry"]')
     run("run", NINGBO / "backtest_2017.toml", "-n", "2", "-o", backtest, "--quiet")
     return new, backtest
 
@@ -110,11 +112,17 @@ def test_format1_file_still_opens_and_matches_a_run_today(files):
         a, b = getattr(old_run, group), getattr(new_run, group)
         if group == "targets":
             b = b.sel(target=old_ids)
+        if group == "clusters":  # systems added since keep the old clusters by name
+            b = b.sel(cluster=a["cluster"].values)
         for name in a.variables:
             if group == "clusters" and name in ("firms", "land_in_use"):
                 continue  # sums over the firms' cluster memberships since /district_clusters
             if a[name].dtype.kind == "f" and (group != "targets" or "target" in a[name].dims):
-                np.testing.assert_array_equal(a[name].values, b[name].values, err_msg=name)
+                if group == "clusters":  # W x with more systems: the product's last bit may move
+                    np.testing.assert_allclose(a[name].values, b[name].values, rtol=1e-14,
+                                               err_msg=name)
+                else:
+                    np.testing.assert_array_equal(a[name].values, b[name].values, err_msg=name)
     # the C++ reader: compare reads either format, both ways round
     for pair in ((FORMAT1, new), (new, FORMAT1)):
         out = run("compare", *pair).stdout

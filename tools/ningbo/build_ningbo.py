@@ -50,7 +50,12 @@ RULES = ROOT / "tools" / "ningbo" / "cluster_rules.csv"
 FLQ_DELTA = 0.3
 INDUSTRY = [f"{i:02d}" for i in range(2, 27)]       # 02-26: mining, manufacturing, utilities
 SERVICES = [f"{i:02d}" for i in range(28, 43)]      # 28-42
-SYSTEMS = ["246", "361-2023", "361-2025", "3511", "3511-key-2019", "415X", "zhenhai-122"]
+sys.path.insert(0, str(ROOT / "tools" / "ningbo"))
+import classifications as CL  # noqa: E402  (the classification systems and their share fit)
+from classifications import CLASSIFICATION_SYSTEMS  # noqa: E402
+
+SYSTEMS = ["246", "361-2023", "361-2025", "3511", "3511-key-2019", "415X", "zhenhai-122"] \
+    + CLASSIFICATION_SYSTEMS
 PETRO_ITEMS = ["043", "044", "045", "046", "047", "048", "051"]  # petrochemical part of sector 12
 
 # 153 -> 42 correspondence (2017 classification; contiguous, checked against china_2018_42).
@@ -400,7 +405,7 @@ def fit_weights(w0, x, a, goal):
     capped = set()
     while True:
         free = sum(w0[s] * a[s] * x[s] for s in w0 if s not in capped)
-        lam = (goal - sum(a[s] * x[s] for s in capped)) / free
+        lam = (goal - sum(a[s] * x[s] for s in w0 if s in capped)) / free  # w0 order: deterministic
         over = {s for s in w0 if s not in capped and lam * w0[s] > 1.0}
         if not over:
             return {s: (1.0 if s in capped else lam * w0[s]) for s in w0}, True
@@ -413,14 +418,22 @@ def fit_concordances(rules, w18, tables, shares, industrial):
     A cluster listed in cluster_targets.csv whose figure is dated B or earlier gets weights
     that reproduce it (see fit_weights); every other cluster keeps its product-mix weights."""
     targets = read_fit_targets()
+    share_targets = CL.read_share_targets(OBSERVED)
+    v17, v21 = CL.value_added(tables[2017]), CL.value_added(tables[2021])
     x17 = dict(zip(tables[2017].codes, tables[2017].total_output()))
     x21 = dict(zip(tables[2021].codes, tables[2021].total_output()))
-    out, report = {}, []
+    out, report, share_report = {}, [], []
     for B in BASE_YEARS:
         x = x17 if B == 2017 else x21
         a = {s: (shares[B] if s in industrial else 1.0) for s in x}
         by_year = {}
         for system in SYSTEMS:
+            if system in CLASSIFICATION_SYSTEMS:
+                by_year[system], rep = CL.fit_shares(
+                    system, w18[system], B, v17 if B == 2017 else v21, v17, v21, sorted(industrial),
+                    share_targets, fit_weights)
+                share_report += rep
+                continue
             clusters = []
             for cl, name, w0, r in w18[system]:
                 t = next((t for t in targets if t["system"] == system and t["cluster"] == cl), None)
@@ -447,7 +460,7 @@ def fit_concordances(rules, w18, tables, shares, industrial):
                 clusters.append((cl, name, w, r))
             by_year[system] = clusters
         out[B] = by_year
-    return out, report
+    return out, report, share_report
 
 
 def overlapping_sectors(clusters):
@@ -477,6 +490,7 @@ SYSTEM_NOTES = {
             "too: `scenarios/zhejiang/baseline.toml` applies `2017/415X.csv` to `zhejiang_2017_42` "
             "(the 规上 columns below are Ningbo's; the province's are in "
             "`../zhejiang/SOURCES.md`).",
+    **CL.NOTES,
     "zhenhai-122": "Zhenhai district's green-petrochemical focus (seed 003). The meaning of the "
                    "digits \"122\" is UNKNOWN. The clusters are disjoint: green petrochemicals in "
                    "Zhenhai's sense = refining_chemicals + other_petrochemicals + new_materials "
@@ -508,7 +522,8 @@ def write_concordances(rules, out_root: Path, t17, t21, shares):
     w20 = concordance_weights(rules, x153_20, x42_20)
     codes = list(t17.codes)
     industrial = set(INDUSTRY)
-    fitted, report = fit_concordances(rules, w18, {2017: t17, 2021: t21}, shares, industrial)
+    fitted, report, share_report = fit_concordances(rules, w18, {2017: t17, 2021: t21}, shares,
+                                                    industrial)
     x = {2017: dict(zip(codes, t17.total_output())), 2021: dict(zip(codes, t21.total_output()))}
     names153 = {}
     with open(TABLES / "china_2018_153" / "sectors.csv", encoding="utf-8") as fh:
@@ -610,7 +625,8 @@ def write_concordances(rules, out_root: Path, t17, t21, shares):
            "现代健康 / 生命健康 (361 systems) are wider than the published 生物医药 and keep their "
            "estimate. Plan targets of clusters without a figure are therefore still judged on "
            "product-mix levels.", ""]
-    status = {(r["base"], r["system"], r["cluster"]): r["status"] for r in report}
+    md += CL.report_md(share_report, f)
+    status = {(r["base"], r["system"], r["cluster"]): r["status"] for r in report + share_report}
     for system in SYSTEMS:
         md += [f"## `{system}.csv`", "", SYSTEM_NOTES[system], "",
                "| cluster | name | 153 items (fraction) | product-mix weights on 42 sectors (2018) | "

@@ -173,6 +173,16 @@ def sources_md(c, zj, t17, t21, info17, info21, derived, actuals, delta, industr
       "spread evenly over the years). Only figures dated the base year or earlier are used. "
       "Every cluster not listed is a product-mix ESTIMATE (national 153-item mix), unchanged.")
     a("")
+    a("Statistical classifications (`high-tech-mfg` 高技术产业(制造业) 2017, `high-new-tech-zj` "
+      "高新技术产业, `digital-core` 数字经济核心产业 2021) are concordances built the same way "
+      "(items and every partial-item fraction, with its source or marked ESTIMATE: "
+      "`tools/ningbo/cluster_rules.csv` and `../concordances/README.md`). `high-new-tech-zj` is "
+      "fitted to the published share of 规上工业增加值 (observed.csv `ht_share_2015` = 37 % for "
+      "the 2017 files, `ht_share_2019` = 53.7 % for the 2021 files, where it is `short`: 52.56 % "
+      "with every covered sector at weight 1; mapping `tools/ningbo/classification_targets.csv`). "
+      "No Ningbo level of 高技术制造业 or of 数字经济核心产业 dated 2021 or earlier was found "
+      "(searched; only growth rates), so those two are product-mix ESTIMATES.")
+    a("")
     for base in sorted({r["base"] for r in fits}):
         a(f"**Base year {base}** (`../concordances/{base}/`, scenario "
           + ("`backtest_2017.toml`" if base == 2017 else "`baseline.toml` and the scenarios extending it")

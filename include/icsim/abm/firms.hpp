@@ -34,6 +34,8 @@ enum FirmFlag : std::uint8_t {
   kActive = 1u << 2,             // operating (cleared when the firm exits)
   kUnderConstruction = 1u << 3,  // a new firm whose plant is not built yet
   kProgramme = 1u << 4,          // created by a scenario programme project
+  kNumericalControl = 1u << 5,   // adopted NC / intelligent equipment (数控化、智能化改造)
+  kGreen = 1u << 6,              // adopted green renovation (绿色化改造)
 };
 
 struct FirmPopulation {

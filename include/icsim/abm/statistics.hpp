@@ -18,6 +18,8 @@ enum class Stat : std::uint8_t {
   firms,
   firms_above_scale,
   firms_digital_above_scale,  // 规上 firms that have done digital renovation
+  firms_nc_above_scale,       // 规上 firms with NC / intelligent equipment (数控化)
+  firms_green_above_scale,    // 规上 firms that have done green renovation (绿色化改造)
   mujun_a,
   mujun_b,
   mujun_c,
@@ -39,9 +41,10 @@ enum class Stat : std::uint8_t {
   value_added,
   value_added_above_scale,
   tax_above_scale,
-  investment,             // industrial fixed investment located in the district
-  renovation_investment,  // 技改: zero-land and digital renovation outlays
-  inward_investment,      // outlays of arrivals (investment from outside the region)
+  employment_above_scale,  // persons employed by 规上 firms (labour per output × output)
+  investment,              // industrial fixed investment located in the district
+  renovation_investment,   // 技改: zero-land, digital, NC and green renovation outlays
+  inward_investment,       // outlays of arrivals (investment from outside the region)
   // Land (mu)
   land_above_scale,  // held by 规上 firms
   land_in_use,
@@ -53,8 +56,10 @@ enum class Stat : std::uint8_t {
   land_released,     // flow: released by exits and returns this year
   land_redeveloped,  // flow: redevelopment land back in the pool this year
   // Ratios (computed from the sums above, never summed)
-  tax_per_mu_above_scale,          // tax_above_scale / land_above_scale, 亿元 per mu
-  value_added_per_mu_above_scale,  // value_added_above_scale / land_above_scale
+  tax_per_mu_above_scale,              // tax_above_scale / land_above_scale, 亿元 per mu
+  value_added_per_mu_above_scale,      // value_added_above_scale / land_above_scale
+  value_added_rate_above_scale,        // value_added_above_scale / output_above_scale
+  value_added_per_worker_above_scale,  // value_added_above_scale / employment_above_scale
   count
 };
 
@@ -79,6 +84,10 @@ inline constexpr std::array<StatInfo, kStatCount> kStatistics = {{
      "规上 firms (revenue >= the above-scale threshold)", StatInfo::Kind::count},
     {Stat::firms_digital_above_scale, "firms_digital_above_scale", "firms",
      "规上 firms that have done digital renovation (数字化改造)", StatInfo::Kind::count},
+    {Stat::firms_nc_above_scale, "firms_nc_above_scale", "firms",
+     "规上 firms with NC / intelligent equipment (数控化、智能化改造)", StatInfo::Kind::count},
+    {Stat::firms_green_above_scale, "firms_green_above_scale", "firms",
+     "规上 firms that have done green renovation (绿色化改造)", StatInfo::Kind::count},
     {Stat::mujun_a, "mujun_a", "firms", "firms graded A in the 亩均 evaluation",
      StatInfo::Kind::count},
     {Stat::mujun_b, "mujun_b", "firms", "firms graded B in the 亩均 evaluation",
@@ -123,10 +132,12 @@ inline constexpr std::array<StatInfo, kStatCount> kStatistics = {{
      "value added of 规上 firms", StatInfo::Kind::money},
     {Stat::tax_above_scale, "tax_above_scale", "CNY 100 million",
      "taxes of 规上 firms (net production taxes)", StatInfo::Kind::money},
+    {Stat::employment_above_scale, "employment_above_scale", "persons",
+     "persons employed by 规上 firms (labour per unit of output × output)", StatInfo::Kind::count},
     {Stat::investment, "investment", "CNY 100 million",
      "industrial fixed investment located in the district", StatInfo::Kind::money},
     {Stat::renovation_investment, "renovation_investment", "CNY 100 million",
-     "技改: zero-land and digital renovation outlays", StatInfo::Kind::money},
+     "技改: zero-land, digital, NC and green renovation outlays", StatInfo::Kind::money},
     {Stat::inward_investment, "inward_investment", "CNY 100 million",
      "outlays of inward-investment arrivals", StatInfo::Kind::money},
     {Stat::land_above_scale, "land_above_scale", "mu", "land held by 规上 firms",
@@ -153,6 +164,13 @@ inline constexpr std::array<StatInfo, kStatCount> kStatistics = {{
     {Stat::value_added_per_mu_above_scale, "value_added_per_mu_above_scale",
      "CNY 100 million per mu", "规上 亩均增加值: value_added_above_scale / land_above_scale",
      StatInfo::Kind::ratio, Stat::value_added_above_scale, Stat::land_above_scale},
+    {Stat::value_added_rate_above_scale, "value_added_rate_above_scale", "1",
+     "规上 增加值率: value_added_above_scale / output_above_scale", StatInfo::Kind::ratio,
+     Stat::value_added_above_scale, Stat::output_above_scale},
+    {Stat::value_added_per_worker_above_scale, "value_added_per_worker_above_scale",
+     "CNY 100 million per person",
+     "规上 全员劳动生产率: value_added_above_scale / employment_above_scale (current prices)",
+     StatInfo::Kind::ratio, Stat::value_added_above_scale, Stat::employment_above_scale},
 }};
 
 // Every statistic in Stat order.
