@@ -67,6 +67,11 @@ std::shared_ptr<const FirmModelBase> three_firms() {
   p.arrivals.per_year = 0;
   p.exit.loss_exit_probability = 0;
   p.mujun.rectification_line = 0;
+  // The rules the hand-worked numbers were made with: the whole quota supplied every year, the
+  // plot-ratio cap 3.0, no productivity drift.
+  p.land.supply = abm::LandSupply::quota;
+  p.land.plot_ratio_cap = 3.0;
+  p.drift.productivity_sd = 0;
   b->seed = 7;
   return b;
 }

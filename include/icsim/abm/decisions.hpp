@@ -75,11 +75,23 @@ struct ExitRules {
   double loss_exit_probability = 0.10;
 };
 
+// Drift of firm efficiency: every year each active firm's productivity (its weight in the
+// output allocation, so its output, tax per mu and 亩均 class) is multiplied by
+// exp(sd × z − sd²/2), z standard normal (keyed by year and firm): a random walk in logs whose
+// mean in levels stays put. Firms that drift below the rectification line make the yearly
+// inflow of 亩均 D-class firms and rectifications (without it the base year's low tail is
+// rectified once and not renewed). ESTIMATE 0.3: the order of the yearly dispersion of small
+// firms' log sales growth; no Ningbo figure was found (docs/firm-model.md §5).
+struct DriftRules {
+  double productivity_sd = 0.3;
+};
+
 // The rules of every firm decision (FirmModelParameters holds them: parameters.expansion, ...).
 struct FirmDecisionRules {
   ExpansionRules expansion;
   DigitalRules digital;
   ExitRules exit;
+  DriftRules drift;
 };
 
 // The random draws of the firm decisions: Purpose::firm_decision, keyed by (year, firm id); a
@@ -90,7 +102,10 @@ inline constexpr Draw digital_adoption{
     .purpose = Purpose::firm_decision, .slot = 2, .name = "digital_adoption"};
 inline constexpr Draw loss_exit{.purpose = Purpose::firm_decision, .slot = 4, .name = "loss_exit"};
 inline constexpr Draw expansion{.purpose = Purpose::firm_decision, .slot = 6, .name = "expansion"};
-inline constexpr std::array kFirmDecisionDraws{digital_adoption, loss_exit, expansion};
+// Productivity drift: two uniforms (one normal, Box–Muller) a year and firm.
+inline constexpr Draw drift{
+    .purpose = Purpose::firm_decision, .slot = 8, .slots = 2, .name = "productivity_drift"};
+inline constexpr std::array kFirmDecisionDraws{digital_adoption, loss_exit, expansion, drift};
 static_assert(draws_are_distinct(kFirmDecisionDraws));
 }  // namespace draws
 
