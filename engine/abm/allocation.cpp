@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <limits>
 #include <numeric>
 #include <stdexcept>
@@ -103,32 +105,45 @@ inline void round_sums(const double* w, const double* cap, std::size_t m, double
                        double& capped, double& uncapped_weight, std::size_t& count) {
   // Branch-free (whether a firm is capped is unpredictable near the level): the comparison
   // becomes an all-ones/zero mask that selects the term, so these are plain sums of the selected
-  // terms, in a fixed order of four interleaved partial sums.
-  double c[4] = {0, 0, 0, 0}, u[4] = {0, 0, 0, 0};
-  std::uint64_t h[4] = {0, 0, 0, 0};
+  // terms, in a fixed order of four interleaved partial sums. The four partial sums are the lanes
+  // of two vectors of two (GCC's vector extension, one SSE2 register each), each lane doing
+  // exactly the additions of its scalar partial sum.
+  using V = double __attribute__((vector_size(16)));
+  using M = std::int64_t __attribute__((vector_size(16)));
+  V c01 = {0, 0}, c23 = {0, 0}, u01 = {0, 0}, u23 = {0, 0};
+  M h01 = {0, 0}, h23 = {0, 0};
+  const V level = {lambda, lambda};
+  std::size_t k = 0;
+  for (; k + 4 <= m; k += 4) {
+    V w01, w23, k01, k23;
+    std::memcpy(&w01, w + k, sizeof w01);
+    std::memcpy(&w23, w + k + 2, sizeof w23);
+    std::memcpy(&k01, cap + k, sizeof k01);
+    std::memcpy(&k23, cap + k + 2, sizeof k23);
+    const M hit01 = level * w01 >= k01;  // -1 (all ones) where capped, 0 elsewhere
+    const M hit23 = level * w23 >= k23;
+    c01 += (V)((M)k01 & hit01);
+    c23 += (V)((M)k23 & hit23);
+    u01 += (V)((M)w01 & ~hit01);
+    u23 += (V)((M)w23 & ~hit23);
+    h01 -= hit01;
+    h23 -= hit23;
+  }
+  double c0 = c01[0], u0 = u01[0];
+  std::int64_t h0 = h01[0];
   const auto select = [](double x, std::uint64_t mask) {
     return std::bit_cast<double>(std::bit_cast<std::uint64_t>(x) & mask);
   };
-  std::size_t k = 0;
-  for (; k + 4 <= m; k += 4) {
-    for (int j = 0; j < 4; ++j) {
-      const std::uint64_t hit = lambda * w[k + j] >= cap[k + j];
-      const std::uint64_t mask = 0 - hit;
-      c[j] += select(cap[k + j], mask);
-      u[j] += select(w[k + j], ~mask);
-      h[j] += hit;
-    }
-  }
   for (; k < m; ++k) {
     const std::uint64_t hit = lambda * w[k] >= cap[k];
     const std::uint64_t mask = 0 - hit;
-    c[0] += select(cap[k], mask);
-    u[0] += select(w[k], ~mask);
-    h[0] += hit;
+    c0 += select(cap[k], mask);
+    u0 += select(w[k], ~mask);
+    h0 += static_cast<std::int64_t>(hit);
   }
-  capped = (c[0] + c[1]) + (c[2] + c[3]);
-  uncapped_weight = (u[0] + u[1]) + (u[2] + u[3]);
-  count = static_cast<std::size_t>(h[0] + h[1] + h[2] + h[3]);
+  capped = (c0 + c01[1]) + (c23[0] + c23[1]);
+  uncapped_weight = (u0 + u01[1]) + (u23[0] + u23[1]);
+  count = static_cast<std::size_t>(h0 + h01[1] + h23[0] + h23[1]);
 }
 
 // Exact λ* from the firms not capped at level `lambda`, given the capped capacity `capped` at

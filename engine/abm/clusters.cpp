@@ -2,10 +2,12 @@
 #include "icsim/abm/clusters.hpp"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cmath>
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
 
 namespace icsim::abm {
 
@@ -133,39 +135,21 @@ void for_each_active_cell(const FirmPopulation& pop, const ClusterMemberships& m
 std::size_t usable(const ClusterCellIndex* cells, std::size_t districts, std::size_t clusters,
                    std::size_t firms) {
   if (cells == nullptr || cells->districts != districts || cells->clusters != clusters ||
-      cells->indexed > firms || cells->offsets.size() != districts * clusters + 1)
+      cells->indexed > firms || cells->group.size() != cells->indexed ||
+      cells->group_offsets.empty())
     return 0;
   return cells->indexed;
 }
 
-// Sums over the firms of each cell of `c`, kept in registers (an Acc from load(k), add(acc, i)
-// per firm in firm order, store(k, acc)), two cells at a time so that their chains of additions
-// overlap: per cell the same additions in the same order as a loop over the firms.
-template <class Load, class Add, class Store>
-void sum_by_cell(const ClusterCellIndex& c, Load&& load, Add&& add, Store&& store) {
-  const std::uint32_t* ix = c.firms.data();
-  const std::uint32_t* off = c.offsets.data();
-  const std::size_t cells = c.offsets.size() - 1;
-  std::size_t k = 0;
-  for (; k + 1 < cells; k += 2) {
-    auto a = load(k), b = load(k + 1);
-    std::uint32_t ja = off[k], jb = off[k + 1];
-    const std::uint32_t ea = off[k + 1], eb = off[k + 2];
-    const std::uint32_t both = std::min(ea - ja, eb - jb);
-    for (std::uint32_t t = 0; t < both; ++t) {
-      add(a, ix[ja + t]);
-      add(b, ix[jb + t]);
-    }
-    for (ja += both; ja < ea; ++ja) add(a, ix[ja]);
-    for (jb += both; jb < eb; ++jb) add(b, ix[jb]);
-    store(k, a);
-    store(k + 1, b);
-  }
-  if (k < cells) {
-    auto a = load(k);
-    for (std::uint32_t j = off[k]; j < off[k + 1]; ++j) add(a, ix[j]);
-    store(k, a);
-  }
+// Adds each group's sums to its cells: sums[v][k] += acc[g * V + v] for the V sums of every
+// group g (in group order) and every cell k of the group.
+template <std::size_t V>
+void spread(const ClusterCellIndex& c, const double* acc, const std::array<double*, V>& sums) {
+  const std::uint32_t* off = c.group_offsets.data();
+  const std::uint32_t* cell = c.cells.data();
+  for (std::size_t g = 0; g + 1 < c.group_offsets.size(); ++g)
+    for (std::uint32_t j = off[g]; j < off[g + 1]; ++j)
+      for (std::size_t v = 0; v < V; ++v) sums[v][cell[j]] += acc[g * V + v];
 }
 
 // x where `keep`, else +0.0, without a branch. Adding it instead of skipping the addition gives
@@ -181,25 +165,34 @@ ClusterCellIndex ClusterCellIndex::build(const FirmPopulation& f, const ClusterM
   ClusterCellIndex x;
   x.districts = districts;
   x.clusters = clusters;
-  x.indexed = m.words == 0 ? 0 : std::min(f.size(), m.bits.size() / m.words);
-  x.offsets.assign(districts * clusters + 1, 0);
   const std::size_t W = m.words;
-  auto each = [&](auto&& visit) {
-    for (std::size_t i = 0; i < x.indexed; ++i) {
-      if (f.district[i] >= districts) continue;
-      const std::size_t row = f.district[i] * clusters;
-      for (std::size_t w = 0; w < W; ++w)
-        for (std::uint64_t b = m.bits[i * W + w]; b != 0; b &= b - 1) {
-          const std::size_t c = w * 64 + static_cast<std::size_t>(__builtin_ctzll(b));
-          if (c < clusters) visit(row + c, i);
-        }
-    }
-  };
-  each([&](std::size_t k, std::size_t) { ++x.offsets[k + 1]; });
-  for (std::size_t k = 0; k + 1 < x.offsets.size(); ++k) x.offsets[k + 1] += x.offsets[k];
-  x.firms.resize(x.offsets.back());
-  std::vector<std::uint32_t> next(x.offsets.begin(), x.offsets.end() - 1);
-  each([&](std::size_t k, std::size_t i) { x.firms[next[k]++] = static_cast<std::uint32_t>(i); });
+  x.indexed = W == 0 ? 0 : std::min(f.size(), m.bits.size() / W);
+  x.group.assign(x.indexed, kNoGroup);
+  x.group_offsets.assign(1, 0);
+  // Key: the district and the membership words, as bytes.
+  std::unordered_map<std::string, std::uint32_t> ids;
+  std::string key;
+  for (std::size_t i = 0; i < x.indexed; ++i) {
+    if (f.district[i] >= districts) continue;
+    const std::uint64_t* bits = m.bits.data() + i * W;
+    bool any = false;
+    for (std::size_t w = 0; w < W; ++w)
+      for (std::uint64_t b = bits[w]; b != 0; b &= b - 1)
+        any |= w * 64 + static_cast<std::size_t>(std::countr_zero(b)) < clusters;
+    if (!any) continue;
+    key.assign(reinterpret_cast<const char*>(&f.district[i]), sizeof(std::uint16_t));
+    key.append(reinterpret_cast<const char*>(bits), W * sizeof(std::uint64_t));
+    const auto [it, added] = ids.try_emplace(key, static_cast<std::uint32_t>(ids.size()));
+    x.group[i] = it->second;
+    if (!added) continue;
+    const std::size_t row = f.district[i] * clusters;
+    for (std::size_t w = 0; w < W; ++w)
+      for (std::uint64_t b = bits[w]; b != 0; b &= b - 1) {
+        const std::size_t c = w * 64 + static_cast<std::size_t>(std::countr_zero(b));
+        if (c < clusters) x.cells.push_back(static_cast<std::uint32_t>(row + c));
+      }
+    x.group_offsets.push_back(static_cast<std::uint32_t>(x.cells.size()));
+  }
   return x;
 }
 
@@ -213,28 +206,23 @@ void ClusterDistrictSums::add_production(const FirmPopulation& f, const ClusterM
   double* above = output_above_scale.data();
   const std::size_t first = usable(cells, districts, clusters, f.size());
   if (first > 0) {
-    // The sums start at 0 (reset), so the 规上 sum may add a kept 0 for the other firms.
-    struct Acc {
-      double o, va, above;
-    };
-    sum_by_cell(
-        *cells,
-        [=](std::size_t k) {
-          return Acc{o[k], va[k], above[k]};
-        },
-        [=](Acc& a, std::uint32_t i) {
-          const std::uint8_t fl = flags[i];
-          if (!(fl & kActive)) return;
-          const double x = out[i];
-          a.o += x;
-          a.va += va_rate[i] * x;
-          a.above += kept(x, (fl & kAboveScale) != 0);
-        },
-        [=](std::size_t k, const Acc& a) {
-          o[k] = a.o;
-          va[k] = a.va;
-          above[k] = a.above;
-        });
+    // Per group: output, value added and 规上 output of its active firms, in firm order; an
+    // inactive firm adds +0.0 (kept), which leaves a sum started at +0.0 unchanged.
+    scratch.assign(3 * cells->groups(), 0.0);
+    double* acc = scratch.data();
+    const std::uint32_t* group = cells->group.data();
+    for (std::size_t i = 0; i < first; ++i) {
+      const std::uint32_t g = group[i];
+      if (g == ClusterCellIndex::kNoGroup) continue;
+      const std::uint8_t fl = flags[i];
+      const bool active = (fl & kActive) != 0;
+      const double x = out[i];
+      double* a = acc + 3 * static_cast<std::size_t>(g);
+      a[0] += kept(x, active);
+      a[1] += kept(va_rate[i] * x, active);
+      a[2] += kept(x, active && (fl & kAboveScale) != 0);
+    }
+    spread<3>(*cells, acc, {o, va, above});
   }
   for_each_active_cell(f, m, districts, clusters, first, [=](std::size_t i) {
     const double x = out[i], v = va_rate[i] * x;
@@ -255,23 +243,18 @@ void ClusterDistrictSums::add_stocks(const FirmPopulation& f, const ClusterMembe
   double* mu = land.data();
   const std::size_t first = usable(cells, districts, clusters, f.size());
   if (first > 0) {
-    struct Acc {
-      double count, land;
-    };
-    sum_by_cell(
-        *cells,
-        [=](std::size_t k) {
-          return Acc{count[k], mu[k]};
-        },
-        [=](Acc& a, std::uint32_t i) {
-          if (!(flags[i] & kActive)) return;
-          a.count += 1;
-          a.land += land_of[i];
-        },
-        [=](std::size_t k, const Acc& a) {
-          count[k] = a.count;
-          mu[k] = a.land;
-        });
+    scratch.assign(2 * cells->groups(), 0.0);
+    double* acc = scratch.data();
+    const std::uint32_t* group = cells->group.data();
+    for (std::size_t i = 0; i < first; ++i) {
+      const std::uint32_t g = group[i];
+      if (g == ClusterCellIndex::kNoGroup) continue;
+      const bool active = (flags[i] & kActive) != 0;
+      double* a = acc + 2 * static_cast<std::size_t>(g);
+      a[0] += kept(1.0, active);
+      a[1] += kept(land_of[i], active);
+    }
+    spread<2>(*cells, acc, {count, mu});
   }
   for_each_active_cell(f, m, districts, clusters, first, [=](std::size_t i) {
     const double l = land_of[i];

@@ -33,13 +33,29 @@ void decide_digital_renovation(FirmModel::State& s, int year) {
   const double prob =
       std::min(1.0, (g.innovation + g.imitation * share) * (1 + g.subsidy_effect * g.subsidy_rate));
   const auto pu = static_cast<float>(1 + g.productivity_uplift);
-  const std::uint64_t seed = s.seed, replication = s.replication;
-  const auto step = static_cast<std::uint32_t>(year);
+  // The producing 规上 firms not yet renovated (without branches), their draws side by side,
+  // then the adoptions in firm order.
+  auto& firms = s.draw_firms;
+  auto& ids = s.draw_ids;
+  auto& u = s.draw_uniforms;
+  firms.resize(n);
+  ids.resize(n);
+  u.resize(n);
+  const std::uint8_t* flags = f.flags.data();
+  const std::uint32_t* id = f.id.data();
+  std::size_t m = 0;
   for (std::size_t i = 0; i < n; ++i) {
-    const std::uint8_t fl = f.flags[i];
-    if (!producing(fl) || !(fl & kAboveScale) || (fl & kDigital)) continue;
-    if (keyed_uniform(seed, replication, draws::digital_adoption, step, f.id[i]) >= prob) continue;
-    f.flags[i] = static_cast<std::uint8_t>(fl | kDigital);
+    const std::uint8_t fl = flags[i];
+    firms[m] = static_cast<std::uint32_t>(i);
+    ids[m] = id[i];
+    m += producing(fl) & ((fl & kAboveScale) != 0) & ((fl & kDigital) == 0);
+  }
+  keyed_uniforms(s.seed, s.replication, draws::digital_adoption, static_cast<std::uint32_t>(year),
+                 std::span(ids).first(m), u);
+  for (std::size_t j = 0; j < m; ++j) {
+    if (u[j] >= prob) continue;
+    const std::uint32_t i = firms[j];
+    f.flags[i] = static_cast<std::uint8_t>(f.flags[i] | kDigital);
     // The renovation is paid next year (the whole cost: the subsidy moves who pays, not how
     // much is invested); its uplifts count from next year's production.
     s.schedule_outlay(year + 1, 1, g.cost_per_capacity * f.capacity[i], f.sector[i], f.district[i],

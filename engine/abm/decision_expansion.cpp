@@ -80,8 +80,12 @@ void decide_expansion(FirmModel::State& s, int year) {
   const double max_growth = e.max_growth, speed = e.adjustment_speed;
   auto& candidates = s.expansion_candidates;
   auto& gaps = s.expansion_gaps;
+  auto& ids = s.draw_ids;
+  auto& u = s.draw_uniforms;
   candidates.resize(n);
   gaps.resize(n);
+  ids.resize(n);
+  u.resize(n);
   std::size_t m = 0;
   for (std::size_t i = 0; i < n; ++i) {
     const double cap = capacity[i], out = output[i];
@@ -91,17 +95,16 @@ void decide_expansion(FirmModel::State& s, int year) {
         producing(flags[i]) & (cap > 0) & !(out / cap < trigger) & (profit[i] > 0) & (add > 0);
     candidates[m] = static_cast<std::uint32_t>(i);
     gaps[m] = add;
+    ids[m] = id[i];
     m += ok;
   }
-  const std::uint64_t seed = s.seed, replication = s.replication;
-  const auto step = static_cast<std::uint32_t>(year);
+  keyed_uniforms(s.seed, s.replication, draws::expansion, static_cast<std::uint32_t>(year),
+                 std::span(ids).first(m), u);
   std::size_t chosen = 0;
   for (std::size_t j = 0; j < m; ++j) {
-    const std::uint32_t i = candidates[j];
-    const double add = gaps[j];
-    candidates[chosen] = i;
-    gaps[chosen] = add;
-    chosen += keyed_uniform(seed, replication, draws::expansion, step, id[i]) < speed;
+    candidates[chosen] = candidates[j];
+    gaps[chosen] = gaps[j];
+    chosen += u[j] < speed;
   }
   for (std::size_t j = 0; j < chosen; ++j) {
     const double add = gaps[j];

@@ -119,6 +119,10 @@ struct FirmModel::State {
   // decide_expansion's buffers, kept across years: the qualifying firms and their gaps.
   std::vector<std::uint32_t> expansion_candidates;
   std::vector<double> expansion_gaps;
+  // Scratch of the decisions that draw for a subset of the firms (keyed_uniforms): the firms'
+  // ids, their indices and their uniforms.
+  std::vector<std::uint32_t> draw_ids, draw_firms;
+  std::vector<double> draw_uniforms;
 
   // pipeline.cpp
   void queue_new_firm(std::uint16_t sector, std::uint16_t district, double investment,

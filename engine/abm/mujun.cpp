@@ -38,15 +38,19 @@ struct Ranked {
   std::uint32_t id;
   std::uint32_t index;
 };
-bool better(const Ranked& a, const Ranked& b) {
-  return a.score > b.score || (a.score == b.score && a.id < b.id);
-}
+// As a function object, so that the selections inline it (a function pointer is an indirect call
+// per comparison).
+struct Better {
+  bool operator()(const Ranked& a, const Ranked& b) const {
+    return a.score > b.score || (a.score == b.score && a.id < b.id);
+  }
+};
 
 // Scratch of evaluate, reused across calls on one thread.
 struct EvaluationBuffers {
   std::vector<GroupSums> sums;
   std::vector<std::size_t> start;
-  std::vector<std::uint8_t> evaluated;
+  std::vector<std::uint32_t> evaluated;  // the evaluated firms, ascending
   std::vector<Benchmarks> bench;
   std::vector<Ranked> ranked;
   std::vector<std::size_t> next;
@@ -134,7 +138,7 @@ MujunSummary evaluate(FirmPopulation& f, const MujunRules& rules, std::vector<do
   auto& next = buffers.next;
   sums.assign(groups, GroupSums{});
   start.assign(groups + 1, 0);
-  evaluated.resize(n);
+  evaluated.resize(n);  // every entry up to the count is written below
   MujunSummary summary;
   // The arrays through local pointers: the byte stores below (evaluated, the class) may alias
   // anything, and would otherwise make every firm reload the vectors' data and the thread's
@@ -150,23 +154,31 @@ MujunSummary evaluate(FirmPopulation& f, const MujunRules& rules, std::vector<do
   const std::uint32_t* id = f.id.data();
   MujunClass* klass = f.mujun_class.data();
   std::uint8_t* years_in_d = f.years_in_d.data();
-  std::uint8_t* is_eval = evaluated.data();
   GroupSums* group_sums = sums.data();
   std::size_t* group_start = start.data();
   const double min_land = rules.min_land_below_scale;
+  // Who is evaluated, without branches (the test is unpredictable from firm to firm): the
+  // evaluated firms listed in firm order, the others unrated.
+  std::uint32_t* listed = evaluated.data();
+  std::size_t count = 0;
   for (std::size_t i = 0; i < n; ++i) {
     // is_evaluated (mujun.hpp), on the local pointers.
     const std::uint8_t fl = flags[i];
     const double land = land_of[i];
-    const bool e = (fl & kActive) && !(fl & kUnderConstruction) && land > 0 &&
-                   ((fl & kAboveScale) || land >= min_land);
-    is_eval[i] = e ? 1 : 0;
-    if (!e) continue;
+    const bool e = ((fl & kActive) != 0) & ((fl & kUnderConstruction) == 0) & (land > 0) &
+                   (((fl & kAboveScale) != 0) | (land >= min_land));
+    listed[count] = static_cast<std::uint32_t>(i);
+    count += e;
+    klass[i] = e ? klass[i] : MujunClass::unrated;
+    years_in_d[i] = static_cast<std::uint8_t>(e ? years_in_d[i] : 0);
+  }
+  for (std::size_t j = 0; j < count; ++j) {
+    const std::size_t i = listed[j];
     const std::size_t g = by_district ? district[i] : 0;
     const double x = output[i];
     const double va = static_cast<double>(va_rate_of[i]) * x;
     GroupSums& s = group_sums[g];
-    s.land += land;
+    s.land += land_of[i];
     s.tax += static_cast<double>(tax_rate_of[i]) * x;
     s.output += x;
     s.energy += static_cast<double>(energy_rate_of[i]) * x;
@@ -204,12 +216,8 @@ MujunSummary evaluate(FirmPopulation& f, const MujunRules& rules, std::vector<do
   const Benchmarks* benchmarks = bench.data();
   Ranked* ranking = ranked.data();
   std::size_t* next_slot = next.data();
-  for (std::size_t i = 0; i < n; ++i) {
-    if (!is_eval[i]) {
-      klass[i] = MujunClass::unrated;
-      years_in_d[i] = 0;
-      continue;
-    }
+  for (std::size_t j = 0; j < count; ++j) {
+    const std::size_t i = listed[j];
     const std::size_t g = by_district ? district[i] : 0;
     const Benchmarks& b = benchmarks[g];
     const double x = output[i], land = land_of[i];
@@ -272,10 +280,10 @@ MujunSummary evaluate(FirmPopulation& f, const MujunRules& rules, std::vector<do
       const std::size_t cut[3] = {within_share(rules.a_share, m), within_share(rules.b_share, m),
                                   within_share(rules.c_share, m)};
       // Three selections put every class in its own contiguous range: O(m). The middle cut
-      // first, then the outer two each within its side (`better` is a strict total order, so
+      // first, then the outer two each within its side (`Better` is a strict total order, so
       // the classes are the same whatever the order of the selections).
       auto select = [](auto lo, auto mid, auto hi) {
-        if (mid > lo && mid < hi) std::nth_element(lo, mid, hi, better);
+        if (mid > lo && mid < hi) std::nth_element(lo, mid, hi, Better{});
       };
       const auto m0 = first + static_cast<std::ptrdiff_t>(cut[0]);
       const auto m1 = first + static_cast<std::ptrdiff_t>(cut[1]);

@@ -4,6 +4,9 @@
 // score_command.cpp, explain_command.cpp, calibrate_command.cpp, sensitivity_command.cpp);
 // this file only dispatches and turns errors into exit codes.
 #include <cstring>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <iostream>
 #include <string>
 
@@ -13,6 +16,19 @@
 #include "icsim/common/version.hpp"
 
 namespace {
+// Every replication builds its firm model's arrays (several MB) and frees them at its end. With
+// glibc's defaults those blocks are mmap'ed and unmapped each time, so every replication
+// page-faults its arrays in again (about 1,500 faults a replication of the Ningbo scenario, 6 %
+// of its CPU time). Served from the heap and kept there instead, a thread's next replication
+// reuses the same pages. Only the allocator's policy changes, no result.
+void keep_freed_memory() {
+#if defined(__GLIBC__)
+  mallopt(M_MMAP_THRESHOLD, 256 << 20);  // blocks up to 256 MB come from the heap
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);    // and the heap is not trimmed below 1 GB of free top
+  mallopt(M_TOP_PAD, 64 << 20);          // grown 64 MB at a time
+#endif
+}
+
 void usage(std::ostream& out) {
   out << "icsim " << icsim::version() << " - industrial-cluster simulation engine\n\n"
       << "Usage: icsim COMMAND [options]\n\n"
@@ -111,6 +127,7 @@ int main(int argc, char** argv) {
     usage(std::cerr);
     return 2;
   }
+  keep_freed_memory();
   const std::string command = argv[1];
   const int status = run_command_line(command, argc, argv);
   icsim::Processes::finalize();

@@ -164,9 +164,10 @@ TEST(ClusterDistrictSums, CompleteSystemAddsUpToThePopulation) {
   }
 }
 
-TEST(ClusterDistrictSums, CellIndexGivesTheSameSumsBitForBit) {
+TEST(ClusterDistrictSums, CellIndexGivesTheSameSums) {
   // An overlapping system (several clusters per firm), firms appended after the index was built,
-  // exited firms and firms below the 规上 line: the sums equal the firm-by-firm ones exactly.
+  // exited firms and firms below the 规上 line: the sums equal the firm-by-firm ones up to
+  // rounding (added by group, then per cell), the counts exactly.
   const ClusterAssignment a({system("O", {{0.7, 1.0, 0.5}, {0.6, 0.3, 0.9}}, true)}, 3);
   auto f = population(9000);
   for (std::size_t i = 0; i < f.size(); ++i) {  // values whose sums depend on the order
@@ -194,11 +195,33 @@ TEST(ClusterDistrictSums, CellIndexGivesTheSameSumsBitForBit) {
   plain.add_stocks(f, m);
   indexed.add_production(f, m, &cells);
   indexed.add_stocks(f, m, &cells);
-  EXPECT_EQ(plain.output, indexed.output);
-  EXPECT_EQ(plain.value_added, indexed.value_added);
-  EXPECT_EQ(plain.output_above_scale, indexed.output_above_scale);
+  auto expect_near = [](const std::vector<double>& x, const std::vector<double>& y) {
+    ASSERT_EQ(x.size(), y.size());
+    for (std::size_t k = 0; k < x.size(); ++k) EXPECT_NEAR(x[k], y[k], 1e-12 * std::abs(x[k]));
+  };
+  expect_near(plain.output, indexed.output);
+  expect_near(plain.value_added, indexed.value_added);
+  expect_near(plain.output_above_scale, indexed.output_above_scale);
   EXPECT_EQ(plain.firms, indexed.firms);
-  EXPECT_EQ(plain.land, indexed.land);
+  expect_near(plain.land, indexed.land);
+  // Every indexed firm's group holds exactly the cells of its district and memberships.
+  ASSERT_EQ(cells.group.size(), base);
+  for (std::size_t i = 0; i < base; ++i) {
+    std::vector<std::uint32_t> expected;
+    for (std::size_t c = 0; c < a.clusters(); ++c)
+      if (m.member(i, c))
+        expected.push_back(static_cast<std::uint32_t>(f.district[i] * a.clusters() + c));
+    if (expected.empty()) {
+      EXPECT_EQ(cells.group[i], abm::ClusterCellIndex::kNoGroup);
+      continue;
+    }
+    const std::uint32_t g = cells.group[i];
+    ASSERT_LT(g, cells.groups());
+    EXPECT_EQ(std::vector<std::uint32_t>(cells.cells.begin() + cells.group_offsets[g],
+                                         cells.cells.begin() + cells.group_offsets[g + 1]),
+              expected);
+  }
+  EXPECT_LT(cells.groups(), base / 100);  // 2 districts x at most 2^3 membership sets
   double total = 0;
   for (double x : indexed.output) total += x;
   EXPECT_GT(total, 0);

@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdint>
+#include <functional>
+#include <vector>
+
 using namespace icsim::abm;
 
 namespace {
@@ -46,4 +51,25 @@ TEST(TopFirms, TiesAndOrderDoNotMatter) {
   std::swap(f.output[0], f.output[2]);
   EXPECT_DOUBLE_EQ(top_firms_output(f, 3), 12.0);
   EXPECT_DOUBLE_EQ(top_firms_output(FirmPopulation{}, 3), 0.0);  // no firms
+}
+
+TEST(TopFirms, EqualsAFullSortOnALargePopulation) {
+  // 5,000 firms with log-spread outputs, many ties, every seventh one exited: the sum must equal
+  // the largest-first sum of a full sort of the active outputs, bit for bit.
+  FirmPopulation f;
+  f.resize(5000);
+  std::uint64_t x = 88172645463325252ull;
+  std::vector<double> active;
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    f.output[i] = static_cast<double>(x % 977) * static_cast<double>(1 + (x >> 40) % 50) * 0.37;
+    f.flags[i] = i % 7 == 3 ? 0 : kActive;
+    if (f.flags[i] & kActive) active.push_back(f.output[i]);
+  }
+  std::sort(active.begin(), active.end(), std::greater<>());
+  for (std::size_t n : {1u, 2u, 99u, 100u, 101u, 4000u, 4285u, 4286u, 6000u}) {
+    double expected = 0;
+    for (std::size_t k = 0; k < std::min(n, active.size()); ++k) expected += active[k];
+    EXPECT_EQ(top_firms_output(f, n), expected) << "n = " << n;
+  }
 }

@@ -252,3 +252,37 @@ TEST(NamedDraw, UsesItsSlots) {
   const Draw odd{.purpose = Purpose::firm_decision, .slot = 7, .slots = 2, .name = "odd"};
   EXPECT_THROW(keyed_uniform_pair(1, 2, odd, 3, 4), std::invalid_argument);
 }
+
+TEST(KeyedUniforms, EqualKeyedUniformBitForBit) {
+  // Entities spread over the 32-bit range (high bits set, 0 and 2^32 - 1 included), for even
+  // and odd draws, seeds and replications with high words, and lengths that leave every tail
+  // of the two- and four-wide SIMD paths.
+  std::vector<std::uint32_t> entities = {0u, 1u, 0xFFFFFFFFu, 0x80000000u, 12345u};
+  for (std::uint32_t k = 0; k < 200; ++k) entities.push_back(k * 2654435761u + 17u);
+  const std::uint64_t seeds[] = {0, 7, 0xFEDCBA9876543210ull};
+  const std::uint64_t replications[] = {0, 3, (1ull << 52) - 1};
+  using detail::KeyedUniformsPath;
+  for (auto path : {KeyedUniformsPath::fastest, KeyedUniformsPath::sse2, KeyedUniformsPath::scalar})
+    for (std::uint64_t seed : seeds)
+      for (std::uint64_t rep : replications)
+        for (std::uint32_t draw : {0u, 1u, 6u, 4095u})
+          for (std::size_t m :
+               {std::size_t{0}, std::size_t{1}, std::size_t{3}, std::size_t{6}, entities.size()}) {
+            detail::set_keyed_uniforms_path(path);
+            std::vector<double> out(m, -1.0);
+            keyed_uniforms(seed, rep, Purpose::firm_decision, 2031, draw,
+                           std::span(entities).first(m), out);
+            for (std::size_t j = 0; j < m; ++j)
+              ASSERT_EQ(out[j],
+                        keyed_uniform(seed, rep, Purpose::firm_decision, 2031, entities[j], draw))
+                  << "path " << static_cast<int>(path) << " seed " << seed << " replication " << rep
+                  << " draw " << draw << " j " << j;
+          }
+  detail::set_keyed_uniforms_path(KeyedUniformsPath::fastest);
+  std::vector<double> short_out(2);
+  EXPECT_THROW(keyed_uniforms(1, 1, Purpose::firm_decision, 1, 0, entities, short_out),
+               std::invalid_argument);
+  EXPECT_THROW(keyed_uniforms(1, 1, Purpose::firm_decision, 1u << 20, 0,
+                              std::span(entities).first(2), short_out),
+               std::out_of_range);
+}

@@ -463,7 +463,11 @@ SYSTEM_NOTES = {
                      "key_basic_components (whole 153 items; key_basic_components fitted in 2021).",
     "415X": "Zhejiang \"415X\" (浙政发〔2023〕4号): the 4 万亿级 clusters only. The 15 千亿级 clusters "
             "and the X 百亿级 groups are OMITTED: their list is not in the project's documents, so "
-            "they cannot be mapped.",
+            "they cannot be mapped. The four clusters are disjoint (`415X/*` may be summed) and "
+            "unfitted, so their weights are the national product mix and hold for the province "
+            "too: `scenarios/zhejiang/baseline.toml` applies `2017/415X.csv` to `zhejiang_2017_42` "
+            "(the 规上 columns below are Ningbo's; the province's are in "
+            "`../zhejiang/SOURCES.md`).",
     "zhenhai-122": "Zhenhai district's green-petrochemical focus (seed 003). The meaning of the "
                    "digits \"122\" is UNKNOWN. The clusters are disjoint: green petrochemicals in "
                    "Zhenhai's sense = refining_chemicals + other_petrochemicals + new_materials "

@@ -77,15 +77,19 @@ struct ClusterMemberships {
                                      std::uint64_t seed, std::uint64_t replication);
 };
 
-// The firms of each (district, cluster) cell, row-major [d * clusters + c], in firm order: the
-// first `indexed` firms of a population whose memberships and districts do not change (a firm
-// keeps both for the whole run, and firms are only appended). ClusterDistrictSums sums a cell's
-// firms from it in a register instead of storing after every firm, in the same order.
+// The first `indexed` firms of a population whose memberships and districts do not change (a
+// firm keeps both for the whole run, and firms are only appended), in groups of the same
+// district and memberships (the Ningbo population: 4,583 groups of 60,183 firms with 251,271
+// memberships). ClusterDistrictSums sums each group's firms first, one addition per firm in
+// firm order, then adds each group's sums to its cells, groups in order of their first firm.
 struct ClusterCellIndex {
+  static constexpr std::uint32_t kNoGroup = 0xFFFFFFFFu;
   std::size_t districts = 0, clusters = 0, indexed = 0;
-  std::vector<std::uint32_t> offsets;  // cells + 1
-  std::vector<std::uint32_t> firms;
+  std::vector<std::uint32_t> group;          // per indexed firm; kNoGroup: in no cell
+  std::vector<std::uint32_t> group_offsets;  // groups + 1, into cells
+  std::vector<std::uint32_t> cells;          // each group's cells d * clusters + c, ascending c
 
+  std::size_t groups() const { return group_offsets.empty() ? 0 : group_offsets.size() - 1; }
   static ClusterCellIndex build(const FirmPopulation& f, const ClusterMemberships& m,
                                 std::size_t districts, std::size_t clusters);
 };
@@ -97,11 +101,13 @@ struct ClusterCellIndex {
 struct ClusterDistrictSums {
   std::size_t districts = 0, clusters = 0;
   std::vector<double> output, value_added, output_above_scale, firms, land;
+  std::vector<double> scratch;  // the groups' sums (ClusterCellIndex)
 
   void reset(std::size_t district_count, std::size_t cluster_count);
   // The money sums, right after the accounts (firms with kActive produced this year).
-  // `cells`, when given, indexes the first firms of `f` with these memberships (built for the
-  // same districts and clusters); the sums are the same with or without it, bit for bit.
+  // `cells`, when given, groups the first firms of `f` with these memberships (built for the
+  // same districts and clusters); the sums are then added in another order (by group, then per
+  // cell) and equal those without it up to rounding.
   void add_production(const FirmPopulation& f, const ClusterMemberships& m,
                       const ClusterCellIndex* cells = nullptr);
   // The firm and land stocks, at the end of the year.

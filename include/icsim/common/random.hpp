@@ -105,6 +105,21 @@ inline UniformPair keyed_uniform_pair(std::uint64_t seed, std::uint64_t replicat
   return {detail::to_unit(b.v[0], b.v[1]), detail::to_unit(b.v[2], b.v[3])};
 }
 
+// keyed_uniform(seed, replication, purpose, step, entities[j], draw) into out[j] for every j:
+// the same doubles bit for bit, computed several entities at a time (SIMD: random_batch.cpp).
+// For a firm loop that first collects the firms that draw, then draws for all of them. Throws
+// std::invalid_argument if out is shorter than entities, std::out_of_range as keyed_uniform.
+void keyed_uniforms(std::uint64_t seed, std::uint64_t replication, Purpose purpose,
+                    std::uint32_t step, std::uint32_t draw, std::span<const std::uint32_t> entities,
+                    std::span<double> out);
+
+namespace detail {
+// Which code keyed_uniforms runs, for tests of each path: the fastest the CPU has (AVX2, else
+// SSE2), SSE2, or the scalar keyed_uniform. Not thread-safe; the default is fastest.
+enum class KeyedUniformsPath { fastest, sse2, scalar };
+void set_keyed_uniforms_path(KeyedUniformsPath path);
+}  // namespace detail
+
 // A named keyed draw: the uniforms one random choice uses. Every draw is declared once, in the
 // one list of its purpose (for example abm/decisions.hpp lists Purpose::firm_decision's), and
 // draws_are_distinct checks the list at compile time, so a new decision picks a name, never a
@@ -159,6 +174,12 @@ inline double keyed_uniform(std::uint64_t seed, std::uint64_t replication, const
                             std::uint32_t step, std::uint32_t entity, std::uint32_t k = 0) {
   if (k >= d.slots) throw std::out_of_range("keyed_uniform: beyond the slots of the draw");
   return keyed_uniform(seed, replication, d.purpose, step, entity, d.slot + k);
+}
+// keyed_uniforms for draw `d` (one slot) at `step`.
+inline void keyed_uniforms(std::uint64_t seed, std::uint64_t replication, const Draw& d,
+                           std::uint32_t step, std::span<const std::uint32_t> entities,
+                           std::span<double> out) {
+  keyed_uniforms(seed, replication, d.purpose, step, d.slot, entities, out);
 }
 // Both uniforms of a two-slot draw (one Philox call).
 inline UniformPair keyed_uniform_pair(std::uint64_t seed, std::uint64_t replication, const Draw& d,
