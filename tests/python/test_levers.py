@@ -86,8 +86,8 @@ def test_land_supply_binds_below_the_shipped_quota(tmp_path):
     half = baseline(tmp_path, "firms.land_supply_scale=0.5")
     shipped = baseline(tmp_path)
     double = baseline(tmp_path, "firms.land_supply_scale=2")
-    assert paired(half, shipped, "land_granted", 2022, 2030) > 4000  # mu; measured about 9,000
-    assert paired(half, shipped, "industrial_investment", 2022, 2030) > 100  # 亿; about 230
+    assert paired(half, shipped, "land_granted", 2022, 2030) > 4000  # mu; measured about 8,900
+    assert paired(half, shipped, "industrial_investment", 2022, 2030) > 100  # 亿; about 210
     # Above the shipped quota demand, not supply, decides: nothing moves ...
     assert abs(paired(shipped, double, "industrial_investment", 2022, 2030)) < 10
     # ... and land is supplied as it is asked for, so little is left unused (was 100,000 mu).

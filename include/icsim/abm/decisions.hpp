@@ -76,9 +76,9 @@ struct ExitRules {
 };
 
 // Drift of firm efficiency: every year each active firm's productivity (its weight in the
-// output allocation, so its output, tax per mu and 亩均 class) is multiplied by
-// exp(sd × z − sd²/2), z standard normal (keyed by year and firm): a random walk in logs whose
-// mean in levels stays put. Firms that drift below the rectification line make the yearly
+// output allocation, so its output, tax per mu and 亩均 class) is multiplied by exp(sd × z),
+// rescaled to mean one, z of mean 0 and variance 1 (the centred sum of four uniforms, close to
+// normal; keyed by year and firm): a random walk in logs whose mean in levels stays put. Firms that drift below the rectification line make the yearly
 // inflow of 亩均 D-class firms and rectifications (without it the base year's low tail is
 // rectified once and not renewed). ESTIMATE 0.3: the order of the yearly dispersion of small
 // firms' log sales growth; no Ningbo figure was found (docs/firm-model.md §5).
