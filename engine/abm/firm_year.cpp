@@ -14,6 +14,7 @@ namespace icsim::abm {
 void seed_digital_renovation(FirmModel::State& s);              // decision_digital_renovation.cpp
 void rectify_firms(FirmModel::State& s, int year);              // rectification.cpp
 void decide_loss_exit(FirmModel::State& s, int year);           // decision_loss_exit.cpp
+void drift_productivity(FirmModel::State& s, int year);         // decision_drift.cpp
 void decide_expansion(FirmModel::State& s, int year);           // decision_expansion.cpp
 void decide_digital_renovation(FirmModel::State& s, int year);  // decision_digital_renovation.cpp
 void record_statistics(FirmModel::State& s, int year, double price_index,
@@ -97,6 +98,8 @@ void FirmModel::end_year(int year, double price_index, std::span<const double> o
   // Decisions at the end of the base year build from the first projected year on.
   decide_expansion(s, year);
   if (year > s.base_year) decide_digital_renovation(s, year);
+  // Next year's productivity (the base year's stays as synthesised: drift starts with its end).
+  drift_productivity(s, year);
   record_statistics(s, year, price_index, other_investment);
 }
 

@@ -135,11 +135,16 @@ void LandMarket::step(int year) {
   last_step_year_ = year;
   for (Pool& p : pools_) {
     LandFlows f;
-    f.approved = p.quota * rules_.approval_to_supply_ratio;
-    p.approved += f.approved;
-    f.supplied = std::min(p.approved, p.quota);
-    p.approved -= f.supplied;
-    p.available += f.supplied;
+    if (rules_.supply == LandSupply::quota) {
+      f.approved = p.quota * rules_.approval_to_supply_ratio;
+      p.approved += f.approved;
+      f.supplied = std::min(p.approved, p.quota);
+      p.approved -= f.supplied;
+      p.available += f.supplied;
+      p.quota_left = 0;
+    } else {
+      p.quota_left = p.quota;  // supplied by allocate() as requests need it
+    }
 
     double matured = 0;
     auto keep = std::remove_if(p.pending.begin(), p.pending.end(), [&](const Pending& e) {
@@ -161,6 +166,28 @@ void LandMarket::step(int year) {
     p.cum_taken_out += f.taken_out;
     p.last = f;
   }
+}
+
+double LandMarket::supply_on_demand(Pool& p, double mu) {
+  if (rules_.supply != LandSupply::on_demand || !(mu > kNegligible) || !(p.quota_left > 0))
+    return 0;
+  const double want = std::min(mu, p.quota_left);
+  // 增存挂钩: new approvals follow the land supplied.
+  const double approved = want * rules_.approval_to_supply_ratio;
+  p.approved += approved;
+  p.cum_approved += approved;
+  p.last.approved += approved;
+  const double s = std::min(want, p.approved);
+  p.approved = std::max(0.0, p.approved - s);
+  p.quota_left -= want;
+  p.available += s;
+  p.cum_supplied += s;
+  p.last.supplied += s;
+  return s;
+}
+
+double LandMarket::offer(const Pool& p) const {
+  return p.available + (rules_.supply == LandSupply::on_demand ? p.quota_left : 0.0);
 }
 
 std::vector<LandGrant> LandMarket::allocate(std::vector<LandRequest>& queue) {
@@ -185,7 +212,7 @@ std::vector<LandGrant> LandMarket::allocate(std::vector<LandRequest>& queue) {
       }
       d = 0;  // the most available land, ties to the lower index
       for (std::size_t k = 1; k < pools_.size(); ++k)
-        if (pools_[k].available > pools_[d].available) d = k;
+        if (offer(pools_[k]) > offer(pools_[d])) d = k;
     } else {
       if (r.district < 0 || static_cast<std::size_t>(r.district) >= pools_.size())
         throw std::out_of_range("LandMarket::allocate: project " + std::to_string(r.project_id) +
@@ -194,22 +221,34 @@ std::vector<LandGrant> LandMarket::allocate(std::vector<LandRequest>& queue) {
       d = static_cast<std::size_t>(r.district);
     }
     Pool& p = pools_[d];
+    // On demand, the quota supplies what the available land lacks (for a request that takes all
+    // or nothing, only if the quota left covers all of it). Guaranteed programme land does not
+    // draw on the quota: what the available land lacks comes from 批而未供 and the provincial
+    // indicator below, which the province grants on top of the city's quota.
+    const bool reserved = guaranteed && r.programme;
+    const bool partial = rules_.partial_grants || reserved;
+    if (!reserved && r.mu_needed > p.available && (partial || offer(p) >= r.mu_needed))
+      supply_on_demand(p, r.mu_needed - p.available);
     double g = 0;
-    if (rules_.partial_grants || (guaranteed && r.programme))
+    if (partial)
       g = std::min(r.mu_needed, p.available);
     else if (p.available >= r.mu_needed)
       g = r.mu_needed;
     p.available = std::max(0.0, p.available - g);
-    if (guaranteed && r.programme && r.mu_needed - g > kNegligible) {
+    if (reserved && r.mu_needed - g > kNegligible) {
       // 要素保障: the shortfall from 批而未供, then from a provincial indicator (a new approval).
       const double shortfall = r.mu_needed - g;
       const double from_approved = std::min(shortfall, p.approved);
       const double from_indicator = shortfall - from_approved;
-      p.approved -= from_approved;
+      // On demand, approvals follow supply (增存挂钩): what 批而未供 gave is approved again.
+      const double reapproved = rules_.supply == LandSupply::on_demand
+                                    ? from_approved * rules_.approval_to_supply_ratio
+                                    : 0.0;
+      p.approved += reapproved - from_approved;
       p.cum_supplied += shortfall;
-      p.cum_approved += from_indicator;
+      p.cum_approved += from_indicator + reapproved;
       p.last.supplied += shortfall;
-      p.last.approved += from_indicator;
+      p.last.approved += from_indicator + reapproved;
       p.last.guaranteed += shortfall;
       g = r.mu_needed;
     }

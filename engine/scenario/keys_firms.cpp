@@ -125,6 +125,7 @@ std::vector<KeyInfo> firm_keys() {
       {.path = "firms.expansion", .type = table, .meaning = "capacity expansion"},
       {.path = "firms.digital", .type = table, .meaning = "digital renovation"},
       {.path = "firms.exit", .type = table, .meaning = "exit of loss-making firms"},
+      {.path = "firms.drift", .type = table, .meaning = "drift of firm productivity"},
       {.path = "firms.arrivals", .type = table, .meaning = "random inward investment"},
       {.path = "firms.projects", .type = table, .meaning = "how projects become firms"},
       {.path = "firms.land_supply_by_district.*",
@@ -202,6 +203,15 @@ std::vector<KeyInfo> firm_keys() {
        .expected = "in [0, 1] (a yearly probability)",
        .meaning = "yearly exit probability of a loss-making firm",
        .field = FP(exit.loss_exit_probability)},
+
+      // [firms.drift]
+      {.path = "firms.drift.productivity_sd",
+       .type = number,
+       .default_value = "0.3",
+       .range = kNonNegative,
+       .expected = ">= 0 (sd of the yearly log step)",
+       .meaning = "yearly drift of each firm's productivity (log-normal, mean one)",
+       .field = FP(drift.productivity_sd)},
 
       // [firms.digital]
       {.path = "firms.digital.enabled",
@@ -540,11 +550,12 @@ std::vector<KeyInfo> firm_keys() {
        .default_value = "1.0",
        .range = kNonNegative,
        .expected = kNonNegativeText,
-       .meaning = "new approvals a year as a multiple of the quota",
+       .meaning =
+           "new approvals a year as a multiple of the quota (of the land supplied, on demand)",
        .field = FP(land.approval_to_supply_ratio)},
       {.path = "land.plot_ratio_cap",
        .type = number,
-       .default_value = "3.0",
+       .default_value = "1.5",
        .range = kPositive,
        .expected = "> 0 (floor area / land area)",
        .meaning = "highest plot ratio reached by zero-land renovation",
@@ -563,6 +574,14 @@ std::vector<KeyInfo> firm_keys() {
        .choices = "guaranteed|priority|queue",
        .meaning = "how programme projects get land (要素保障)",
        .field = ICSIM_CHOICE(s.firms.parameters.land.programme_land)},
+      {.path = "land.supply",
+       .type = choice,
+       .default_value = "\"on_demand\"",
+       .expected = "on_demand: the quota is supplied as queued requests need it, approvals "
+                   "follow supply; quota: the whole quota every year, used or not",
+       .choices = "on_demand|quota",
+       .meaning = "how the yearly land quota is supplied",
+       .field = ICSIM_CHOICE(s.firms.parameters.land.supply)},
   };
 }
 

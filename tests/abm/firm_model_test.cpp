@@ -23,7 +23,7 @@ namespace {
 // target 0.775, every firm over the trigger invests, construction 1 year, zero-land premium 0.1),
 // output per investment 1.5; digital, NC and green renovation, arrivals, loss exits and
 // rectification off.
-std::shared_ptr<const FirmModelBase> three_firms() {
+std::shared_ptr<const FirmModelBase> three_firms(double drift_sd = 0) {
   auto b = std::make_shared<FirmModelBase>();
   abm::FirmPopulation& f = b->population;
   const double cap[3] = {10, 10, 20}, land[3] = {10, 10, 20};
@@ -70,6 +70,11 @@ std::shared_ptr<const FirmModelBase> three_firms() {
   p.arrivals.per_year = 0;
   p.exit.loss_exit_probability = 0;
   p.mujun.rectification_line = 0;
+  // The rules the hand-worked numbers were made with: the whole quota supplied every year, the
+  // plot-ratio cap 3.0, no productivity drift.
+  p.land.supply = abm::LandSupply::quota;
+  p.land.plot_ratio_cap = 3.0;
+  p.drift.productivity_sd = drift_sd;
   b->seed = 7;
   return b;
 }
@@ -156,4 +161,28 @@ TEST(FirmModel, CountsEntriesAndKeepsLandAndFirmsConserved) {
     EXPECT_NEAR(m.land().identity_residual(0), 0, 1e-9) << year;
   }
   EXPECT_GT(firms, 3);  // arrivals came
+}
+
+TEST(FirmModel, ProductivityDriftIsKeyedAndOffAtZero) {
+  // Drift off (the hand-worked setting): productivities stay 1. On: each firm's productivity
+  // moves at the end of the base year, the same in two models of the same replication, and
+  // differently in another replication.
+  FirmModel still(three_firms(), 0, 2020);
+  for (std::size_t i = 0; i < 3; ++i) EXPECT_EQ(still.firms().productivity[i], 1.0f);
+  auto drifting = [](std::uint64_t replication) {
+    return FirmModel(three_firms(0.3), replication, 2020);
+  };
+  FirmModel a = drifting(0), b = drifting(0), c = drifting(1);
+  bool moved = false, differs = false;
+  for (std::size_t i = 0; i < 3; ++i) {
+    const float p = a.firms().productivity[i];
+    EXPECT_EQ(p, b.firms().productivity[i]);
+    EXPECT_GT(p, 0.0f);
+    // Bounded step: |z| <= 2 sqrt(3), so the factor is within exp(±0.3 × 3.47) of its scale.
+    EXPECT_LT(std::abs(std::log(p)), 0.3 * 3.47 + 0.1);
+    moved |= p != 1.0f;
+    differs |= p != c.firms().productivity[i];
+  }
+  EXPECT_TRUE(moved);
+  EXPECT_TRUE(differs);
 }

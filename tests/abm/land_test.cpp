@@ -27,6 +27,14 @@ void expect_identity(const LandMarket& m, const char* where) {
   }
 }
 
+// The rules these tests were worked out under: the whole quota supplied every year (the
+// on-demand default has tests of its own below).
+LandRules quota_rules() {
+  LandRules r;
+  r.supply = abm::LandSupply::quota;
+  return r;
+}
+
 double granted(const std::vector<abm::LandGrant>& grants) {
   double s = 0;
   for (const auto& g : grants) s += g.mu;
@@ -40,7 +48,7 @@ TEST(Land, AllocatesByExpectedTaxPerMuThenIdAndCarriesOverPartialRequests) {
   // Queue: p1 60 mu at 20 万/亩; p3 30 mu and p2 50 mu at 50 万/亩 (tie: p2 first).
   // Served: p2 50, p3 30, p1 20 of 60 (40 still queued). Next year the quota supplies 50:
   // p1 gets its 40, 10 mu stay available.
-  LandMarket m({{1000, 100, 100, 50}}, LandRules{});
+  LandMarket m({{1000, 100, 100, 50}}, quota_rules());
   std::vector<LandRequest> queue = {{1, 0, 60, 0.002}, {3, 0, 30, 0.005}, {2, 0, 50, 0.005}};
   auto g = m.allocate(queue);
   ASSERT_EQ(g.size(), 3u);
@@ -75,7 +83,7 @@ TEST(Land, ProgrammeProjectsAreGuaranteedTheirLand) {
   // 400 mu at a low tax per mu, an arrival p1 for 30 mu at a high one. Guaranteed (default):
   // p9 first, 100 from the available land, 150 from 批而未供 and 150 from a provincial
   // indicator; p1 gets nothing this year.
-  LandMarket m({{1000, 100, 150, 50}}, LandRules{});
+  LandMarket m({{1000, 100, 150, 50}}, quota_rules());
   m.step(2022);  // approvals 50 in, quota 50 out: 批而未供 stays 150, available 150
   std::vector<LandRequest> queue = {{1, 0, 30, 0.009, false}, {9, 0, 400, 0.001, true}};
   const auto g = m.allocate(queue);
@@ -97,7 +105,7 @@ TEST(Land, ProgrammeProjectsAreGuaranteedTheirLand) {
 
 TEST(Land, ProgrammePriorityAndQueueModes) {
   for (const auto mode : {abm::ProgrammeLand::priority, abm::ProgrammeLand::queue}) {
-    LandRules rules;
+    LandRules rules = quota_rules();
     rules.programme_land = mode;
     LandMarket m({{1000, 100, 150, 50}}, rules);
     std::vector<LandRequest> queue = {{1, 0, 30, 0.009, false}, {9, 0, 400, 0.001, true}};
@@ -128,7 +136,7 @@ TEST(Land, ProgrammePriorityAndQueueModes) {
 }
 
 TEST(Land, AllOrNothingGrantsSkipRequestsThatDoNotFit) {
-  LandRules rules;
+  LandRules rules = quota_rules();
   rules.partial_grants = false;
   LandMarket m({{0, 50, 0, 0}}, rules);
   std::vector<LandRequest> queue = {{1, 0, 60, 0.009}, {2, 0, 30, 0.004}, {3, 0, 30, 0.001}};
@@ -142,7 +150,7 @@ TEST(Land, AllOrNothingGrantsSkipRequestsThatDoNotFit) {
 }
 
 TEST(Land, AnyDistrictRequestGoesWhereMostLandIsAvailable) {
-  LandMarket m({{0, 10, 0, 0}, {0, 30, 0, 0}, {0, 30, 0, 0}}, LandRules{});
+  LandMarket m({{0, 10, 0, 0}, {0, 30, 0, 0}, {0, 30, 0, 0}}, quota_rules());
   std::vector<LandRequest> queue = {{7, kAnyDistrict, 25, 0.003}, {8, kAnyDistrict, 25, 0.002}};
   const auto g = m.allocate(queue);
   ASSERT_EQ(g.size(), 2u);
@@ -155,7 +163,7 @@ TEST(Land, AnyDistrictRequestGoesWhereMostLandIsAvailable) {
 
 TEST(Land, RedevelopmentLagIsExact) {
   for (int lag : {0, 1, 2, 5}) {
-    LandRules rules;
+    LandRules rules = quota_rules();
     rules.redevelopment_lag = lag;
     LandMarket m({{100, 0, 0, 0}}, rules);
     m.release(0, 40, 2030);
@@ -173,7 +181,7 @@ TEST(Land, RedevelopmentLagIsExact) {
 }
 
 TEST(Land, RedevelopmentRateTakesLandOutOfIndustrialUse) {
-  LandRules rules;
+  LandRules rules = quota_rules();
   rules.redevelopment_lag = 1;
   rules.redevelopment_rate = 0.75;
   LandMarket m({{100, 0, 0, 0}}, rules);
@@ -187,7 +195,7 @@ TEST(Land, RedevelopmentRateTakesLandOutOfIndustrialUse) {
 }
 
 TEST(Land, SupplyIsLimitedByApprovedStockAndScaledByIndustrialShare) {
-  LandRules rules;
+  LandRules rules = quota_rules();
   rules.approval_to_supply_ratio = 0;  // no new approvals: supply draws the stock down
   LandMarket m({{0, 0, 120, 50}}, rules);
   m.step(1);
@@ -197,7 +205,7 @@ TEST(Land, SupplyIsLimitedByApprovedStockAndScaledByIndustrialShare) {
   EXPECT_DOUBLE_EQ(m.available(0), 120);
   EXPECT_DOUBLE_EQ(m.approved_not_supplied(0), 0);
   // Zhenhai's 35 % lever: a 45 % industrial share supplies 45/35 of the stated quota.
-  rules = LandRules{};
+  rules = quota_rules();
   rules.industrial_share = 0.45;
   LandMarket s({{0, 0, 0, 35}}, rules);
   EXPECT_NEAR(s.annual_supply(0), 45, 1e-12);
@@ -210,7 +218,7 @@ TEST(Land, SupplyIsLimitedByApprovedStockAndScaledByIndustrialShare) {
 }
 
 TEST(Land, IdentityHoldsEveryStepOverRandomYears) {
-  LandRules rules;
+  LandRules rules = quota_rules();
   rules.redevelopment_lag = 2;
   rules.redevelopment_rate = 0.8;
   rules.approval_to_supply_ratio = 0.9;
@@ -244,7 +252,7 @@ TEST(Land, MoreSupplyNeverAllocatesLess) {
   // industrial share): cumulative land granted is non-decreasing in supply, every year.
   std::vector<double> previous(15, -1.0);
   for (double share : {0.2, 0.35, 0.5, 0.7, 1.0}) {
-    LandRules rules;
+    LandRules rules = quota_rules();
     rules.industrial_share = share;
     LandMarket m({{1000, 20, 200, 40}, {500, 0, 50, 15}}, rules);
     std::mt19937_64 gen(77);  // the same requests for every share
@@ -272,12 +280,12 @@ TEST(Land, FromDistrictsAndValidation) {
   beilun.land_available = 100;
   beilun.land_approved = 50;
   beilun.annual_land_supply = 30;
-  auto m = LandMarket::for_districts({beilun}, LandRules{});
+  auto m = LandMarket::for_districts({beilun}, quota_rules());
   EXPECT_DOUBLE_EQ(m.in_use(0), 1000);
   EXPECT_DOUBLE_EQ(m.available(0), 100);
   EXPECT_DOUBLE_EQ(m.approved_not_supplied(0), 50);
   EXPECT_DOUBLE_EQ(m.annual_supply(0), 30);
-  EXPECT_DOUBLE_EQ(m.plot_ratio_cap(0), 3.0);
+  EXPECT_DOUBLE_EQ(m.plot_ratio_cap(0), 1.5);  // the default
   EXPECT_DOUBLE_EQ(m.expected_total(0), 1150);
 
   m.step(2025);
@@ -286,14 +294,90 @@ TEST(Land, FromDistrictsAndValidation) {
   EXPECT_THROW(m.in_use(1), std::out_of_range);
   EXPECT_DOUBLE_EQ(m.record_use(0, 1e6), 130);  // capped at what is available
 
-  LandRules bad;
+  LandRules bad = quota_rules();
   bad.industrial_share = 1.2;
   EXPECT_THROW(abm::validate(bad), InputError);
-  bad = LandRules{};
+  bad = quota_rules();
   bad.redevelopment_lag = -1;
   EXPECT_THROW(LandMarket({{1, 0, 0, 0}}, bad), InputError);
-  bad = LandRules{};
+  bad = quota_rules();
   bad.industrial_share_by_district = {0.3, 0.4};
   EXPECT_THROW(LandMarket({{1, 0, 0, 0}}, bad), InputError);
-  EXPECT_THROW(LandMarket({{-1, 0, 0, 0}}, LandRules{}), InputError);
+  EXPECT_THROW(LandMarket({{-1, 0, 0, 0}}, quota_rules()), InputError);
+}
+
+TEST(Land, OnDemandSupplyFollowsTheQueueUpToTheQuota) {
+  // District 0: 1000 in use, 20 available, 200 approved, quota 50 a year (on demand). A 30 mu
+  // request takes the 20 available and 10 of the quota (10 approved first: 增存挂钩); a 100 mu
+  // request gets the 40 left of the quota and waits for 60. Nothing is supplied without a
+  // request, so unused land does not pile up.
+  LandRules rules;  // on_demand by default
+  ASSERT_EQ(rules.supply, abm::LandSupply::on_demand);
+  LandMarket m({{1000, 20, 200, 50}}, rules);
+  m.step(2022);
+  EXPECT_DOUBLE_EQ(m.last_flows(0).supplied, 0);
+  std::vector<LandRequest> queue = {{1, 0, 30, 0.005}, {2, 0, 100, 0.001}};
+  auto g = m.allocate(queue);
+  ASSERT_EQ(g.size(), 2u);
+  EXPECT_DOUBLE_EQ(g[0].mu, 30);
+  EXPECT_DOUBLE_EQ(g[1].mu, 40);
+  ASSERT_EQ(queue.size(), 1u);
+  EXPECT_DOUBLE_EQ(queue[0].mu_needed, 60);
+  EXPECT_DOUBLE_EQ(m.last_flows(0).supplied, 50);
+  EXPECT_DOUBLE_EQ(m.last_flows(0).approved, 50);
+  EXPECT_DOUBLE_EQ(m.approved_not_supplied(0), 200);  // approvals follow supply
+  EXPECT_DOUBLE_EQ(m.available(0), 0);
+  expect_identity(m, "on demand, first year");
+  // A year without requests supplies nothing.
+  m.step(2023);
+  std::vector<LandRequest> none;
+  m.allocate(none);
+  EXPECT_DOUBLE_EQ(m.last_flows(0).supplied, 0);
+  EXPECT_DOUBLE_EQ(m.available(0), 0);
+  // The waiting request gets the next quota: 50 of its 60.
+  m.step(2024);
+  g = m.allocate(queue);
+  ASSERT_EQ(g.size(), 1u);
+  EXPECT_DOUBLE_EQ(g[0].mu, 50);
+  EXPECT_DOUBLE_EQ(queue[0].mu_needed, 10);
+  expect_identity(m, "on demand, third year");
+}
+
+TEST(Land, OnDemandAllOrNothingRequestsTakeTheQuotaOnlyIfItCoversThem) {
+  LandRules rules;
+  rules.partial_grants = false;
+  LandMarket m({{0, 10, 100, 50}}, rules);
+  m.step(2022);
+  std::vector<LandRequest> queue = {{1, 0, 80, 0.005}, {2, 0, 40, 0.001}};
+  auto g = m.allocate(queue);
+  // 80 > 10 + 50: nothing supplied for it; 40 <= 10 + 50: 30 supplied.
+  ASSERT_EQ(g.size(), 1u);
+  EXPECT_EQ(g[0].project_id, 2u);
+  EXPECT_DOUBLE_EQ(m.last_flows(0).supplied, 30);
+  EXPECT_DOUBLE_EQ(m.available(0), 0);
+  expect_identity(m, "all or nothing");
+}
+
+TEST(Land, GuaranteedProgrammeLandLeavesTheQuotaToOthers) {
+  // 要素保障 on demand: the programme's 100 mu come from the 20 available, then 批而未供 (60)
+  // and the provincial indicator (20); the quota of 50 stays for the other request.
+  LandRules rules;
+  LandMarket m({{0, 20, 60, 50}}, rules);
+  m.step(2022);
+  LandRequest programme{1, 0, 100, 0.001};
+  programme.programme = true;
+  std::vector<LandRequest> queue = {{2, 0, 50, 0.009}, programme};
+  auto g = m.allocate(queue);
+  ASSERT_EQ(g.size(), 2u);
+  EXPECT_EQ(g[0].project_id, 1u);
+  EXPECT_DOUBLE_EQ(g[0].mu, 100);
+  EXPECT_EQ(g[1].project_id, 2u);
+  EXPECT_DOUBLE_EQ(g[1].mu, 50);
+  EXPECT_TRUE(queue.empty());
+  EXPECT_DOUBLE_EQ(m.last_flows(0).guaranteed, 80);
+  EXPECT_DOUBLE_EQ(m.last_flows(0).supplied, 80 + 50);
+  // Approvals follow supply: the 60 from 批而未供 approved again, the indicator's 20, the 50.
+  EXPECT_DOUBLE_EQ(m.last_flows(0).approved, 60 + 20 + 50);
+  EXPECT_DOUBLE_EQ(m.approved_not_supplied(0), 60);
+  expect_identity(m, "guaranteed on demand");
 }

@@ -89,7 +89,7 @@ def test_series_and_land_constraint_recomputed(result):
             assert float(r[2]) == pytest.approx(np.quantile(series[:, y], 0.05), abs=0.5)
             past = 100 * np.mean(series[:, y] >= threshold)
             assert float(r[4]) == pytest.approx(past, abs=0.5)
-        land = rows_of(block, "land:")
+        land = rows_of(block, "land (BINDS):" if "land (BINDS):" in block else "land:")
         g = h5["region/land_granted"][0]
         a = h5["region/land_available"][0]
         s = h5["region/land_supplied"][0]

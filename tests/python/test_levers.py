@@ -1,11 +1,19 @@
-"""Levers move their documented outcomes (docs/scenario-reference.md): raising the lever at
-the shipped Ningbo baseline moves the outcome in the documented direction by a non-trivial
-amount. Paired medians over replications (the runs share random numbers).
+"""Levers move their documented outcomes (docs/scenario-reference.md, "Levers and what they
+move"): raising the lever at the shipped Ningbo baseline moves the outcome in the documented
+direction by a non-trivial amount. Paired medians over replications (the runs share random
+numbers, so the difference is the lever's).
 
 - programme.shuangbai.investment 570 -> 3,000 亿: 2022 industrial investment rises by at least
   80 % of what it rises without the firm model (the programme's projects get their land first,
   land.programme_land = "guaranteed"); with "queue" most of it waits for land (the mechanism
-  the guarantee removes), which the test also shows."""
+  the guarantee removes), which the test also shows.
+- firms.land_supply_scale 0.5 -> 1: land granted and industrial investment over 2022-30 rise (the quota binds below the shipped supply); 1 -> 2 moves nothing (land is supplied on
+  demand and demand stays under the quota), and unused land no longer piles up.
+- land.plot_ratio_cap 1.5 -> 3: zero-land renovation houses more, so land granted falls.
+- mujun.rectification_line 1 -> 2 万元/亩: more firms rectified in 2022.
+- firms.drift.productivity_sd 0 -> 0.3: firms keep falling below the line, so rectifications
+  in 2026-30 rise.
+- icsim seek warns that firms.land_supply_scale 1..3 has no measurable effect on T17."""
 import h5py
 import numpy as np
 import pytest
@@ -20,6 +28,26 @@ def series(path, variable, year):
     with h5py.File(path, "r") as f:
         years = list(f["region"]["year"][:])
         return f["region"][variable][0, :, years.index(year)]
+
+
+def summed(path, variable, first, last):
+    return sum(series(path, variable, y) for y in range(first, last + 1))
+
+
+def baseline(tmp_path, *settings):
+    out = tmp_path / ("base_" + "_".join(s.replace("=", "-") for s in settings) + ".h5")
+    args = ["run", BASELINE, "-n", REPS, "-q", "-o", out]
+    for s in settings:
+        args += ["--set", s]
+    run(*args)
+    return out
+
+
+def paired(low, high, variable, first, last=None):
+    """Median over replications of high - low, summed over the years first..last."""
+    last = first if last is None else last
+    return float(np.median(summed(high, variable, first, last)
+                           - summed(low, variable, first, last)))
 
 
 def shuangbai(tmp_path, investment, *extra):
@@ -52,3 +80,42 @@ def test_shuangbai_reaches_industrial_investment_with_the_firm_model(tmp_path, w
 def test_queued_programme_land_swallows_most_of_the_lever(tmp_path, without_firms):
     queued = paired_rise(tmp_path, 'land.programme_land="queue"')
     assert 0 < queued < 0.3 * without_firms, (queued, without_firms)
+
+
+def test_land_supply_binds_below_the_shipped_quota(tmp_path):
+    half = baseline(tmp_path, "firms.land_supply_scale=0.5")
+    shipped = baseline(tmp_path)
+    double = baseline(tmp_path, "firms.land_supply_scale=2")
+    assert paired(half, shipped, "land_granted", 2022, 2030) > 4000  # mu; measured about 8,900
+    assert paired(half, shipped, "industrial_investment", 2022, 2030) > 100  # 亿; about 210
+    # Above the shipped quota demand, not supply, decides: nothing moves ...
+    assert abs(paired(shipped, double, "industrial_investment", 2022, 2030)) < 10
+    # ... and land is supplied as it is asked for, so little is left unused (was 100,000 mu).
+    assert np.median(series(double, "land_available", 2030)) < 5000
+
+
+def test_a_higher_plot_ratio_cap_houses_more_on_own_land(tmp_path):
+    shipped = baseline(tmp_path)
+    high = baseline(tmp_path, "land.plot_ratio_cap=3")
+    assert paired(shipped, high, "land_granted", 2022, 2030) < -10000  # mu; measured -40,000
+    assert paired(shipped, high, "renovation_investment", 2022, 2030) > 500  # 亿
+
+
+def test_a_higher_rectification_line_rectifies_more(tmp_path):
+    shipped = baseline(tmp_path)
+    high = baseline(tmp_path, "mujun.rectification_line=0.0002")
+    assert paired(shipped, high, "firms_rectified", 2022) > 500  # firms
+
+
+def test_drift_keeps_firms_falling_below_the_line(tmp_path):
+    still = baseline(tmp_path, "firms.drift.productivity_sd=0")
+    shipped = baseline(tmp_path)
+    assert paired(still, shipped, "firms_rectified", 2026, 2030) > 200  # firms
+    assert paired(still, shipped, "firms_exited", 2026, 2030) > 100
+
+
+def test_seek_warns_about_a_lever_without_effect(tmp_path):
+    out = run("seek", BASELINE, "--lever", "firms.land_supply_scale", "--range", "1:3",
+              "--target", "T17", "-n", "4", "-o", tmp_path / "seek.h5")
+    text = out.stdout + out.stderr
+    assert "no measurable effect on T17 over 1..3" in text, text

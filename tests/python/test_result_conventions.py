@@ -8,7 +8,8 @@ it: its numbers equal those of a run of the same scenario today under the model 
 written with (`land.programme_land = "queue"`: programme projects got land by tax per mu like
 every other request until the 要素保障 rule became the default; the three below-scale land keys
 at 1: below-scale firms held land in proportion to their output until the synthesis gave the
-亩均 evaluation its >= 3 mu below-scale firms)."""
+亩均 evaluation its >= 3 mu below-scale firms; the whole land quota supplied every year, a
+plot-ratio cap of 3.0 and no productivity drift, until land was supplied on demand)."""
 import sys
 from pathlib import Path
 
@@ -39,7 +40,9 @@ def files(tmp_path_factory):
         "--set", "firms.below_scale_land_holder_share=1.0",
         "--set", "firms.below_scale_land_elasticity=1.0",
         "--set", "firms.numerical_control.enabled=false", "--set", "firms.green.enabled=false",
-        "--set", 'target.T25.select=["361-2023/digital_industry"]')
+        "--set", 'target.T25.select=["361-2023/digital_industry"]',
+        "--set", 'land.supply="quota"', "--set", "land.plot_ratio_cap=3.0",
+        "--set", "firms.drift.productivity_sd=0")
     run("run", NINGBO / "backtest_2017.toml", "-n", "2", "-o", backtest, "--quiet")
     return new, backtest
 

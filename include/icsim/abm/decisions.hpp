@@ -122,6 +122,17 @@ struct ExitRules {
   double loss_exit_probability = 0.10;
 };
 
+// Drift of firm efficiency: every year each active firm's productivity (its weight in the
+// output allocation, so its output, tax per mu and 亩均 class) is multiplied by exp(sd × z),
+// rescaled to mean one, z of mean 0 and variance 1 (the centred sum of four uniforms, close to
+// normal; keyed by year and firm): a random walk in logs whose mean in levels stays put. Firms that drift below the rectification line make the yearly
+// inflow of 亩均 D-class firms and rectifications (without it the base year's low tail is
+// rectified once and not renewed). ESTIMATE 0.3: the order of the yearly dispersion of small
+// firms' log sales growth; no Ningbo figure was found (docs/firm-model.md §5).
+struct DriftRules {
+  double productivity_sd = 0.3;
+};
+
 // The rules of every firm decision (FirmModelParameters holds them: parameters.expansion, ...).
 struct FirmDecisionRules {
   ExpansionRules expansion;
@@ -129,6 +140,7 @@ struct FirmDecisionRules {
   RenovationRules numerical_control = nc_defaults();
   RenovationRules green = green_defaults();
   ExitRules exit;
+  DriftRules drift;
 };
 
 // The random draws of the firm decisions: Purpose::firm_decision, keyed by (year, firm id); a
@@ -144,8 +156,11 @@ inline constexpr Draw nc_adoption{
     .purpose = Purpose::firm_decision, .slot = 8, .name = "nc_adoption"};
 inline constexpr Draw green_adoption{
     .purpose = Purpose::firm_decision, .slot = 10, .name = "green_adoption"};
+// Productivity drift: the four words of one Philox block (slots 12 and 13) a year and firm.
+inline constexpr Draw drift{
+    .purpose = Purpose::firm_decision, .slot = 12, .slots = 2, .name = "productivity_drift"};
 inline constexpr std::array kFirmDecisionDraws{digital_adoption, loss_exit, expansion, nc_adoption,
-                                               green_adoption};
+                                               green_adoption, drift};
 static_assert(draws_are_distinct(kFirmDecisionDraws));
 }  // namespace draws
 

@@ -6,7 +6,8 @@
 //   pending_redevelopment  land released by exiting firms, being redeveloped (低效用地再开发);
 //                          it returns after `redevelopment_lag` years
 // Each year (step) new approvals enter approved_not_supplied, the supply quota moves approved
-// land to available, and matured redevelopment land returns to available (the share
+// land to available (or, LandSupply::on_demand, allocate() supplies it as requests need it), and
+// matured redevelopment land returns to available (the share
 // `redevelopment_rate`; the rest leaves industrial use). allocate() serves queued projects in
 // order of expected tax per mu (按标出让), programme projects first (要素保障, ProgrammeLand).
 // Accounting identity, per district and every year:
@@ -35,6 +36,19 @@ namespace icsim::abm {
 //   queue       ranked with every other request by expected tax per mu.
 enum class ProgrammeLand : std::uint8_t { guaranteed, priority, queue };
 
+// How the yearly quota reaches the land pool:
+//   on_demand  land is supplied as queued requests need it, up to the district's quota a year
+//              (the rest of the quota is not supplied), and new approvals follow what is
+//              supplied (approval_to_supply_ratio × supplied): 批而未供 and 供而未用 stay where
+//              they start instead of filling up with land nobody asked for. Sources: Zhejiang
+//              supplies industrial land with its project (标准地: the standards, then the plot),
+//              and the national 增存挂钩 rule (自然资规〔2018〕1号) ties new construction-land
+//              indicators to using up approved and idle land; Ningbo supplied 87 % of its 2019
+//              land plan (docs/mujun-and-land.md §6).
+//   quota      the whole quota moves to available land every year, used or not (approvals
+//              approval_to_supply_ratio × quota).
+enum class LandSupply : std::uint8_t { on_demand, quota };
+
 struct LandRules {
   // Years from an exit (release) to the land being available again: land released in year t
   // becomes available at step(t + lag). Assumption: 2 (clearing, re-planning and re-tendering
@@ -56,14 +70,18 @@ struct LandRules {
   // approvals keep pace with supply, so 批而未供 stays where it starts (assumption).
   double approval_to_supply_ratio = 1.0;
   // Highest plot ratio (容积率) a firm may reach by zero-land renovation (零土地技改), used by
-  // firm decisions. Assumption: 3.0 (Zhejiang encourages multi-storey plants; the national
-  // control indicators, 国土资发〔2008〕24号, set only minimum plot ratios).
-  double plot_ratio_cap = 3.0;
+  // firm decisions. ESTIMATE 1.5: Zhejiang asks new industrial projects for plants of three
+  // storeys or more (2008, docs/mujun-and-land.md §6); three storeys on half the plot make a plot
+  // ratio of 3 × 0.5 = 1.5, the norm an old plant can renovate up to. The national control
+  // indicators (国土资发〔2008〕24号) set only minimum plot ratios.
+  double plot_ratio_cap = 1.5;
   // true: a request may be granted less than it asks for (the rest stays queued); false: a
   // request is granted all it needs in one district or nothing this year. Default true.
   bool partial_grants = true;
   // Land for programme projects (above). Default guaranteed (the sources above).
   ProgrammeLand programme_land = ProgrammeLand::guaranteed;
+  // How the quota is supplied (above). Default on_demand (the sources above).
+  LandSupply supply = LandSupply::on_demand;
 };
 
 // Every rule the parameters break (fields relative to [land]); empty if none.
@@ -167,7 +185,7 @@ class LandMarket {
   };
   struct Pool {
     double in_use = 0, available = 0, approved = 0, pending_total = 0;
-    double quota = 0, plot_ratio_cap = 0;
+    double quota = 0, quota_left = 0, plot_ratio_cap = 0;
     double initial_total = 0, cum_approved = 0, cum_supplied = 0, cum_granted = 0,
            cum_taken_out = 0;
     std::vector<Pending> pending;
@@ -175,6 +193,11 @@ class LandMarket {
   };
   const Pool& pool(std::size_t d) const;
   Pool& pool(std::size_t d);
+  // LandSupply::on_demand: supplies up to mu of the year's quota left (approving it first), into
+  // available; returns the land supplied.
+  double supply_on_demand(Pool& p, double mu);
+  // Land a request could get in the pool this year: available, plus the quota left on demand.
+  double offer(const Pool& p) const;
 
   LandRules rules_;
   std::vector<Pool> pools_;

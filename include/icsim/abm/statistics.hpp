@@ -51,7 +51,7 @@ enum class Stat : std::uint8_t {
   land_available,
   land_approved_not_supplied,
   land_pending_redevelopment,
-  land_supplied,     // flow: approved -> available this year (quota)
+  land_supplied,     // flow: approved -> available this year (on demand up to the quota)
   land_granted,      // flow: granted to projects and expansions this year
   land_released,     // flow: released by exits and returns this year
   land_redeveloped,  // flow: redevelopment land back in the pool this year
@@ -150,7 +150,9 @@ inline constexpr std::array<StatInfo, kStatCount> kStatistics = {{
      "industrial land approved but not supplied (批而未供)", StatInfo::Kind::land},
     {Stat::land_pending_redevelopment, "land_pending_redevelopment", "mu",
      "land released by exits, being redeveloped", StatInfo::Kind::land},
-    {Stat::land_supplied, "land_supplied", "mu", "land supplied this year (quota)",
+    {Stat::land_supplied, "land_supplied", "mu",
+     "land supplied this year: on demand up to the quota (land.supply), programme land (要素保障) "
+     "beyond it",
      StatInfo::Kind::land},
     {Stat::land_granted, "land_granted", "mu", "land granted to projects and expansions this year",
      StatInfo::Kind::land},
