@@ -61,6 +61,7 @@ std::shared_ptr<const FirmModelBase> three_firms() {
   p.expansion.enabled = false;
   p.digital.enabled = false;
   p.digital.initial_share_above_scale = 0;
+  p.drift.productivity_sd = 0;  // no drift: the uplifts alone move productivity
   for (abm::RenovationRules* r : {&p.numerical_control, &p.green}) {
     r->initial_share_above_scale = 0;
     r->innovation = 1;
