@@ -52,6 +52,7 @@ INDUSTRY = [f"{i:02d}" for i in range(2, 27)]       # 02-26: mining, manufacturi
 SERVICES = [f"{i:02d}" for i in range(28, 43)]      # 28-42
 sys.path.insert(0, str(ROOT / "tools" / "ningbo"))
 import classifications as CL  # noqa: E402  (the classification systems and their share fit)
+from observed_targets import read_targets  # noqa: E402  (a target table joined to observed.csv)
 from classifications import CLASSIFICATION_SYSTEMS  # noqa: E402
 
 SYSTEMS = ["246", "361-2023", "361-2025", "3511", "3511-key-2019", "415X", "zhenhai-122"] \
@@ -405,20 +406,13 @@ FIT_TOLERANCE = 0.05           # the fit is exact where feasible; the tests allo
 
 def read_fit_targets():
     """[{system, cluster, note, obs: observed.csv row}] from tools/ningbo/cluster_targets.csv."""
-    with open(OBSERVED, encoding="utf-8", newline="") as fh:
-        obs = {r["id"]: r for r in csv.DictReader(fh)}
-    with open(TARGETS, encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    for r in rows:
-        o = obs.get(r["observed_id"])
-        if o is None:
-            raise SystemExit(f"cluster_targets.csv: no observed.csv row '{r['observed_id']}'")
+    def check(r, o):
         if not o["metric"].startswith("clusters/output_above_scale:") or o["scope"] != "Ningbo":
-            raise SystemExit(f"cluster_targets.csv: {o['id']} is not a Ningbo cluster 规上 output")
-        if o["unit"] != "CNY 100 million" or o["status"] not in ("verified", "from_shared_list"):
-            raise SystemExit(f"cluster_targets.csv: {o['id']} is not a quoted figure in CNY 100 million")
-        r["obs"] = o
-    return rows
+            return f"{o['id']} is not a Ningbo cluster 规上 output"
+        if o["unit"] != "CNY 100 million":
+            return f"{o['id']} is not a figure in CNY 100 million"
+        return None
+    return read_targets(TARGETS, OBSERVED, check)
 
 
 def fit_weights(w0, x, a, goal):
