@@ -265,6 +265,40 @@ def test_unfitted_clusters_keep_the_product_mix_weights(year):
                 continue
             if system == "high-new-tech-zj":  # fitted to a share in both years
                 continue  # (tests/python/test_classifications.py)
+            if (system, cluster) in UNION_TOTALS:  # the union of the year's fitted clusters
+                continue
             a = w[w.cluster == cluster].set_index("sector")["weight"]
             b = v[v.cluster == cluster].set_index("sector")["weight"]
             pd.testing.assert_series_equal(a, b)
+
+
+# ---- system totals: the union cluster of an overlapping system ----------------------------------
+
+UNION_TOTALS = {("361-2023", "total")}
+
+
+@pytest.mark.parametrize("year", BASE_YEARS)
+@pytest.mark.parametrize("system,total", sorted(UNION_TOTALS))
+def test_union_total_is_min_one_of_the_summed_weights(year, system, total):
+    """`total` = per sector min(1, sum of the other clusters' weights), recomputed with pandas;
+    it comes last in the file (the memberships of the other clusters do not move)."""
+    w, overlapping = read_concordance(year, system)
+    assert overlapping and list(dict.fromkeys(w["cluster"]))[-1] == total
+    own = w[w["cluster"] != total].groupby("sector")["weight"].sum()
+    expect = own.where(own < 1 - 1e-12, 1.0).sort_index()
+    got = w[w["cluster"] == total].set_index("sector")["weight"].sort_index()
+    pd.testing.assert_series_equal(got, expect, check_names=False, rtol=1e-15)
+    # the union is at least every cluster and at most the sector, and below the plain sum
+    value, _ = cluster_above_scale(year, system, total)
+    parts = sum(cluster_above_scale(year, system, c)[0]
+                for c in dict.fromkeys(w["cluster"]) if c != total)
+    assert value <= parts * (1 + 1e-12)
+    if year == 2021:  # the fitted clusters overlap in 16 and 19: the union is strictly smaller
+        assert value < parts * 0.95
+
+
+def test_the_361_system_target_selects_its_union_total():
+    text = (SOURCE_DIR / "scenarios" / "ningbo" / "baseline.toml").read_text(encoding="utf-8")
+    block = text.split('id = "N361-2023-revenue-2027"', 1)[1].split("[[target]]", 1)[0]
+    assert 'select = ["361-2023/total"]' in block and "needs" not in block
+    assert 'metric = "clusters/output_above_scale"' in block

@@ -53,6 +53,7 @@ SERVICES = [f"{i:02d}" for i in range(28, 43)]      # 28-42
 sys.path.insert(0, str(ROOT / "tools" / "ningbo"))
 import classifications as CL  # noqa: E402  (the classification systems and their share fit)
 from observed_targets import read_targets  # noqa: E402  (a target table joined to observed.csv)
+import system_totals as ST  # noqa: E402  (the union cluster of an overlapping system)
 from classifications import CLASSIFICATION_SYSTEMS  # noqa: E402
 
 SYSTEMS = ["246", "361-2023", "361-2025", "3511", "3511-key-2019", "415X", "zhenhai-122"] \
@@ -522,7 +523,9 @@ SYSTEM_NOTES = {
 
 def concordance_csv(clusters, codes, system, overlap):
     head = []
-    if overlap:
+    if system in ST.UNION_TOTALS:
+        head = [ST.header(system, overlap)]
+    elif overlap:
         head = [f"# overlapping: the clusters of system {system} share sectors "
                 f"({' '.join(overlap)}); never add them up (scenarios/data/concordances/README.md)\n"]
     rows = [["cluster", "sector", "weight", "cluster_name"]]
@@ -551,6 +554,7 @@ def write_concordances(rules, out_root: Path, t17, t21, shares):
             names153[r["code"]] = r["name_zh"]
     names42 = dict(zip(codes, t17.names_zh))
     overlaps = {B: {s: overlapping_sectors(fitted[B][s]) for s in SYSTEMS} for B in BASE_YEARS}
+    ST.add_totals(fitted, codes)  # after the overlaps: those are the clusters' own
     for B in BASE_YEARS:
         for system in SYSTEMS:
             write(out_root / "scenarios" / "data" / "concordances" / str(B) / f"{system}.csv",
@@ -601,8 +605,9 @@ def write_concordances(rules, out_root: Path, t17, t21, shares):
           "Such a file starts with the line `# overlapping: ...` (the loader refuses a sum above "
           "1 without it). **The clusters of an overlapping system must never be added up**: a "
           "scenario target or actual selecting two or more of its clusters (or `SYSTEM/*`) is "
-          "refused, and no system total is computed from it. Disjoint systems (no such line) "
-          "may still be summed.", ""]
+          "refused, and no system total is computed from them: a system total is the system's "
+          "union cluster `total` (section *System totals* below). Disjoint systems (no such "
+          "line) may still be summed.", ""]
     for B in BASE_YEARS:
         ov = [f"`{s}` ({', '.join(overlaps[B][s])})" for s in SYSTEMS if overlaps[B][s]]
         md.append(f"Overlapping systems in `{B}/`: " + (", ".join(ov) if ov else "none") + ".")
@@ -646,6 +651,7 @@ def write_concordances(rules, out_root: Path, t17, t21, shares):
            "estimate. Plan targets of clusters without a figure are therefore still judged on "
            "product-mix levels.", ""]
     md += CL.report_md(share_report, f)
+    md += ST.report_md(fitted, codes, names42, above, BASE_YEARS)
     status = {(r["base"], r["system"], r["cluster"]): r["status"] for r in report + share_report}
     for system in SYSTEMS:
         md += [f"## `{system}.csv`", "", SYSTEM_NOTES[system], "",
