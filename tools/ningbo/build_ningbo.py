@@ -634,11 +634,7 @@ def write_concordances(rules, out_root: Path, t17, t21, shares):
         md.append("**Short** (every covered sector at weight 1 and still below the figure): " + "; ".join(
             f"`{r['system']}/{r['cluster']}` in {r['base']}: at most {f(r['after'])} of "
             f"{f(r['goal'])} ({(r['after'] / r['goal'] - 1) * 100:+.1f} %)" for r in shorts)
-            + ". The automobile gap is the table's: sector 18 (交通运输设备) of `ningbo_2017_42` "
-              "is sized at 47.6 % of Zhejiang's whole sector 18 (Ningbo's published share of "
-              "Zhejiang's automobile output applied to the sector), which at the 2017 规上 share "
-              "is smaller than Ningbo's published 规上 automobile output alone. Fixing it means "
-              "re-sizing sector 18 in `sizes_2017()`, which moves the whole table.")
+            + ".")
         md.append("")
     md += ["Notes on the mapping (`tools/ningbo/cluster_targets.csv`): " + " ".join(
         f"`{t['system']}/{t['cluster']}`: {t['note']}." for t in read_fit_targets()), "",

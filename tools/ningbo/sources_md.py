@@ -189,7 +189,7 @@ def sources_md(c, zj, t17, t21, info17, info21, derived, actuals, delta, industr
       "(items and every partial-item fraction, with its source or marked ESTIMATE: "
       "`tools/ningbo/cluster_rules.csv` and `../concordances/README.md`). `high-new-tech-zj` is "
       "fitted to the published share of 规上工业增加值 (observed.csv `ht_share_2015` = 37 % for "
-      "the 2017 files, `ht_share_2019` = 53.7 % for the 2021 files, where it is `short`: 52.56 % "
+      "the 2017 files, `ht_share_2019` = 53.7 % for the 2021 files, where it is `short`: 53.50 % "
       "with every covered sector at weight 1; mapping `tools/ningbo/classification_targets.csv`). "
       "No Ningbo level of 高技术制造业 or of 数字经济核心产业 dated 2021 or earlier was found "
       "(searched; only growth rates), so those two are product-mix ESTIMATES.")
