@@ -151,3 +151,10 @@ def test_a_run_carries_the_accounts(tmp_path):
         figure("rd_share_of_revenue_manufacturing_above_scale", 2015), rel=0.02)
     assert np.allclose(sec["rd_expenditure"].isel(point=0).sum("sector"),
                        r["industrial_rd_expenditure"], rtol=1e-9)
+    # T10 by hand: 100 x R&D / 规上 output in 2019, replication by replication, and reached
+    # where it is at least 1.75.
+    share = 100 * (r["industrial_rd_expenditure"] / r["industrial_output_above_scale"]).sel(
+        year=2019).to_numpy()
+    t10 = tg.sel(target="T10").isel(point=0)
+    np.testing.assert_allclose(t10["value"].to_numpy(), share, rtol=1e-12)
+    np.testing.assert_array_equal(t10["reached"].to_numpy().astype(bool), share >= 1.75)
