@@ -57,9 +57,31 @@ def test_2017_accounts_reproduce_the_published_totals():
     # Water: 万元工业增加值用水量 2017 = industrial water / industrial value added in 万元.
     assert water[ind].sum() / (va[ind].sum() * 1e4) == pytest.approx(
         figure("industrial_water_intensity", 2017), rel=0.02)
-    # Industry's accounts only; no R&D figure dated 2017 or earlier, so no R&D row.
+    # Industry's accounts only.
     assert (energy[~ind] == 0).all() and (water[~ind] == 0).all()
-    assert "rd_expenditure" not in S.index
+
+
+def test_2017_rd_account_is_the_2015_ratio_to_above_scale_output():
+    """R&D 2017 (ESTIMATE): the plan's 2015 base ratio of 规上制造业 R&D to 主营业务收入 (1.5 %)
+    times 2017 规上 output (automobile 规上 output / its share, calibration.csv), split by the
+    industrial sectors' value added."""
+    codes, x, va, S = table(2017)
+    ind = industrial(codes)
+    cal = pd.read_csv(SOURCE_DIR / "scenarios" / "data" / "ningbo" / "calibration.csv")
+    get = lambda n: float(cal[(cal["figure"] == n) & (cal["year"] == 2017)]["value"].iloc[0])
+    above = get("automobile_output_above_scale") / get("automobile_share_of_above_scale_output")
+    assert above == pytest.approx(15918.2, abs=0.1)  # observed.csv oas_2017_derived
+    rd = S.loc["rd_expenditure"].to_numpy()
+    ratio = figure("rd_share_of_revenue_manufacturing_above_scale", 2015)
+    assert 100 * rd.sum() / above == pytest.approx(ratio, rel=0.02)
+    # and as the scenario reads it: over the table's industrial output x the 规上 share
+    der = pd.read_csv(SOURCE_DIR / "scenarios" / "data" / "ningbo" / "derived.csv")
+    share = float(der[(der["figure"] == "above_scale_share_of_industrial_output")
+                      & (der["year"] == 2017)]["value"].iloc[0])
+    assert 100 * rd.sum() / (share * x[ind].sum()) == pytest.approx(ratio, rel=0.02)
+    pos = ind & (va > 0)
+    assert np.allclose(rd[pos] / va[pos], rd[ind].sum() / va[ind].sum(), rtol=1e-9)
+    assert (rd[~ind] == 0).all()
 
 
 def test_2021_accounts_keep_2017_coefficients_and_meet_the_rd_total():
@@ -119,5 +141,20 @@ def test_a_run_carries_the_accounts(tmp_path):
                        rtol=1e-9)
     assert np.allclose(r["industrial_water_intensity"] * va_wan, r["industrial_water_use"],
                        rtol=1e-9)
-    # T14 is judged (not in the not-evaluated list).
-    assert "T14" in [str(t) for t in tg["target"].to_numpy()]
+    # T14 and T10 are judged (not in the not-evaluated list).
+    judged = [str(t) for t in tg["target"].to_numpy()]
+    assert "T14" in judged and "T10" in judged
+    # T10's series in the base year: the account's R&D over 规上 output = the 2015 ratio.
+    rd0 = float(r["industrial_rd_expenditure"].isel(replication=0, year=0))
+    above0 = float(r["industrial_output_above_scale"].isel(replication=0, year=0))
+    assert 100 * rd0 / above0 == pytest.approx(
+        figure("rd_share_of_revenue_manufacturing_above_scale", 2015), rel=0.02)
+    assert np.allclose(sec["rd_expenditure"].isel(point=0).sum("sector"),
+                       r["industrial_rd_expenditure"], rtol=1e-9)
+    # T10 by hand: 100 x R&D / 规上 output in 2019, replication by replication, and reached
+    # where it is at least 1.75.
+    share = 100 * (r["industrial_rd_expenditure"] / r["industrial_output_above_scale"]).sel(
+        year=2019).to_numpy()
+    t10 = tg.sel(target="T10").isel(point=0)
+    np.testing.assert_allclose(t10["value"].to_numpy(), share, rtol=1e-12)
+    np.testing.assert_array_equal(t10["reached"].to_numpy().astype(bool), share >= 1.75)

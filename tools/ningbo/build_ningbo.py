@@ -259,7 +259,7 @@ SOURCE_COMMON = (
 
 
 SATELLITE_NOTE = (
-    " Satellites energy (tce), water (m3) and rd_expenditure (CNY 100 million, 2021 only) are "
+    " Satellites energy (tce), water (m3) and rd_expenditure (CNY 100 million; 2017 from the 2015 ratio to revenue) are "
     "ESTIMATES of industry's accounts (sectors 02-26; 0 elsewhere): published Ningbo totals split "
     "over sectors by the national input coefficients of energy and water products (R&D by value "
     "added): "

@@ -17,6 +17,12 @@ the industrial sectors' value added (the same R&D per unit of value added in eve
 sector): the national table records no intermediate purchases of R&D (product 35) by industry
 (R&D is capital formation there), and no R&D by sector was found for Ningbo or Zhejiang.
 Non-industrial sectors get 0: the published totals are industry's.
+
+R&D of 2017 (ESTIMATE): no Ningbo R&D total dated 2016 or 2017 was found; the 2016 MIC2025 pilot
+plan (甬政办发〔2016〕152号) states the 2015 base of 规上制造业研发经费支出占主营业务收入比重,
+1.5 %, which is held for 2017 and applied to 2017 规上 output (主营业务收入 ~ 规上工业总产值):
+automobile 规上 output 2355.9 / its 14.8 % share of 规上 output (calibration.csv), as
+build_ningbo.py derives the 2017 规上 output.
 """
 from __future__ import annotations
 
@@ -27,6 +33,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[2]
 FIGURES = ROOT / "scenarios" / "data" / "ningbo" / "satellite_figures.csv"
+CALIBRATION = ROOT / "scenarios" / "data" / "ningbo" / "calibration.csv"
 INDUSTRY = [f"{i:02d}" for i in range(2, 27)]
 PRODUCTS = {"energy": ["02", "03", "11", "24", "25"], "water": ["26"]}
 UNITS = {"energy": "tce", "water": "m3", "rd_expenditure": "CNY 100 million"}
@@ -35,6 +42,14 @@ UNITS = {"energy": "tce", "water": "m3", "rd_expenditure": "CNY 100 million"}
 def figures() -> dict:
     with open(FIGURES, newline="", encoding="utf-8") as fh:
         return {(r["figure"], int(r["year"])): float(r["value"]) for r in csv.DictReader(fh)}
+
+
+def output_above_scale_2017() -> float:
+    """2017 规上工业总产值 (亿元): automobile 规上 output / its share of 规上 output."""
+    with open(CALIBRATION, newline="", encoding="utf-8") as fh:
+        c = {(r["figure"], int(r["year"])): float(r["value"]) for r in csv.DictReader(fh)}
+    return (c[("automobile_output_above_scale", 2017)]
+            / c[("automobile_share_of_above_scale_output", 2017)])
 
 
 def split_weights(t, national, products) -> np.ndarray:
@@ -67,9 +82,13 @@ def totals(t, year: int, fig: dict) -> dict:
     # Published 2017 万元工业增加值用水量 x the table's industrial value added (亿元 x 1e4 = 万元).
     out["water"] = (fig[("industrial_water_intensity", 2017)] * industrial_value_added(t) * 1e4
                     if year == 2017 else None)
-    # Published 2021 规上工业企业研发费用; no figure dated 2017 or earlier was found.
-    rd = fig[("rd_expenditure_industry_above_scale", 2021)]
-    out["rd_expenditure"] = rd if year == 2021 else None
+    # Published 2021 规上工业企业研发费用. 2017: no R&D total dated 2017 or earlier was found;
+    # ESTIMATE: the 2015 ratio to 主营业务收入 (1.5 %, held) x 2017 规上 output.
+    if year == 2021:
+        out["rd_expenditure"] = fig[("rd_expenditure_industry_above_scale", 2021)]
+    else:
+        share = fig[("rd_share_of_revenue_manufacturing_above_scale", 2015)] / 100.0
+        out["rd_expenditure"] = share * output_above_scale_2017()
     return out
 
 
