@@ -105,6 +105,7 @@ struct FirmModel::State {
   void reset_year_end_flows();
   DistrictStatistics stats;
   std::vector<std::uint32_t> statistics_counts, statistics_sector_counts;  // record_statistics'
+  std::vector<double> previous_d;  // last year's D firms per district (empty in the base year)
 
   State(std::shared_ptr<const FirmModelBase> b, std::uint64_t rep, int base_year);
 

@@ -13,6 +13,8 @@ numbers, so the difference is the lever's).
 - mujun.rectification_line 1 -> 2 万元/亩: more firms rectified in 2022.
 - firms.drift.productivity_sd 0 -> 0.3: firms keep falling below the line, so rectifications
   in 2026-30 rise.
+- the rectification flows (evaluated, D, rectified, exits, 小升规) stay in the published orders
+  of magnitude every year to 2030, and mujun.campaign_rectification_rate 0.2 -> 0.8 raises them.
 - icsim seek warns that firms.land_supply_scale 1..3 has no measurable effect on T17."""
 import h5py
 import numpy as np
@@ -114,6 +116,38 @@ def test_drift_keeps_firms_falling_below_the_line(tmp_path):
     shipped = baseline(tmp_path)
     assert paired(still, shipped, "firms_rectified", 2026, 2030) > 200  # firms
     assert paired(still, shipped, "firms_exited", 2026, 2030) > 100
+
+
+def medians(path, variable, first, last):
+    return [float(np.median(series(path, variable, y))) for y in range(first, last + 1)]
+
+
+def test_rectification_flows_are_in_the_published_orders_of_magnitude(tmp_path):
+    """Every year 2022-30, not only the first: Ningbo evaluated about 19,100 firms in 2018 and
+    nearly 20,000 in 2019; its D firms (亩均税收 below 1 万元/亩) fell by 1,328 in 2021; it
+    rectified 4,384 散乱弱 firms and closed 612 for backward capacity from 2021 to about Sept 2022
+    (observed.csv). Orders of magnitude: a factor of about 3 either way."""
+    shipped = baseline(tmp_path)
+    for y, n in zip(range(2022, 2031), medians(shipped, "firms_evaluated", 2022, 2030)):
+        assert 10000 < n < 40000, (y, n)
+    for y, n in zip(range(2022, 2031), medians(shipped, "mujun_d", 2022, 2030)):
+        assert 300 < n < 10000, (y, n)
+    for y, n in zip(range(2022, 2031), medians(shipped, "firms_rectified", 2022, 2030)):
+        assert 700 < n < 8000, (y, n)  # 4,384 散乱弱 in about 21 months: ~2,500 a year
+    for y, n in zip(range(2022, 2031), medians(shipped, "firms_exited", 2022, 2030)):
+        assert 100 < n < 3000, (y, n)  # 612 淘汰 in about 21 months: ~350 a year
+    for y, n in zip(range(2022, 2031), medians(shipped, "firms_rectified_above_scale", 2022, 2030)):
+        assert n > 30, (y, n)  # 规上 firms at the bottom of their own grading
+    for y, n in zip(range(2022, 2031), medians(shipped, "firms_crossed_above_scale", 2022, 2030)):
+        assert 100 < n < 5000, (y, n)  # 小升规: the 2020 plan asked 400 a year
+
+
+def test_a_higher_campaign_rate_rectifies_more_every_year(tmp_path):
+    low = baseline(tmp_path, "mujun.campaign_rectification_rate=0.2")
+    high = baseline(tmp_path, "mujun.campaign_rectification_rate=0.8")
+    for y in (2022, 2026, 2030):
+        assert paired(low, high, "firms_rectified", y) > 200, y  # firms
+    assert paired(low, high, "firms_exited", 2022, 2030) > 500
 
 
 def test_seek_warns_about_a_lever_without_effect(tmp_path):
