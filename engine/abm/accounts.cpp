@@ -112,6 +112,20 @@ AccountsResult accounts_pass(FirmPopulation& firms, std::size_t sectors, std::si
     // A local copy: its captured pointers then stay in registers (the flags stores, through a
     // char type, could otherwise alias the caller's closure and force reloads).
     auto local_out_of = out_of;
+    // Firms come in runs of one sector and district (the population is synthesised cell by
+    // cell): a run's totals by class are summed here and added to its sector's and district's
+    // when the run ends, so that each firm updates one FirmTotals instead of two.
+    FirmTotals run[2];
+    std::size_t run_s = S, run_d = D;
+    const auto flush = [&] {
+      if (run_s == S) return;
+      for (unsigned a = 0; a < 2; ++a) {
+        if (run[a].firms == 0) continue;
+        sec[2 * run_s + a] += run[a];
+        dis[2 * run_d + a] += run[a];
+        run[a] = FirmTotals{};
+      }
+    };
     for (std::size_t i = begin; i < end; ++i) {
       const double out = local_out_of(i);
       const std::uint8_t f = flags[i];
@@ -138,11 +152,15 @@ AccountsResult accounts_pass(FirmPopulation& firms, std::size_t sectors, std::si
       const unsigned was = (f & kAboveScale) != 0;
       flags[i] = static_cast<std::uint8_t>((f & ~kAboveScale) | (above ? kAboveScale : 0));
       const unsigned entered = above & (was ^ 1u), left = was & (above ^ 1u);
-      add_firm(sec[2 * s + above], out, va, tax, emp, energy, labour_cost, dep, s_cost, profit,
-               capital[i], land[i], entered, left);
-      add_firm(dis[2 * d + above], out, va, tax, emp, energy, labour_cost, dep, s_cost, profit,
-               capital[i], land[i], entered, left);
+      if (s != run_s || d != run_d) [[unlikely]] {
+        flush();
+        run_s = s;
+        run_d = d;
+      }
+      add_firm(run[above], out, va, tax, emp, energy, labour_cost, dep, s_cost, profit, capital[i],
+               land[i], entered, left);
     }
+    flush();
     if (chunk_bad) bad.store(true, std::memory_order_relaxed);
   }
   if (bad.load())

@@ -29,29 +29,15 @@ double adoption_probability(double innovation, double imitation, double share,
   return std::min(1.0, (innovation + imitation * share) * (1 + subsidy_effect * subsidy_rate));
 }
 
-// The producing 规上 firms without `flag` (without branches), their draws side by side, then the
-// adoptions in firm order.
-void adopt(FirmModel::State& s, int year, const Process& r) {
+// The adoptions of one renovation among its candidates (firm indices and ids, collected by
+// decide_digital_renovation), their draws side by side, then applied in firm order.
+void adopt(FirmModel::State& s, int year, const Process& r, std::span<const std::uint32_t> firms,
+           std::span<const std::uint32_t> ids) {
   FirmPopulation& f = s.firms;
-  const std::size_t n = f.size();
-  auto& firms = s.draw_firms;
-  auto& ids = s.draw_ids;
   auto& u = s.draw_uniforms;
-  firms.resize(n);
-  ids.resize(n);
-  u.resize(n);
-  const std::uint8_t* flags = f.flags.data();
-  const std::uint32_t* id = f.id.data();
-  std::size_t m = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::uint8_t fl = flags[i];
-    firms[m] = static_cast<std::uint32_t>(i);
-    ids[m] = id[i];
-    m += producing(fl) & ((fl & kAboveScale) != 0) & ((fl & r.flag) == 0);
-  }
-  keyed_uniforms(s.seed, s.replication, r.draw, static_cast<std::uint32_t>(year),
-                 std::span(ids).first(m), u);
-  for (std::size_t j = 0; j < m; ++j) {
+  u.resize(ids.size());
+  keyed_uniforms(s.seed, s.replication, r.draw, static_cast<std::uint32_t>(year), ids, u);
+  for (std::size_t j = 0; j < ids.size(); ++j) {
     if (u[j] >= r.prob) continue;
     const std::uint32_t i = firms[j];
     f.flags[i] = static_cast<std::uint8_t>(f.flags[i] | r.flag);
@@ -79,12 +65,23 @@ void seed_digital_renovation(FirmModel::State& s) {
        kNumericalControl, draws::nc_adoption},
       {p.green.enabled ? p.green.initial_share_above_scale : 0.0, kGreen, draws::green_adoption}};
   FirmPopulation& f = s.firms;
+  // The base year's 规上 firms, each drawing for each renovation (side by side).
+  auto& firms = s.renovation_firms[0];
+  auto& ids = s.renovation_ids[0];
+  firms.clear();
+  ids.clear();
+  for (std::size_t i = 0; i < f.size(); ++i)
+    if (f.flags[i] & kAboveScale) {
+      firms.push_back(static_cast<std::uint32_t>(i));
+      ids.push_back(f.id[i]);
+    }
+  auto& u = s.draw_uniforms;
+  u.resize(ids.size());
   for (const auto& k : seeds) {
     if (k.share <= 0) continue;  // no firm could draw below it
-    for (std::size_t i = 0; i < f.size(); ++i)
-      if ((f.flags[i] & kAboveScale) &&
-          keyed_uniform(s.seed, s.replication, k.draw, 0, f.id[i]) < k.share)
-        f.flags[i] = static_cast<std::uint8_t>(f.flags[i] | k.flag);
+    keyed_uniforms(s.seed, s.replication, k.draw, 0, ids, u);
+    for (std::size_t j = 0; j < ids.size(); ++j)
+      if (u[j] < k.share) f.flags[firms[j]] = static_cast<std::uint8_t>(f.flags[firms[j]] | k.flag);
   }
 }
 
@@ -93,16 +90,50 @@ void decide_digital_renovation(FirmModel::State& s, int year) {
   const RenovationRules& nc = s.p.numerical_control;
   const RenovationRules& gr = s.p.green;
   if (!g.enabled && !nc.enabled && !gr.enabled) return;
+  // One pass over the firms: the 规上 firms and those of them already renovated, counted at the
+  // start (so the three processes do not depend on their order), and each renovation's
+  // candidates — producing 规上 firms without it — listed without branches.
   const FirmPopulation& f = s.firms;
   const std::size_t n = f.size();
-  double above = 0, digital = 0, numerical = 0, green = 0;
-  for (std::size_t i = 0; i < n; ++i)
-    if ((f.flags[i] & (kActive | kAboveScale)) == (kActive | kAboveScale)) {
-      above += 1;
-      digital += (f.flags[i] & kDigital) != 0;
-      numerical += (f.flags[i] & kNumericalControl) != 0;
-      green += (f.flags[i] & kGreen) != 0;
+  constexpr std::uint8_t kFlags[3] = {kDigital, kNumericalControl, kGreen};
+  for (int k = 0; k < 3; ++k) {
+    s.renovation_firms[k].resize(n);
+    s.renovation_ids[k].resize(n);
+  }
+  std::uint32_t* firms[3] = {s.renovation_firms[0].data(), s.renovation_firms[1].data(),
+                             s.renovation_firms[2].data()};
+  std::uint32_t* ids[3] = {s.renovation_ids[0].data(), s.renovation_ids[1].data(),
+                           s.renovation_ids[2].data()};
+  std::size_t m[3] = {0, 0, 0};
+  std::size_t counted_above = 0, counted[3] = {0, 0, 0};
+  const std::uint8_t* flags = f.flags.data();
+  const std::uint32_t* id = f.id.data();
+  // The producing 规上 firms first (a few of all firms), then each renovation's among them.
+  auto& producing_above = s.draw_ids;
+  producing_above.resize(n);
+  std::uint32_t* listed = producing_above.data();
+  std::size_t count = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint8_t fl = flags[i];
+    const bool above_now = (fl & (kActive | kAboveScale)) == (kActive | kAboveScale);
+    counted_above += above_now;
+    for (int k = 0; k < 3; ++k) counted[k] += above_now & ((fl & kFlags[k]) != 0);
+    listed[count] = static_cast<std::uint32_t>(i);
+    count += producing(fl) & ((fl & kAboveScale) != 0);
+  }
+  for (std::size_t j = 0; j < count; ++j) {
+    const std::uint32_t i = listed[j];
+    const std::uint8_t fl = flags[i];
+    for (int k = 0; k < 3; ++k) {
+      firms[k][m[k]] = i;
+      ids[k][m[k]] = id[i];
+      m[k] += (fl & kFlags[k]) == 0;
     }
+  }
+  const double above = static_cast<double>(counted_above);
+  const double digital = static_cast<double>(counted[0]);
+  const double numerical = static_cast<double>(counted[1]);
+  const double green = static_cast<double>(counted[2]);
   const auto share = [&](double k) { return above > 0 ? k / above : 0; };
   const auto process = [&](const RenovationRules& r, double adopted, std::uint8_t flag, Draw draw) {
     return Process{r.enabled,
@@ -123,8 +154,10 @@ void decide_digital_renovation(FirmModel::State& s, int year) {
                             1.0f, 1.0f, 1 + g.capacity_uplift, kDigital, draws::digital_adoption},
                            process(nc, numerical, kNumericalControl, draws::nc_adoption),
                            process(gr, green, kGreen, draws::green_adoption)};
-  for (const Process& r : procs)
-    if (r.enabled) adopt(s, year, r);
+  for (int k = 0; k < 3; ++k)
+    if (procs[k].enabled)
+      adopt(s, year, procs[k], std::span<const std::uint32_t>(firms[k], m[k]),
+            std::span<const std::uint32_t>(ids[k], m[k]));
 }
 
 }  // namespace icsim::abm

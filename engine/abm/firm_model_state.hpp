@@ -3,6 +3,7 @@
 // actions (firm_year.cpp: the year's order; pipeline.cpp: projects, arrivals and land;
 // rectification.cpp; decision_<name>.cpp: the firm decisions; firm_statistics.cpp: the
 // statistics; firm_model.cpp: the base-year set-up and the helpers below).
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -123,7 +124,9 @@ struct FirmModel::State {
   std::vector<double> expansion_gaps;
   // Scratch of the decisions that draw for a subset of the firms (keyed_uniforms): the firms'
   // ids, their indices and their uniforms.
-  std::vector<std::uint32_t> draw_ids, draw_firms;
+  std::vector<std::uint32_t> draw_ids;
+  // The candidates of the three renovations (digital, NC, green) in decide_digital_renovation.
+  std::array<std::vector<std::uint32_t>, 3> renovation_firms, renovation_ids;
   std::vector<double> draw_uniforms;
 
   // pipeline.cpp

@@ -122,6 +122,7 @@ void record_statistics(FirmModel::State& s, int year, double price_index,
     if (year > s.base_year) {
       st.at(d, Stat::land_supplied) = s.land.last_flows(d).supplied;
       st.at(d, Stat::land_redeveloped) = s.land.last_flows(d).redeveloped;
+      st.at(d, Stat::land_quota_left) = s.land.quota_left(d);
     }
     st.at(d, Stat::land_granted) = s.granted[d];
     st.at(d, Stat::land_released) = s.released[d];

@@ -1,4 +1,5 @@
-// keyed_uniforms (random.hpp): keyed_uniform for many entities at once. The entities' Philox
+// keyed_uniforms and keyed_blocks (random.hpp): keyed_uniform and keyed_block for many entities
+// at once. The entities' Philox
 // blocks differ only in counter word 0, so they are computed side by side in SIMD registers,
 // one entity per 64-bit lane: a lane holds a 32-bit word zero-extended, and the unsigned
 // 32 x 32 -> 64-bit lane multiply (pmuludq) gives exactly the product Philox needs. AVX2 (four
@@ -41,8 +42,11 @@ Counter counter_of(std::uint64_t seed, std::uint64_t replication, Purpose purpos
 
 // (k + 0.5) 2^-52 of to_unit for k < 2^52 in each lane, with k converted exactly: the bits
 // k | 0x433... are the double 2^52 + k, from which 2^52 is subtracted exactly.
-__attribute__((target("avx2"))) void uniforms_avx2(const Counter& c, const std::uint32_t* entity,
-                                                   std::size_t m, double* out) {
+// Blocks = false: the uniform of each entity into out (double*); true: its whole block
+// (PhiloxBlock*).
+template <bool Blocks>
+__attribute__((target("avx2"))) void philox_avx2(const Counter& c, const std::uint32_t* entity,
+                                                 std::size_t m, void* out) {
   const __m256i m0 = _mm256_set1_epi64x(kM0), m1 = _mm256_set1_epi64x(kM1);
   const __m256i low = _mm256_set1_epi64x(0xFFFFFFFFll);
   const __m256i exponent = _mm256_set1_epi64x(0x4330000000000000ll);
@@ -63,14 +67,28 @@ __attribute__((target("avx2"))) void uniforms_avx2(const Counter& c, const std::
       v2 = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(p0, 32), v3), key1);
       v3 = _mm256_and_si256(p0, low);
     }
-    const __m256i hi = c.odd ? v2 : v0, lo = c.odd ? v3 : v1;
-    const __m256i k = _mm256_srli_epi64(_mm256_or_si256(_mm256_slli_epi64(hi, 32), lo), 12);
-    const __m256d x = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(k, exponent)), two52);
-    _mm256_storeu_pd(out + j, _mm256_mul_pd(_mm256_add_pd(x, half), scale));
+    if constexpr (Blocks) {
+      // Lane l of v0..v3 holds word 0..3 of entity j + l (low 32 bits of each 64-bit lane).
+      alignas(32) std::uint64_t w[4][4];
+      _mm256_store_si256(reinterpret_cast<__m256i*>(w[0]), v0);
+      _mm256_store_si256(reinterpret_cast<__m256i*>(w[1]), v1);
+      _mm256_store_si256(reinterpret_cast<__m256i*>(w[2]), v2);
+      _mm256_store_si256(reinterpret_cast<__m256i*>(w[3]), v3);
+      auto* blocks = static_cast<detail::PhiloxBlock*>(out) + j;
+      for (int l = 0; l < 4; ++l)
+        blocks[l] = {{static_cast<std::uint32_t>(w[0][l]), static_cast<std::uint32_t>(w[1][l]),
+                      static_cast<std::uint32_t>(w[2][l]), static_cast<std::uint32_t>(w[3][l])}};
+    } else {
+      const __m256i hi = c.odd ? v2 : v0, lo = c.odd ? v3 : v1;
+      const __m256i k = _mm256_srli_epi64(_mm256_or_si256(_mm256_slli_epi64(hi, 32), lo), 12);
+      const __m256d x = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(k, exponent)), two52);
+      _mm256_storeu_pd(static_cast<double*>(out) + j, _mm256_mul_pd(_mm256_add_pd(x, half), scale));
+    }
   }
 }
 
-void uniforms_sse2(const Counter& c, const std::uint32_t* entity, std::size_t m, double* out) {
+template <bool Blocks>
+void philox_sse2(const Counter& c, const std::uint32_t* entity, std::size_t m, void* out) {
   const __m128i m0 = _mm_set1_epi64x(kM0), m1 = _mm_set1_epi64x(kM1);
   const __m128i low = _mm_set1_epi64x(0xFFFFFFFFll);
   const __m128i exponent = _mm_set1_epi64x(0x4330000000000000ll);
@@ -89,10 +107,22 @@ void uniforms_sse2(const Counter& c, const std::uint32_t* entity, std::size_t m,
       v2 = _mm_xor_si128(_mm_xor_si128(_mm_srli_epi64(p0, 32), v3), key1);
       v3 = _mm_and_si128(p0, low);
     }
-    const __m128i hi = c.odd ? v2 : v0, lo = c.odd ? v3 : v1;
-    const __m128i k = _mm_srli_epi64(_mm_or_si128(_mm_slli_epi64(hi, 32), lo), 12);
-    const __m128d x = _mm_sub_pd(_mm_castsi128_pd(_mm_or_si128(k, exponent)), two52);
-    _mm_storeu_pd(out + j, _mm_mul_pd(_mm_add_pd(x, half), scale));
+    if constexpr (Blocks) {
+      alignas(16) std::uint64_t w[4][2];
+      _mm_store_si128(reinterpret_cast<__m128i*>(w[0]), v0);
+      _mm_store_si128(reinterpret_cast<__m128i*>(w[1]), v1);
+      _mm_store_si128(reinterpret_cast<__m128i*>(w[2]), v2);
+      _mm_store_si128(reinterpret_cast<__m128i*>(w[3]), v3);
+      auto* blocks = static_cast<detail::PhiloxBlock*>(out) + j;
+      for (int l = 0; l < 2; ++l)
+        blocks[l] = {{static_cast<std::uint32_t>(w[0][l]), static_cast<std::uint32_t>(w[1][l]),
+                      static_cast<std::uint32_t>(w[2][l]), static_cast<std::uint32_t>(w[3][l])}};
+    } else {
+      const __m128i hi = c.odd ? v2 : v0, lo = c.odd ? v3 : v1;
+      const __m128i k = _mm_srli_epi64(_mm_or_si128(_mm_slli_epi64(hi, 32), lo), 12);
+      const __m128d x = _mm_sub_pd(_mm_castsi128_pd(_mm_or_si128(k, exponent)), two52);
+      _mm_storeu_pd(static_cast<double*>(out) + j, _mm_mul_pd(_mm_add_pd(x, half), scale));
+    }
   }
 }
 
@@ -109,26 +139,49 @@ detail::KeyedUniformsPath g_path = detail::KeyedUniformsPath::fastest;
 
 void detail::set_keyed_uniforms_path(KeyedUniformsPath path) { g_path = path; }
 
-void keyed_uniforms(std::uint64_t seed, std::uint64_t replication, Purpose purpose,
-                    std::uint32_t step, std::uint32_t draw, std::span<const std::uint32_t> entities,
-                    std::span<double> out) {
-  if (out.size() < entities.size())
-    throw std::invalid_argument("keyed_uniforms: fewer outputs than entities");
-  const Counter c = counter_of(seed, replication, purpose, step, draw);
+namespace {
+
+// The SIMD paths for the first entities (a multiple of the lane count), returning how many
+// they did; the caller computes the rest one by one.
+template <bool Blocks>
+std::size_t philox_lanes(const Counter& c, std::span<const std::uint32_t> entities, void* out) {
   const std::size_t m = entities.size();
   std::size_t done = 0;
 #if defined(__x86_64__)
   using detail::KeyedUniformsPath;
   if (g_path == KeyedUniformsPath::fastest && has_avx2()) {
     done = m / 4 * 4;
-    uniforms_avx2(c, entities.data(), done, out.data());
+    philox_avx2<Blocks>(c, entities.data(), done, out);
   } else if (g_path != KeyedUniformsPath::scalar) {
     done = m / 2 * 2;
-    uniforms_sse2(c, entities.data(), done, out.data());
+    philox_sse2<Blocks>(c, entities.data(), done, out);
   }
+#else
+  (void)c, (void)out;
 #endif
-  for (std::size_t j = done; j < m; ++j)
+  return done;
+}
+
+}  // namespace
+
+void keyed_uniforms(std::uint64_t seed, std::uint64_t replication, Purpose purpose,
+                    std::uint32_t step, std::uint32_t draw, std::span<const std::uint32_t> entities,
+                    std::span<double> out) {
+  if (out.size() < entities.size())
+    throw std::invalid_argument("keyed_uniforms: fewer outputs than entities");
+  const Counter c = counter_of(seed, replication, purpose, step, draw);
+  for (std::size_t j = philox_lanes<false>(c, entities, out.data()); j < entities.size(); ++j)
     out[j] = keyed_uniform(seed, replication, purpose, step, entities[j], draw);
+}
+
+void keyed_blocks(std::uint64_t seed, std::uint64_t replication, Purpose purpose,
+                  std::uint32_t step, std::uint32_t draw, std::span<const std::uint32_t> entities,
+                  std::span<detail::PhiloxBlock> out) {
+  if (out.size() < entities.size())
+    throw std::invalid_argument("keyed_blocks: fewer outputs than entities");
+  const Counter c = counter_of(seed, replication, purpose, step, draw);
+  for (std::size_t j = philox_lanes<true>(c, entities, out.data()); j < entities.size(); ++j)
+    out[j] = detail::keyed_block(seed, replication, purpose, step, entities[j], draw);
 }
 
 }  // namespace icsim

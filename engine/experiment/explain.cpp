@@ -54,14 +54,18 @@ results::Series scoped(const std::string& variable, const std::vector<std::strin
   return s;
 }
 
-// Land: granted against what was available during the year (the stock at the start plus what
-// was supplied, released and redeveloped in it); binds when less than 5 % is left at year end.
+// Land: granted against what could be granted during the year (the stock at the start plus what
+// was supplied, released and redeveloped in it, plus the on-demand quota still unsupplied at the
+// end); binds when less than 5 % of it is left at year end, unused land and unsupplied quota
+// together. Under on-demand supply the land supplied is what requests needed, so the stock alone
+// is near 0 every year: only the quota left tells whether more could have been had.
 Constraint land_constraint(const results::Projection& p, const std::vector<std::string>& scope,
                            std::size_t first, std::size_t last) {
   Constraint c{"land",
-               "land granted to projects and expansions against land available during the "
-               "year (stock at the start + supplied + released + redeveloped); binds when "
-               "less than 5 % of it is left at the year's end",
+               "land granted to projects and expansions against land that could be granted "
+               "during the year (stock at the start + supplied + released + redeveloped + "
+               "on-demand quota left unsupplied); binds when less than 5 % of it is left at the "
+               "year's end",
                "mu",
                {},
                false};
@@ -70,16 +74,18 @@ Constraint land_constraint(const results::Projection& p, const std::vector<std::
   const auto supplied = all_series(p, scoped("land_supplied", scope));
   const auto released = all_series(p, scoped("land_released", scope));
   const auto redeveloped = all_series(p, scoped("land_redeveloped", scope));
+  const auto quota_left = all_series(p, scoped("land_quota_left", scope));
   for (std::size_t y = std::max<std::size_t>(first, 1); y <= last; ++y) {
     std::vector<double> value, limit;
     int binds = 0;
     for (int r = 0; r < p.replications; ++r) {
       const auto i = static_cast<std::size_t>(r);
-      const double during =
-          available[i][y - 1] + supplied[i][y] + released[i][y] + redeveloped[i][y];
+      const double left = available[i][y] + quota_left[i][y];
+      const double during = available[i][y - 1] + supplied[i][y] + released[i][y] +
+                            redeveloped[i][y] + quota_left[i][y];
       value.push_back(granted[i][y]);
       limit.push_back(during);
-      if (during > 0 && available[i][y] < 0.05 * during) ++binds;
+      if (during > 0 && left < 0.05 * during) ++binds;
     }
     c.years.push_back({p.years[y], median_of(value), median_of(limit),
                        static_cast<double>(binds) / p.replications});

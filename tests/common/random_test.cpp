@@ -286,3 +286,31 @@ TEST(KeyedUniforms, EqualKeyedUniformBitForBit) {
                               std::span(entities).first(2), short_out),
                std::out_of_range);
 }
+
+TEST(KeyedBlocks, EqualKeyedBlockBitForBit) {
+  // As above, for all four words of each block, on each path.
+  std::vector<std::uint32_t> entities = {0u, 1u, 0xFFFFFFFFu, 0x80000000u, 12345u};
+  for (std::uint32_t k = 0; k < 200; ++k) entities.push_back(k * 2654435761u + 17u);
+  using detail::KeyedUniformsPath;
+  for (auto path : {KeyedUniformsPath::fastest, KeyedUniformsPath::sse2, KeyedUniformsPath::scalar})
+    for (std::uint64_t seed : {std::uint64_t{0}, std::uint64_t{0xFEDCBA9876543210ull}})
+      for (std::uint64_t rep : {std::uint64_t{3}, (std::uint64_t{1} << 52) - 1})
+        for (std::uint32_t draw : {0u, 13u, 4095u})
+          for (std::size_t m : {std::size_t{0}, std::size_t{1}, std::size_t{7}, entities.size()}) {
+            detail::set_keyed_uniforms_path(path);
+            std::vector<detail::PhiloxBlock> out(m, detail::PhiloxBlock{{1u, 2u, 3u, 4u}});
+            keyed_blocks(seed, rep, Purpose::firm_decision, 2031, draw,
+                         std::span(entities).first(m), out);
+            for (std::size_t j = 0; j < m; ++j) {
+              const auto want =
+                  detail::keyed_block(seed, rep, Purpose::firm_decision, 2031, entities[j], draw);
+              for (int w = 0; w < 4; ++w)
+                ASSERT_EQ(out[j].v[w], want.v[w])
+                    << "path " << static_cast<int>(path) << " j " << j << " word " << w;
+            }
+          }
+  detail::set_keyed_uniforms_path(KeyedUniformsPath::fastest);
+  std::vector<detail::PhiloxBlock> short_out(2);
+  EXPECT_THROW(keyed_blocks(1, 1, Purpose::firm_decision, 1, 0, entities, short_out),
+               std::invalid_argument);
+}

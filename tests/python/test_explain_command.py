@@ -95,12 +95,13 @@ def test_series_and_land_constraint_recomputed(result):
         s = h5["region/land_supplied"][0]
         rel = h5["region/land_released"][0]
         red = h5["region/land_redeveloped"][0]
+        q = h5["region/land_quota_left"][0]
         for r in land:
             y = years.index(int(r[0]))
-            during = a[:, y - 1] + s[:, y] + rel[:, y] + red[:, y]
+            during = a[:, y - 1] + s[:, y] + rel[:, y] + red[:, y] + q[:, y]
             assert float(r[1]) == pytest.approx(np.median(g[:, y]), abs=0.5)
             assert float(r[2]) == pytest.approx(np.median(during), abs=0.5)
-            binds = 100 * np.mean((during > 0) & (a[:, y] < 0.05 * during))
+            binds = 100 * np.mean((during > 0) & (a[:, y] + q[:, y] < 0.05 * during))
             assert float(r[3]) == pytest.approx(binds, abs=0.5)
 
 

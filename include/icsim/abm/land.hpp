@@ -165,6 +165,11 @@ class LandMarket {
   double plot_ratio_cap(std::size_t d) const { return pool(d).plot_ratio_cap; }
   // This year's quota after the industrial-share scaling, mu/year.
   double annual_supply(std::size_t d) const { return pool(d).quota; }
+  // On-demand supply (LandSupply::on_demand): the part of this year's quota not supplied yet,
+  // which a request could still get; 0 under LandSupply::quota, where it is all available.
+  double quota_left(std::size_t d) const {
+    return rules_.supply == LandSupply::on_demand ? pool(d).quota_left : 0.0;
+  }
   // The flows of the last step().
   const LandFlows& last_flows(std::size_t d) const { return pool(d).last; }
 

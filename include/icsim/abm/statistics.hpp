@@ -57,6 +57,7 @@ enum class Stat : std::uint8_t {
   land_granted,      // flow: granted to projects and expansions this year
   land_released,     // flow: released by exits and returns this year
   land_redeveloped,  // flow: redevelopment land back in the pool this year
+  land_quota_left,   // this year's on-demand quota not supplied at the year's end
   // Ratios (computed from the sums above, never summed)
   tax_per_mu_above_scale,              // tax_above_scale / land_above_scale, 亿元 per mu
   value_added_per_mu_above_scale,      // value_added_above_scale / land_above_scale
@@ -169,6 +170,10 @@ inline constexpr std::array<StatInfo, kStatCount> kStatistics = {{
      StatInfo::Kind::land},
     {Stat::land_redeveloped, "land_redeveloped", "mu",
      "redeveloped land back in the pool this year", StatInfo::Kind::land},
+    {Stat::land_quota_left, "land_quota_left", "mu",
+     "this year's supply quota not supplied at the year's end (land.supply = \"on_demand\"; 0 "
+     "under \"quota\", which supplies it all)",
+     StatInfo::Kind::land},
     {Stat::tax_per_mu_above_scale, "tax_per_mu_above_scale", "CNY 100 million per mu",
      "规上 亩均税收: tax_above_scale / land_above_scale", StatInfo::Kind::ratio,
      Stat::tax_above_scale, Stat::land_above_scale},

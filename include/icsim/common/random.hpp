@@ -114,9 +114,16 @@ void keyed_uniforms(std::uint64_t seed, std::uint64_t replication, Purpose purpo
                     std::uint32_t step, std::uint32_t draw, std::span<const std::uint32_t> entities,
                     std::span<double> out);
 
+// detail::keyed_block(seed, replication, purpose, step, entities[j], draw) into out[j] for
+// every j: the same blocks bit for bit, several entities at a time, for a draw that uses all four
+// words of its block. Throws as keyed_uniforms.
+void keyed_blocks(std::uint64_t seed, std::uint64_t replication, Purpose purpose,
+                  std::uint32_t step, std::uint32_t draw, std::span<const std::uint32_t> entities,
+                  std::span<detail::PhiloxBlock> out);
+
 namespace detail {
-// Which code keyed_uniforms runs, for tests of each path: the fastest the CPU has (AVX2, else
-// SSE2), SSE2, or the scalar keyed_uniform. Not thread-safe; the default is fastest.
+// Which code keyed_uniforms and keyed_blocks run, for tests of each path: the fastest the CPU has
+// (AVX2, else SSE2), SSE2, or the scalar keyed_uniform. Not thread-safe; the default is fastest.
 enum class KeyedUniformsPath { fastest, sse2, scalar };
 void set_keyed_uniforms_path(KeyedUniformsPath path);
 }  // namespace detail
