@@ -11,9 +11,39 @@
 
 namespace icsim::abm {
 
+namespace {
+
+// FNV-1a (32 bits) of a name, folded to 20 bits and kept below 2^20 - 1 (the last step is
+// reserved, random.hpp).
+std::uint32_t name_step(const std::string& name) {
+  std::uint32_t h = 2166136261u;
+  for (unsigned char ch : name) h = (h ^ ch) * 16777619u;
+  return ((h >> 20) ^ h) % ((1u << 20) - 1);
+}
+
+// Each system's step: its name's hash, or the next free one in name order if taken.
+std::vector<std::uint32_t> system_steps(const std::vector<io::Concordance>& systems) {
+  std::vector<std::size_t> order(systems.size());
+  for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return systems[a].system < systems[b].system;
+  });
+  std::vector<std::uint32_t> steps(systems.size());
+  std::vector<std::uint32_t> taken;
+  for (std::size_t k : order) {
+    std::uint32_t s = name_step(systems[k].system);
+    while (std::find(taken.begin(), taken.end(), s) != taken.end()) s = (s + 1) % ((1u << 20) - 1);
+    taken.push_back(s);
+    steps[k] = s;
+  }
+  return steps;
+}
+
+}  // namespace
+
 ClusterAssignment::ClusterAssignment(const std::vector<io::Concordance>& systems,
                                      std::size_t sectors)
-    : systems_(systems.size()), sectors_(sectors) {
+    : systems_(systems.size()), sectors_(sectors), steps_(system_steps(systems)) {
   arcs_.resize(systems_ * sectors_);
   std::size_t first = 0;
   for (std::size_t k = 0; k < systems.size(); ++k) {
@@ -57,8 +87,7 @@ void ClusterAssignment::draw(std::uint16_t sector, std::uint32_t id, std::uint64
   for (std::size_t k = 0; k < systems_; ++k) {
     const auto& arcs = arcs_[k * sectors_ + sector];
     if (arcs.empty()) continue;
-    const double u = keyed_uniform(seed, replication, draws::cluster_membership,
-                                   static_cast<std::uint32_t>(k), id);
+    const double u = keyed_uniform(seed, replication, draws::cluster_membership, steps_[k], id);
     for (const Arc& a : arcs) {
       double x = u - a.start;
       if (x < 0) x += 1;

@@ -40,6 +40,15 @@ Counter counter_of(std::uint64_t seed, std::uint64_t replication, Purpose purpos
 
 #if defined(__x86_64__)
 
+// The blocks of L entities from the four word registers stored as w[word][lane] (a word in the
+// low 32 bits of each 64-bit lane).
+template <int L>
+inline void blocks_of_lanes(const std::uint64_t (&w)[4][L], detail::PhiloxBlock* blocks) {
+  for (int l = 0; l < L; ++l)
+    blocks[l] = {{static_cast<std::uint32_t>(w[0][l]), static_cast<std::uint32_t>(w[1][l]),
+                  static_cast<std::uint32_t>(w[2][l]), static_cast<std::uint32_t>(w[3][l])}};
+}
+
 // (k + 0.5) 2^-52 of to_unit for k < 2^52 in each lane, with k converted exactly: the bits
 // k | 0x433... are the double 2^52 + k, from which 2^52 is subtracted exactly.
 // Blocks = false: the uniform of each entity into out (double*); true: its whole block
@@ -68,16 +77,12 @@ __attribute__((target("avx2"))) void philox_avx2(const Counter& c, const std::ui
       v3 = _mm256_and_si256(p0, low);
     }
     if constexpr (Blocks) {
-      // Lane l of v0..v3 holds word 0..3 of entity j + l (low 32 bits of each 64-bit lane).
       alignas(32) std::uint64_t w[4][4];
       _mm256_store_si256(reinterpret_cast<__m256i*>(w[0]), v0);
       _mm256_store_si256(reinterpret_cast<__m256i*>(w[1]), v1);
       _mm256_store_si256(reinterpret_cast<__m256i*>(w[2]), v2);
       _mm256_store_si256(reinterpret_cast<__m256i*>(w[3]), v3);
-      auto* blocks = static_cast<detail::PhiloxBlock*>(out) + j;
-      for (int l = 0; l < 4; ++l)
-        blocks[l] = {{static_cast<std::uint32_t>(w[0][l]), static_cast<std::uint32_t>(w[1][l]),
-                      static_cast<std::uint32_t>(w[2][l]), static_cast<std::uint32_t>(w[3][l])}};
+      blocks_of_lanes<4>(w, static_cast<detail::PhiloxBlock*>(out) + j);
     } else {
       const __m256i hi = c.odd ? v2 : v0, lo = c.odd ? v3 : v1;
       const __m256i k = _mm256_srli_epi64(_mm256_or_si256(_mm256_slli_epi64(hi, 32), lo), 12);
@@ -113,10 +118,7 @@ void philox_sse2(const Counter& c, const std::uint32_t* entity, std::size_t m, v
       _mm_store_si128(reinterpret_cast<__m128i*>(w[1]), v1);
       _mm_store_si128(reinterpret_cast<__m128i*>(w[2]), v2);
       _mm_store_si128(reinterpret_cast<__m128i*>(w[3]), v3);
-      auto* blocks = static_cast<detail::PhiloxBlock*>(out) + j;
-      for (int l = 0; l < 2; ++l)
-        blocks[l] = {{static_cast<std::uint32_t>(w[0][l]), static_cast<std::uint32_t>(w[1][l]),
-                      static_cast<std::uint32_t>(w[2][l]), static_cast<std::uint32_t>(w[3][l])}};
+      blocks_of_lanes<2>(w, static_cast<detail::PhiloxBlock*>(out) + j);
     } else {
       const __m128i hi = c.odd ? v2 : v0, lo = c.odd ? v3 : v1;
       const __m128i k = _mm_srli_epi64(_mm_or_si128(_mm_slli_epi64(hi, 32), lo), 12);

@@ -117,6 +117,29 @@ TEST(ClusterMemberships, KeyedByFirmNotByOrderOrThreads) {
   EXPECT_EQ(ClusterMemberships::draw_all(a, f, 11, 4).bits, all.bits);
 }
 
+TEST(ClusterMemberships, ASystemsDrawsDoNotDependOnTheOtherSystems) {
+  // B alone, B after A, and B before A: the same firms are in the same clusters of B.
+  const auto f = population(3000);
+  const auto ab = systems();
+  const std::vector<io::Concordance> b_only = {ab[1]}, b_first = {ab[1], ab[0]};
+  const auto in_ab = ClusterMemberships::draw_all(ClusterAssignment(ab, 3), f, 5, 2);
+  const auto in_b = ClusterMemberships::draw_all(ClusterAssignment(b_only, 3), f, 5, 2);
+  const auto in_ba = ClusterMemberships::draw_all(ClusterAssignment(b_first, 3), f, 5, 2);
+  for (std::size_t i = 0; i < f.size(); ++i)
+    for (std::size_t c = 0; c < 3; ++c) {
+      ASSERT_EQ(in_ab.member(i, 3 + c), in_b.member(i, c)) << "firm " << i;
+      ASSERT_EQ(in_ba.member(i, c), in_b.member(i, c)) << "firm " << i;
+    }
+  // The steps: hashes of the names, distinct, below the reserved last step.
+  const ClusterAssignment a(ab, 3);
+  EXPECT_NE(a.system_step(0), a.system_step(1));
+  EXPECT_LT(a.system_step(0), (1u << 20) - 1);
+  // Two systems whose names hash alike would still draw apart: same name twice is the extreme.
+  const std::vector<io::Concordance> twice = {ab[0], ab[0]};
+  const ClusterAssignment t(twice, 3);
+  EXPECT_NE(t.system_step(0), t.system_step(1));
+}
+
 TEST(ClusterMemberships, MoreThanSixtyFourClustersUseMoreWords) {
   std::vector<std::vector<double>> rows(70, std::vector<double>(1, 1.0 / 70));
   const ClusterAssignment a({system("W", rows, false)}, 1);

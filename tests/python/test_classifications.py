@@ -94,12 +94,12 @@ def test_base_year_share_reproduces_the_published_figure():
     assert share(2017) == pytest.approx(37.0, rel=0.02)
     assert share(2017) == pytest.approx(37.0, rel=1e-9)  # the fit is exact
     # 2021 files: 53.7 % in 2019 is more than the items can hold: every covered sector at 1
-    # reaches 52.56 % (-2.1 %), reported as `short` in the README
+    # reaches 53.50 % (-0.4 %), reported as `short` in the README
     w = weights(2021, "high-new-tech-zj")
     covered = {"12", "13", "14", "16", "17", "18", "19", "20", "21"}
     assert set(w.sector) == covered
     assert float(obs.loc["ht_share_2019", "value"]) == 53.7
-    assert share(2021) / 53.7 - 1 == pytest.approx(-0.021, abs=0.001)
+    assert share(2021) / 53.7 - 1 == pytest.approx(-0.004, abs=0.001)
     assert "| 2021 | `high-new-tech-zj/high_new_tech`" in (CONCORDANCES / "README.md").read_text()
 
 

@@ -109,6 +109,26 @@ def test_table_reproduces_calibration_totals(year):
     assert (C >= 0).all() and (C.sum(axis=0) <= 1 + 1e-12).all()
 
 
+def test_sector_18_holds_the_published_automobile_output():
+    """Sector 18 of 2017 = Ningbo's 规上 automobile output (汽车制造业) / the 规上 share, plus the
+    non-automobile part (rail, ships, other transport: China 2018 mix) at the common share of the
+    other industrial sectors — recomputed here from the sizes, the parent and the national table."""
+    c, d = calibration(), derived()
+    n153, Z153, F153, *_ = read_table(TABLES / "china_2018_153")
+    x153 = pd.Series(Z153.sum(axis=1) + F153.to_numpy(float).sum(axis=1), index=n153)
+    af = x153[["079", "080"]].sum() / x153[[f"{k:03d}" for k in range(79, 84)]].sum()
+    zj = read_table(TABLES / "zhejiang_2017_42")
+    x_zj = pd.Series(zj[1].sum(axis=1) + zj[2].to_numpy().sum(axis=1), index=zj[0])
+    sizes = pd.read_csv(NINGBO / "sizes_2017.csv", dtype={"code": str}).set_index("code")["output"]
+    common = [s for s in INDUSTRY if s not in ("11", "18") and x_zj[s] > 0]
+    share = sizes[common] / x_zj[common]
+    assert share.max() - share.min() < 1e-9   # one common share s for the other sectors
+    a = d[("above_scale_share_of_industrial_output", 2017)]
+    auto = c[("automobile_output_above_scale", 2017)] / a
+    assert sizes["18"] == pytest.approx(auto + share.iloc[0] * (1 - af) * x_zj["18"], rel=2e-6)
+    assert sizes["18"] < x_zj["18"]
+
+
 def test_tables_load_and_run_in_icsim():
     for year in (2017, 2021):
         proc = run("io", TABLES / f"ningbo_{year}_42", "--type2", "--investment", "--quiet")
@@ -165,8 +185,8 @@ def test_scenarios_use_the_concordances_of_their_base_year():
 # reproduces it in the base year: Y projected from its year y <= B with the table's growth of
 # the cluster's sectors, against sum_j W(c, j) a_j x_j (a_j = the 规上 share of the base year for
 # industrial sectors, as clusters/output_above_scale). Computed here from the table folders and
-# the concordance CSVs with pandas, independently of the builder. Clusters whose covered sectors
-# cannot hold the figure even at weight 1 are listed in SHORT with their gap, and must be at 1.
+# the concordance CSVs with pandas, independently of the builder. Every one is within 5 % (and
+# in fact exact): sector 18 of the tables is sized to hold the published automobile output.
 
 FITTED = {  # (base year, system, cluster): (observed id, published value, year)
     (2017, "246", "automobile"): ("auto_out_2017", 2355.9, 2017),
@@ -186,10 +206,6 @@ FITTED = {  # (base year, system, cluster): (observed id, published value, year)
     (2021, "246", "biomedicine"): ("bio_out_2020", 206.1, 2020),
     (2021, "3511", "biomedicine"): ("bio_out_2020", 206.1, 2020),
 }
-# sector 18 of the tables is smaller than Ningbo's published automobile output (README.md)
-SHORT = {(2017, "246", "automobile"): -0.086, (2017, "3511", "automobile"): -0.086,
-         (2021, "246", "automobile"): -0.109, (2021, "3511", "automobile"): -0.109}
-
 
 def sector_outputs(year):
     codes, Z, F, *_ = read_table(TABLES / f"ningbo_{year}_42")
@@ -231,12 +247,9 @@ def test_cluster_reproduces_its_published_base_year_output(key):
     x17, x21 = sector_outputs(2017), sector_outputs(2021)
     ratio = float((w * x21[w.index]).sum() / (w * x17[w.index]).sum())
     target = value * ratio ** ((year - y) / 4)
-    if key in SHORT:
-        assert (w == 1.0).all(), "a short cluster has every covered sector at weight 1"
-        assert got / target - 1 == pytest.approx(SHORT[key], abs=0.001)
-    else:
-        assert got == pytest.approx(target, rel=0.05)
-        assert got == pytest.approx(target, rel=1e-9)  # the fit is exact
+    assert got == pytest.approx(target, rel=0.05)
+    assert got == pytest.approx(target, rel=1e-9)  # the fit is exact
+    assert ((w > 0) & (w <= 1)).all()
 
 
 @pytest.mark.parametrize("year", BASE_YEARS)
@@ -252,6 +265,40 @@ def test_unfitted_clusters_keep_the_product_mix_weights(year):
                 continue
             if system == "high-new-tech-zj":  # fitted to a share in both years
                 continue  # (tests/python/test_classifications.py)
+            if (system, cluster) in UNION_TOTALS:  # the union of the year's fitted clusters
+                continue
             a = w[w.cluster == cluster].set_index("sector")["weight"]
             b = v[v.cluster == cluster].set_index("sector")["weight"]
             pd.testing.assert_series_equal(a, b)
+
+
+# ---- system totals: the union cluster of an overlapping system ----------------------------------
+
+UNION_TOTALS = {("361-2023", "total")}
+
+
+@pytest.mark.parametrize("year", BASE_YEARS)
+@pytest.mark.parametrize("system,total", sorted(UNION_TOTALS))
+def test_union_total_is_min_one_of_the_summed_weights(year, system, total):
+    """`total` = per sector min(1, sum of the other clusters' weights), recomputed with pandas;
+    it comes last in the file (the memberships of the other clusters do not move)."""
+    w, overlapping = read_concordance(year, system)
+    assert overlapping and list(dict.fromkeys(w["cluster"]))[-1] == total
+    own = w[w["cluster"] != total].groupby("sector")["weight"].sum()
+    expect = own.where(own < 1 - 1e-12, 1.0).sort_index()
+    got = w[w["cluster"] == total].set_index("sector")["weight"].sort_index()
+    pd.testing.assert_series_equal(got, expect, check_names=False, rtol=1e-15)
+    # the union is at least every cluster and at most the sector, and below the plain sum
+    value, _ = cluster_above_scale(year, system, total)
+    parts = sum(cluster_above_scale(year, system, c)[0]
+                for c in dict.fromkeys(w["cluster"]) if c != total)
+    assert value <= parts * (1 + 1e-12)
+    if year == 2021:  # the fitted clusters overlap in 16 and 19: the union is strictly smaller
+        assert value < parts * 0.95
+
+
+def test_the_361_system_target_selects_its_union_total():
+    text = (SOURCE_DIR / "scenarios" / "ningbo" / "baseline.toml").read_text(encoding="utf-8")
+    block = text.split('id = "N361-2023-revenue-2027"', 1)[1].split("[[target]]", 1)[0]
+    assert 'select = ["361-2023/total"]' in block and "needs" not in block
+    assert 'metric = "clusters/output_above_scale"' in block

@@ -157,7 +157,7 @@ def test_firm_model_off_is_the_input_output_projection(tmp_path):
     industrial = [f"{i:02d}" for i in range(2, 27)]
     ind_out = sectors["output"].sel(sector=industrial).sum("sector").values
     # without firms, 规上 output is the base-year share of industrial output
-    np.testing.assert_allclose(region["industrial_output_above_scale"].values, ind_out * 0.839047,
+    np.testing.assert_allclose(region["industrial_output_above_scale"].values, ind_out * 0.838314,
                                rtol=1e-12)
     root = xr.open_dataset(out, engine="h5netcdf")
     assert int(root.attrs["firm_model"]) == 0

@@ -52,11 +52,14 @@ INDUSTRY = [f"{i:02d}" for i in range(2, 27)]       # 02-26: mining, manufacturi
 SERVICES = [f"{i:02d}" for i in range(28, 43)]      # 28-42
 sys.path.insert(0, str(ROOT / "tools" / "ningbo"))
 import classifications as CL  # noqa: E402  (the classification systems and their share fit)
+from observed_targets import read_targets  # noqa: E402  (a target table joined to observed.csv)
+import system_totals as ST  # noqa: E402  (the union cluster of an overlapping system)
 from classifications import CLASSIFICATION_SYSTEMS  # noqa: E402
 
 SYSTEMS = ["246", "361-2023", "361-2025", "3511", "3511-key-2019", "415X", "zhenhai-122"] \
     + CLASSIFICATION_SYSTEMS
 PETRO_ITEMS = ["043", "044", "045", "046", "047", "048", "051"]  # petrochemical part of sector 12
+AUTO_ITEMS = ["079", "080"]  # 汽车制造业 (NBS 36): vehicles and parts, the automobile part of 18
 
 # 153 -> 42 correspondence (2017 classification; contiguous, checked against china_2018_42).
 RANGES_153 = {
@@ -146,6 +149,12 @@ def check_153_to_42():
             raise SystemExit(f"153->42 correspondence broken at sector {s}: {agg} vs {x42[s]}")
 
 
+def auto_fraction_of_18(x153) -> float:
+    """Share of the automobile items (079 vehicles, 080 parts) in sector 18, national mix."""
+    items18 = [k for k in x153 if ITEM_TO_42[k] == "18"]
+    return sum(x153[k] for k in AUTO_ITEMS) / sum(x153[k] for k in items18)
+
+
 def petro_fraction_of_12(x153) -> float:
     items12 = [k for k in x153 if ITEM_TO_42[k] == "12"]
     return sum(x153[k] for k in PETRO_ITEMS) / sum(x153[k] for k in items12)
@@ -173,29 +182,48 @@ def sizes_2017(zj: T.Table, c: Calibration, x153):
     for s in SERVICES:
         notes[s] = f"Zhejiang output x {s_serv:.6f} (Ningbo tertiary VA / Zhejiang tertiary VA)"
 
-    # Industry: 18 from the published Ningbo share of Zhejiang's automobile output; 11 and the
-    # common share s of the other industrial sectors solve (i) industrial VA = target and
-    # (ii) green petrochemicals (11 + petrochemical part of 12) = 1/5 of 2017 规上 output.
+    # Industry: the automobile part of 18 from Ningbo's published 规上 automobile output (汽车制造业,
+    # at the region's 规上 share a of industrial output, so that the engine's 规上 output of the
+    # automobile items is the published figure); 11 and the common share s of the other
+    # industrial sectors (and of the non-automobile part of 18) solve (i) industrial VA = target
+    # and (ii) green petrochemicals (11 + petrochemical part of 12) = 1/5 of 2017 规上 output.
+    # a = 规上 output / table industrial output depends on s: fixed point (contraction, a few steps).
     i11, i12, i18 = ix["11"], ix["12"], ix["18"]
-    xr[i18] = c("automobile_share_of_zhejiang_automobile", 2017) * x[i18]
-    notes["18"] = "Zhejiang output x 0.476 (Ningbo share of Zhejiang automobile output 2017)"
     pf = petro_fraction_of_12(x153)
-    P = c("green_petrochemicals_share_of_above_scale_output", 2019) * industrial_output_above_scale_2017(c)
+    af = auto_fraction_of_18(x153)
+    A = c("automobile_output_above_scale", 2017)
+    oas = industrial_output_above_scale_2017(c)
+    P = c("green_petrochemicals_share_of_above_scale_output", 2019) * oas
     rest = [ix[s] for s in INDUSTRY if s not in ("11", "18")]
-    R = va[rest].sum()
-    s_ind = (g["industry"] - xr[i18] * vcoef[i18] - P * vcoef[i11]) / (R - pf * x[i12] * vcoef[i11])
-    x11 = P - s_ind * pf * x[i12]
-    if not (0 < s_ind < 1 and 0 <= x11 <= x[i11]):
-        raise SystemExit(f"industrial sizes out of range: s={s_ind}, x11={x11} (Zhejiang {x[i11]})")
+    R = va[rest].sum() + (1 - af) * va[i18]      # scaled by s: the rest and 18's non-auto part
+    X = x[rest].sum() + (1 - af) * x[i18]
+    a_share, steps = 1.0, 0
+    while True:
+        x_auto = A / a_share
+        s_ind = (g["industry"] - x_auto * vcoef[i18] - P * vcoef[i11]) / (R - pf * x[i12] * vcoef[i11])
+        x11 = P - s_ind * pf * x[i12]
+        a_next = oas / (s_ind * X + x_auto + x11)
+        steps += 1
+        if abs(a_next - a_share) <= 1e-15 * a_share or steps == 200:
+            break
+        a_share = a_next
+    x18 = x_auto + s_ind * (1 - af) * x[i18]
+    if not (0 < s_ind < 1 and 0 <= x11 <= x[i11] and x18 <= x[i18] and abs(a_next - a_share) <= 1e-12):
+        raise SystemExit(f"industrial sizes out of range: s={s_ind}, x11={x11} (Zhejiang {x[i11]}), "
+                         f"x18={x18} (Zhejiang {x[i18]}), a={a_share}->{a_next}")
     xr[rest] = x[rest] * s_ind
     xr[i11] = x11
+    xr[i18] = x18
     notes["11"] = ("solved: green petrochemicals 2017 (1/5 of 规上 output) minus the petrochemical "
                    "part of Ningbo's sector 12")
+    notes["18"] = (f"automobile 2,355.9 / 规上 share {a_share:.6f} + non-automobile part "
+                   f"({1 - af:.4f} of Zhejiang's, China 2018 mix) x {s_ind:.6f} (common share)")
     for s in INDUSTRY:
         if s not in ("11", "18"):
             notes[s] = f"Zhejiang output x {s_ind:.6f} (common industrial share, solved)"
     info = {"g": g, "s_serv": s_serv, "s_ind": s_ind, "pf": pf, "P": P, "x11_share": x11 / x[i11],
-            "x18_share": xr[i18] / x[i18]}
+            "x18_share": xr[i18] / x[i18], "af": af, "a_share": a_share, "x_auto": x_auto,
+            "a_steps": steps}
     return xr, notes, info
 
 
@@ -256,8 +284,8 @@ def build_2017(zj, c, x153, icsim, work: Path):
         f"delta = {FLQ_DELTA} (Flegg & Webber's usual value), regional sizes = Ningbo 2017 gross "
         "output by sector, ESTIMATED (no sector outputs are published for Ningbo): Zhejiang's "
         "sector outputs scaled to Ningbo's published or estimated totals (GDP 2017, three-sector "
-        "value added, industrial value added), with transport equipment at Ningbo's published "
-        "47.6% share of Zhejiang automobile output and petroleum refining solved from green "
+        "value added, industrial value added), with transport equipment holding Ningbo's "
+        "published 2017 规上 automobile output (2355.9 at the region's 规上 share) and petroleum refining solved from green "
         "petrochemicals = 1/5 of 规上 output. Value added, imports and employment at Zhejiang "
         "coefficients (employment is itself an estimate in the parent). Import row 'inflows' = "
         "coefficient mass removed by FLQ (bought from outside Ningbo, mostly the rest of Zhejiang); "
@@ -379,20 +407,13 @@ FIT_TOLERANCE = 0.05           # the fit is exact where feasible; the tests allo
 
 def read_fit_targets():
     """[{system, cluster, note, obs: observed.csv row}] from tools/ningbo/cluster_targets.csv."""
-    with open(OBSERVED, encoding="utf-8", newline="") as fh:
-        obs = {r["id"]: r for r in csv.DictReader(fh)}
-    with open(TARGETS, encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    for r in rows:
-        o = obs.get(r["observed_id"])
-        if o is None:
-            raise SystemExit(f"cluster_targets.csv: no observed.csv row '{r['observed_id']}'")
+    def check(r, o):
         if not o["metric"].startswith("clusters/output_above_scale:") or o["scope"] != "Ningbo":
-            raise SystemExit(f"cluster_targets.csv: {o['id']} is not a Ningbo cluster 规上 output")
-        if o["unit"] != "CNY 100 million" or o["status"] not in ("verified", "from_shared_list"):
-            raise SystemExit(f"cluster_targets.csv: {o['id']} is not a quoted figure in CNY 100 million")
-        r["obs"] = o
-    return rows
+            return f"{o['id']} is not a Ningbo cluster 规上 output"
+        if o["unit"] != "CNY 100 million":
+            return f"{o['id']} is not a figure in CNY 100 million"
+        return None
+    return read_targets(TARGETS, OBSERVED, check)
 
 
 def fit_weights(w0, x, a, goal):
@@ -502,7 +523,9 @@ SYSTEM_NOTES = {
 
 def concordance_csv(clusters, codes, system, overlap):
     head = []
-    if overlap:
+    if system in ST.UNION_TOTALS:
+        head = [ST.header(system, overlap)]
+    elif overlap:
         head = [f"# overlapping: the clusters of system {system} share sectors "
                 f"({' '.join(overlap)}); never add them up (scenarios/data/concordances/README.md)\n"]
     rows = [["cluster", "sector", "weight", "cluster_name"]]
@@ -531,6 +554,7 @@ def write_concordances(rules, out_root: Path, t17, t21, shares):
             names153[r["code"]] = r["name_zh"]
     names42 = dict(zip(codes, t17.names_zh))
     overlaps = {B: {s: overlapping_sectors(fitted[B][s]) for s in SYSTEMS} for B in BASE_YEARS}
+    ST.add_totals(fitted, codes)  # after the overlaps: those are the clusters' own
     for B in BASE_YEARS:
         for system in SYSTEMS:
             write(out_root / "scenarios" / "data" / "concordances" / str(B) / f"{system}.csv",
@@ -569,7 +593,7 @@ def write_concordances(rules, out_root: Path, t17, t21, shares):
           "1.0853 for every industrial cluster, the two tables sharing one industrial factor). "
           "The model's 规上 output of a cluster is what `clusters/output_above_scale` reports: "
           "sum_j W(c, j) a_j x_j with a_j = the base year's `region.above_scale_output_share` "
-          "(`../ningbo/derived.csv`: 0.860638 in 2017, 0.839047 in 2021) for industrial sectors "
+          f"(`../ningbo/derived.csv`: {shares[2017]:.6f} in 2017, {shares[2021]:.6f} in 2021) for industrial sectors "
           "and 1 for the others. The product-mix weights of the cluster's own sectors are "
           "multiplied by one factor, each capped at 1 (no sector outside the cluster's items is "
           "added), so that this equals the target exactly. If even every covered sector at "
@@ -581,8 +605,9 @@ def write_concordances(rules, out_root: Path, t17, t21, shares):
           "Such a file starts with the line `# overlapping: ...` (the loader refuses a sum above "
           "1 without it). **The clusters of an overlapping system must never be added up**: a "
           "scenario target or actual selecting two or more of its clusters (or `SYSTEM/*`) is "
-          "refused, and no system total is computed from it. Disjoint systems (no such line) "
-          "may still be summed.", ""]
+          "refused, and no system total is computed from them: a system total is the system's "
+          "union cluster `total` (section *System totals* below). Disjoint systems (no such "
+          "line) may still be summed.", ""]
     for B in BASE_YEARS:
         ov = [f"`{s}` ({', '.join(overlaps[B][s])})" for s in SYSTEMS if overlaps[B][s]]
         md.append(f"Overlapping systems in `{B}/`: " + (", ".join(ov) if ov else "none") + ".")
@@ -609,11 +634,7 @@ def write_concordances(rules, out_root: Path, t17, t21, shares):
         md.append("**Short** (every covered sector at weight 1 and still below the figure): " + "; ".join(
             f"`{r['system']}/{r['cluster']}` in {r['base']}: at most {f(r['after'])} of "
             f"{f(r['goal'])} ({(r['after'] / r['goal'] - 1) * 100:+.1f} %)" for r in shorts)
-            + ". The automobile gap is the table's: sector 18 (交通运输设备) of `ningbo_2017_42` "
-              "is sized at 47.6 % of Zhejiang's whole sector 18 (Ningbo's published share of "
-              "Zhejiang's automobile output applied to the sector), which at the 2017 规上 share "
-              "is smaller than Ningbo's published 规上 automobile output alone. Fixing it means "
-              "re-sizing sector 18 in `sizes_2017()`, which moves the whole table.")
+            + ".")
         md.append("")
     md += ["Notes on the mapping (`tools/ningbo/cluster_targets.csv`): " + " ".join(
         f"`{t['system']}/{t['cluster']}`: {t['note']}." for t in read_fit_targets()), "",
@@ -626,6 +647,7 @@ def write_concordances(rules, out_root: Path, t17, t21, shares):
            "estimate. Plan targets of clusters without a figure are therefore still judged on "
            "product-mix levels.", ""]
     md += CL.report_md(share_report, f)
+    md += ST.report_md(fitted, codes, names42, above, BASE_YEARS)
     status = {(r["base"], r["system"], r["cluster"]): r["status"] for r in report + share_report}
     for system in SYSTEMS:
         md += [f"## `{system}.csv`", "", SYSTEM_NOTES[system], "",

@@ -16,8 +16,9 @@ so the share of 规上 value added equals the share of all industrial value adde
 """
 from __future__ import annotations
 
-import csv
 from pathlib import Path
+
+from observed_targets import read_targets  # next to this module
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARE_TARGETS = ROOT / "tools" / "ningbo" / "classification_targets.csv"
@@ -48,23 +49,13 @@ NOTES = {
 
 def read_share_targets(observed_csv: Path):
     """[{system, cluster, note, obs}] of tools/ningbo/classification_targets.csv."""
-    with open(observed_csv, encoding="utf-8", newline="") as fh:
-        obs = {r["id"]: r for r in csv.DictReader(fh)}
-    with open(SHARE_TARGETS, encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    for r in rows:
-        o = obs.get(r["observed_id"])
-        if o is None:
-            raise SystemExit(f"classification_targets.csv: no observed.csv row '{r['observed_id']}'")
+    def check(r, o):
         if not o["metric"].startswith(SHARE_METRIC) or o["scope"] != "Ningbo" or o["unit"] != "percent":
-            raise SystemExit(f"classification_targets.csv: {o['id']} is not a Ningbo share of "
-                             "规上工业增加值 in percent")
-        if o["status"] not in ("verified", "from_shared_list"):
-            raise SystemExit(f"classification_targets.csv: {o['id']} is not a quoted figure")
+            return f"{o['id']} is not a Ningbo share of 规上工业增加值 in percent"
         if r["system"] not in CLASSIFICATION_SYSTEMS:
-            raise SystemExit(f"classification_targets.csv: {r['system']} is not a classification")
-        r["obs"] = o
-    return rows
+            return f"{r['system']} is not a classification"
+        return None
+    return read_targets(SHARE_TARGETS, observed_csv, check)
 
 
 def value_added(table):

@@ -64,8 +64,19 @@ def sources_md(c, zj, t17, t21, info17, info21, derived, actuals, delta, industr
     a(f"2. **Agriculture (01), construction (27)**: x_ZJ scaled so that Ningbo VA at Zhejiang "
       f"coefficients equals the group VA. **Services (28-42)**: every x_ZJ times one factor "
       f"{info17['s_serv']:.4f} (Ningbo tertiary VA / Zhejiang tertiary VA) — Zhejiang's service mix.")
-    a(f"3. **Transport equipment (18)** = 0.476 x x_ZJ (Ningbo's published share of Zhejiang's "
-      f"automobile output, applied to the whole sector) = {_f(info17['sizes'][17])}.")
+    a(f"3. **Transport equipment (18)** = automobile part + the rest. The automobile part "
+      f"(汽车制造业, 153 items 079-080) holds Ningbo's published 2017 规上 automobile output "
+      f"2,355.9 at the region's 规上 share a = 规上 output / table industrial output "
+      f"({info17['a_share']:.6f}, the same share the engine applies): {_f(info17['x_auto'])}. "
+      f"The rest (rail, ships, aircraft, other transport: {1 - info17['af']:.4f} of the sector in "
+      f"China's 2018 mix) is sized like every other industrial sector (the common share s below). "
+      f"Sector 18 = {_f(info17['sizes'][17])}, {info17['x18_share']:.1%} of Zhejiang's. "
+      f"a depends on s and s on a: solved together ({info17['a_steps']} fixed-point steps). "
+      "Ningbo's published share of Zhejiang's 规上 automobile output (47.6 %) is no longer "
+      "used: applied to the Zhejiang table's sector 18 it left the automobile items 8.6 % "
+      "below the published figure even at weight 1, because the Zhejiang table's transport "
+      f"equipment ({_f(zj.total_output()[17])}) is small against Zhejiang's own 规上 automobile output "
+      "(2,355.9 / 0.476 = 4,949) — the table's 总产出 and the 规上 工业总产值 statistics differ.")
     a(f"4. **Refining (11) and the other industrial sectors**: 2017 规上 output = 2,355.9 / 0.148 = "
       f"{_f(d[('industrial_output_above_scale', 2017)])}; green petrochemicals 2017 = 1/5 of it = "
       f"{_f(info17['P'])} (the 2019 share applied to 2017; 规上 taken as all firms, petrochemicals "
@@ -178,7 +189,7 @@ def sources_md(c, zj, t17, t21, info17, info21, derived, actuals, delta, industr
       "(items and every partial-item fraction, with its source or marked ESTIMATE: "
       "`tools/ningbo/cluster_rules.csv` and `../concordances/README.md`). `high-new-tech-zj` is "
       "fitted to the published share of 规上工业增加值 (observed.csv `ht_share_2015` = 37 % for "
-      "the 2017 files, `ht_share_2019` = 53.7 % for the 2021 files, where it is `short`: 52.56 % "
+      "the 2017 files, `ht_share_2019` = 53.7 % for the 2021 files, where it is `short`: 53.50 % "
       "with every covered sector at weight 1; mapping `tools/ningbo/classification_targets.csv`). "
       "No Ningbo level of 高技术制造业 or of 数字经济核心产业 dated 2021 or earlier was found "
       "(searched; only growth rates), so those two are product-mix ESTIMATES.")
@@ -221,7 +232,10 @@ def sources_md(c, zj, t17, t21, info17, info21, derived, actuals, delta, industr
     a("* The employment satellite inherits Zhejiang's estimate (likely an overestimate of headcount).")
     a("* Concordance weights of unfitted clusters use the national product mix inside each "
       "42-sector (see `../concordances/README.md`); the 3511-key-2019 sub-sector weights are "
-      "judgements except key_basic_components (fitted in 2021); the 2017 automobile cluster "
-      "cannot reach its published output within sector 18 (reported as `short`).")
+      "judgements except key_basic_components (fitted in 2021).")
+    a("* Sector 18 is sized from the automobile figure, so every other industrial sector's "
+      "common share s is smaller (industrial VA is fixed): the automobile industry's all-firm "
+      "output (2,355.9 / a) assumes the region's uniform 规上 share, an overstatement for a "
+      "large-firm industry.")
     a("")
     return "\n".join(L)

@@ -22,8 +22,9 @@
 
 namespace icsim::abm {
 
-// The named draw of Purpose::cluster_membership: one uniform per (system = step, firm id =
-// entity).
+// The named draw of Purpose::cluster_membership: one uniform per (system, firm id = entity), the
+// system's step a hash of its name (ClusterAssignment::system_step), so that a firm's membership
+// in one system does not depend on which other systems a scenario lists, nor on their order.
 namespace draws {
 inline constexpr Draw cluster_membership{
     .purpose = Purpose::cluster_membership, .slot = 0, .name = "cluster_membership"};
@@ -51,6 +52,9 @@ class ClusterAssignment {
   // The clusters a firm with uniform u is in, within system k, for a firm of `sector` (exposed
   // for tests): appended to `out`.
   void members(std::size_t k, std::uint16_t sector, double u, std::vector<std::size_t>& out) const;
+  // The step of system k's membership draw: a 20-bit hash (FNV-1a) of its name, below 2^20 - 1;
+  // two names of one scenario that hash alike take the next free steps in name order.
+  std::uint32_t system_step(std::size_t k) const { return steps_[k]; }
 
  private:
   struct Arc {
@@ -59,6 +63,7 @@ class ClusterAssignment {
   };
   std::size_t clusters_ = 0, systems_ = 0, sectors_ = 0;
   std::vector<std::vector<Arc>> arcs_;  // [k * sectors + s]
+  std::vector<std::uint32_t> steps_;    // [k]
 };
 
 // The memberships of a population: words() bits per firm, firm i at [i * words, (i + 1) * words).
