@@ -252,6 +252,10 @@ TEST(FirmProjection, AHigherDSurchargeNeverLowersExits) {
   auto& q = L.scenario.firms.parameters;
   q.synthesis.energy_per_output.assign(L.scenario.region.industrial_sectors.size(), 3000.0);
   q.exit.loss_exit_probability = 0.5;
+  // No rectification: a D firm the surcharge closes may be one the rectification would have
+  // closed a year later anyway (with the calibrated rule every D firm is due).
+  q.mujun.rectify_class_d = false;
+  q.mujun.rectification_line = 0;
   auto low = L, high = L;
   low.scenario.firms.parameters.mujun.d_surcharge = {0.5};
   high.scenario.firms.parameters.mujun.d_surcharge = {5.0};
