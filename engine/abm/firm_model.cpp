@@ -158,7 +158,8 @@ FirmModel::State::State(std::shared_ptr<const FirmModelBase> b, std::uint64_t re
 }
 
 void FirmModel::State::reset_year_end_flows() {
-  for (auto* v : {&upgraded, &exited, &rect_exited, &rect_above, &rect_below, &released})
+  for (auto* v :
+       {&upgraded, &upgraded_d, &exited, &rect_exited, &rect_above, &rect_below, &released})
     v->assign(n_districts, 0.0);
 }
 

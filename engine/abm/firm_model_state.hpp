@@ -103,9 +103,11 @@ struct FirmModel::State {
   // ... and from end_year (rectification and exits; released = land released), reset by
   // reset_year_end_flows.
   std::vector<double> upgraded, exited, rect_exited, rect_above, rect_below, released;
+  std::vector<double> upgraded_d;  // upgraded firms that were graded D
   void reset_year_end_flows();
   DistrictStatistics stats;
   std::vector<std::uint32_t> statistics_counts, statistics_sector_counts;  // record_statistics'
+  std::vector<double> previous_d;  // last year's D firms left on the list (empty in the base year)
 
   State(std::shared_ptr<const FirmModelBase> b, std::uint64_t rep, int base_year);
 

@@ -78,7 +78,17 @@ void record_statistics(FirmModel::State& s, int year, double price_index,
     st.at(d, Stat::mujun_b) += cd[kClass0 + static_cast<std::size_t>(MujunClass::B)];
     st.at(d, Stat::mujun_c) += cd[kClass0 + static_cast<std::size_t>(MujunClass::C)];
     st.at(d, Stat::mujun_d) += cd[kClass0 + static_cast<std::size_t>(MujunClass::D)];
+    st.at(d, Stat::firms_evaluated) +=
+        cd[kClass0 + 1] + cd[kClass0 + 2] + cd[kClass0 + 3] + cd[kClass0 + 4];
     st.at(d, Stat::firms_below_rectification_line) += cd[kBelowLine];
+  }
+  // The decrease of the D firms left on the list at the end of the year (graded D, neither
+  // closed nor upgraded by this year's rectification) from last year (0 in the base year).
+  if (s.previous_d.empty()) s.previous_d.assign(D, -1.0);
+  for (std::size_t d = 0; d < D; ++d) {
+    const double now = st.at(d, Stat::mujun_d) - s.upgraded_d[d];
+    st.at(d, Stat::mujun_d_decrease) = s.previous_d[d] < 0 ? 0.0 : s.previous_d[d] - now;
+    s.previous_d[d] = now;
   }
   const std::size_t t = s.year_slot(year);
   for (std::size_t d = 0; d < D; ++d) {

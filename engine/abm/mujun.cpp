@@ -100,6 +100,11 @@ std::vector<RuleProblem> problems(const MujunRules& r) {
           "a share in [0, 1]");
   require(std::isfinite(r.kwh_per_tce) && r.kwh_per_tce > 0, "kwh_per_tce", "a number > 0");
   require(finite_nonneg(r.rectification_line), "rectification_line", "亿元 per mu >= 0");
+  require(finite_nonneg(r.rectification_rate) && r.rectification_rate <= 1, "rectification_rate",
+          "a share in [0, 1]");
+  require(finite_nonneg(r.campaign_rectification_rate) && r.campaign_rectification_rate <= 1,
+          "campaign_rectification_rate", "a share in [0, 1]");
+  require(r.campaign_year >= 0, "campaign_year", "a year >= 0 (0: no campaign)");
   require(finite_nonneg(r.upgrade_probability) && r.upgrade_probability <= 1, "upgrade_probability",
           "a probability in [0, 1]");
   require(std::isfinite(r.upgrade_productivity_uplift) && r.upgrade_productivity_uplift > -1,
@@ -121,12 +126,15 @@ MujunSummary evaluate(FirmPopulation& f, const MujunRules& rules, std::vector<do
   const std::size_t n = f.size();
   if (n > std::numeric_limits<std::uint32_t>::max())
     throw std::length_error("mujun::evaluate: more than 2^32 firms");
-  const bool by_district = rules.scope == MujunScope::district;
+  const bool by_district = rules.scope != MujunScope::region;
+  // district_scale: group 2 d for the district's 规上 firms, 2 d + 1 for its others.
+  const std::size_t by_scale = rules.scope == MujunScope::district_scale ? 1 : 0;
 
   // Pass 1: who is evaluated, group sums, group sizes.
   std::size_t groups = 1;
   if (by_district)
-    for (std::size_t i = 0; i < n; ++i) groups = std::max<std::size_t>(groups, f.district[i] + 1u);
+    for (std::size_t i = 0; i < n; ++i)
+      groups = std::max<std::size_t>(groups, (f.district[i] + 1u) << by_scale);
   // The buffers are kept per thread and reused from year to year (allocating a megabyte of
   // ranking every year cost page faults and clearing).
   thread_local EvaluationBuffers buffers;
@@ -161,6 +169,11 @@ MujunSummary evaluate(FirmPopulation& f, const MujunRules& rules, std::vector<do
   // evaluated firms listed in firm order, the others unrated.
   std::uint32_t* listed = evaluated.data();
   std::size_t count = 0;
+  auto group_of = [&](std::size_t i) -> std::size_t {
+    if (!by_district) return 0;
+    return (static_cast<std::size_t>(district[i]) << by_scale) |
+           (by_scale & static_cast<std::size_t>((flags[i] & kAboveScale) == 0));
+  };
   for (std::size_t i = 0; i < n; ++i) {
     // is_evaluated (mujun.hpp), on the local pointers.
     const std::uint8_t fl = flags[i];
@@ -174,7 +187,7 @@ MujunSummary evaluate(FirmPopulation& f, const MujunRules& rules, std::vector<do
   }
   for (std::size_t j = 0; j < count; ++j) {
     const std::size_t i = listed[j];
-    const std::size_t g = by_district ? district[i] : 0;
+    const std::size_t g = group_of(i);
     const double x = output[i];
     const double va = static_cast<double>(va_rate_of[i]) * x;
     GroupSums& s = group_sums[g];
@@ -218,7 +231,7 @@ MujunSummary evaluate(FirmPopulation& f, const MujunRules& rules, std::vector<do
   std::size_t* next_slot = next.data();
   for (std::size_t j = 0; j < count; ++j) {
     const std::size_t i = listed[j];
-    const std::size_t g = by_district ? district[i] : 0;
+    const std::size_t g = group_of(i);
     const Benchmarks& b = benchmarks[g];
     const double x = output[i], land = land_of[i];
     const double va_rate = va_rate_of[i], labour_rate = labour_rate_of[i];
@@ -253,7 +266,10 @@ MujunSummary evaluate(FirmPopulation& f, const MujunRules& rules, std::vector<do
     ranking[next_slot[g]++] = {s, id[i], static_cast<std::uint32_t>(i)};
   }
 
+  const bool d_below_line = rules.d_below_line;
+  const double line = rules.rectification_line;
   auto assign = [&](const Ranked& r, MujunClass c) {
+    if (d_below_line && tax_per_mu(f, r.index) < line) c = MujunClass::D;
     f.mujun_class[r.index] = c;
     std::uint8_t& y = f.years_in_d[r.index];
     if (c == MujunClass::D)
@@ -338,14 +354,17 @@ RectificationResult rectify(FirmPopulation& f, const MujunRules& rules, std::uin
   const std::size_t n = f.size();
   const auto pu = static_cast<float>(1.0 + rules.upgrade_productivity_uplift);
   const auto tu = static_cast<float>(1.0 + rules.upgrade_tax_uplift);
+  const double rate = rules.rate_in(year);
   for (std::size_t i = 0; i < n; ++i) {
     const MujunClass c = f.mujun_class[i];
     if (c == MujunClass::unrated || !(f.flags[i] & kActive)) continue;
-    if (rules.rectify_only_class_d && c != MujunClass::D) continue;
-    if (!(tax_per_mu(f, i) < rules.rectification_line)) continue;
+    const bool below = tax_per_mu(f, i) < rules.rectification_line &&
+                       (!rules.rectify_only_class_d || c == MujunClass::D);
+    if (!below && !(rules.rectify_class_d && c == MujunClass::D)) continue;
     const double u = keyed_uniform(seed, replication, draws::rectification,
                                    static_cast<std::uint32_t>(year), f.id[i]);
-    if (u < rules.upgrade_probability) {
+    if (!(u < rate)) continue;
+    if (u < rate * rules.upgrade_probability) {
       f.productivity[i] *= pu;
       f.capacity[i] *= static_cast<double>(pu);
       f.tax_rate[i] *= tu;

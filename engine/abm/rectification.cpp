@@ -11,6 +11,7 @@ void rectify_firms(FirmModel::State& s, int year) {
   const RectificationResult rr = rectify(f, s.mujun_rules, s.seed, s.replication, year, D);
   for (auto i : rr.upgraded) {
     s.upgraded[f.district[i]] += 1;
+    if (f.mujun_class[i] == MujunClass::D) s.upgraded_d[f.district[i]] += 1;
     ((f.flags[i] & kAboveScale) ? s.rect_above : s.rect_below)[f.district[i]] += 1;
   }
   for (auto i : rr.exited) {

@@ -281,6 +281,60 @@ TEST(Mujun, OnlyClassDOptionRectifiesDFirmsOnly) {
   EXPECT_EQ(abm::rectify(f, rules, 1, 0, 2025, 1).upgraded, std::vector<std::uint32_t>{4});
 }
 
+TEST(Mujun, DistrictScaleScopeRanksAboveAndBelowScaleApart) {
+  // One district; firms 4-7 below scale, so two groups of four (cuts at k = 1, 2, 3: A, B, C,
+  // D). Tax per mu (万元/亩): 规上 0-3 40 20 20 30 -> 0 A, 3 B, 1 C (the lower id of the tie),
+  // 2 D; below scale 4-7 1 20 50 5 -> 6 A, 5 B, 7 C, 4 D.
+  auto f = eight_firms();
+  for (std::size_t i = 4; i < 8; ++i) f.flags[i] = abm::kActive;
+  MujunRules r = tax_only();
+  r.scope = abm::MujunScope::district_scale;
+  const auto s = abm::evaluate(f, r);
+  EXPECT_EQ(s.evaluated, 8u);
+  EXPECT_EQ(classes(f), (std::vector<MujunClass>{A, C, D, B, D, B, A, C}));
+}
+
+TEST(Mujun, BelowLineIsDAndClassDIsRectifiedAtTheRate) {
+  // Tax per mu 40 20 20 30 1 20 50 5 (万元/亩); the line at 6 万元/亩 puts firms 4 and 7 below.
+  auto f = eight_firms();
+  MujunRules r = tax_only();
+  r.rectification_line = 6e-4;
+  r.d_below_line = true;
+  abm::evaluate(f, r);
+  EXPECT_EQ(classes(f), (std::vector<MujunClass>{A, B, B, B, D, C, A, D}));
+  // Rate 0: nobody is taken on; rate 1 with rectify_class_d: the D firms (4, 7); the same with
+  // rectify_class_d and a line of 0, as both are D by rank or by the line.
+  r.rectification_rate = 0.0;
+  auto g = f;
+  EXPECT_EQ(abm::rectify(g, r, 1, 0, 2025, 1).rectified(), 0u);
+  r.rectification_rate = 1.0;
+  r.rectify_class_d = true;
+  r.upgrade_probability = 1.0;
+  g = f;
+  EXPECT_EQ(abm::rectify(g, r, 1, 0, 2025, 1).upgraded, (std::vector<std::uint32_t>{4, 7}));
+  // A rate r takes on the firms with u < r, and upgrades those with u < r × p: as the draws
+  // are the same, raising the rate never takes on fewer.
+  std::size_t previous = 0;
+  for (double rate : {0.1, 0.3, 0.6, 0.9}) {
+    r.rectification_rate = rate;
+    r.upgrade_probability = 0.5;
+    g = f;
+    const auto res = abm::rectify(g, r, 7, 3, 2026, 1);
+    EXPECT_GE(res.rectified(), previous) << rate;
+    previous = res.rectified();
+    for (auto i : res.upgraded) {
+      const double u = keyed_uniform(7, 3, abm::draws::rectification, 2026, f.id[i]);
+      EXPECT_LT(u, rate * 0.5);
+    }
+    for (auto i : res.exited) {
+      const double u = keyed_uniform(7, 3, abm::draws::rectification, 2026, f.id[i]);
+      EXPECT_GE(u, rate * 0.5);
+      EXPECT_LT(u, rate);
+    }
+  }
+  EXPECT_FALSE(abm::problems(MujunRules{.rectification_rate = 1.5}).empty());
+}
+
 TEST(Mujun, HigherLineNeverRectifiesFewer) {
   std::mt19937_64 gen(42);
   std::lognormal_distribution<double> size(-3.0, 1.5);

@@ -141,6 +141,7 @@ TEST(FirmProjection, AgreesWithTheInputOutputProjectionWhenFirmsDecideNothing) {
   q.arrivals.per_year = 0;
   q.exit.loss_exit_probability = 0;
   q.mujun.rectification_line = 0;
+  q.mujun.rectify_class_d = false;
   q.competitiveness_beta = 0;
   q.endogenous_investment_share = 0;
   q.synthesis.utilisation = 0.3;
@@ -186,6 +187,7 @@ TEST(FirmProjection, MoreLandSupplyNeverLowersCapacity) {
   q.green.enabled = false;
   q.exit.loss_exit_probability = 0;
   q.mujun.rectification_line = 0;
+  q.mujun.rectify_class_d = false;
   auto more = L;
   more.scenario.firms.parameters.land_supply_scale = 3;
   const Projection a = project(L, on_threads(2)), b = project(more, on_threads(2));
@@ -209,6 +211,7 @@ TEST(FirmProjection, NoRectificationLineMeansNoRectificationAndAHigherLineRectif
   auto L = ningbo(2);
   auto none = L, high = L;
   none.scenario.firms.parameters.mujun.rectification_line = 0;
+  none.scenario.firms.parameters.mujun.rectify_class_d = false;
   high.scenario.firms.parameters.mujun.rectification_line = 0.001;  // 10 万元/亩
   const Projection a = project(none, on_threads(2)), b = project(L, on_threads(2)),
                    c = project(high, on_threads(2));
@@ -249,6 +252,10 @@ TEST(FirmProjection, AHigherDSurchargeNeverLowersExits) {
   auto& q = L.scenario.firms.parameters;
   q.synthesis.energy_per_output.assign(L.scenario.region.industrial_sectors.size(), 3000.0);
   q.exit.loss_exit_probability = 0.5;
+  // No rectification: a D firm the surcharge closes may be one the rectification would have
+  // closed a year later anyway (with the calibrated rule every D firm is due).
+  q.mujun.rectify_class_d = false;
+  q.mujun.rectification_line = 0;
   auto low = L, high = L;
   low.scenario.firms.parameters.mujun.d_surcharge = {0.5};
   high.scenario.firms.parameters.mujun.d_surcharge = {5.0};

@@ -56,7 +56,19 @@ def test_flags_agree_with_run_and_with_the_values(result):
                 expected = []
             assert flags == expected, tid
             assert run_flags.get(tid) == (expected[0] if expected else None), tid
-    assert "zero_value" in run_flags.values()  # rectification targets: the model makes none yet
+    assert "certain_verdict" in run_flags.values()
+
+
+def test_a_target_the_model_never_moves_is_flagged_zero(tmp_path):
+    # Without rectification (no line, no campaign) the rectification targets stay 0.
+    path = tmp_path / "none.h5"
+    proc = run("run", SCENARIO, "-n", 4, "-o", path, "--set", "mujun.rectification_line=0",
+               "--set", "mujun.campaign_rectification_rate=0")
+    run_flags = dict(re.findall(r"^  (\S+) (\w+): ", proc.stdout.split("\nFlags")[1].split("\n\n")[0],
+                                re.M))
+    assert run_flags.get("T22") == "zero_value", run_flags
+    assert re.findall(r"FLAG (\w+):", blocks(run("explain", path, "T22").stdout)["T22"]) == \
+        ["zero_value"]
 
 
 def rows_of(block, title):

@@ -53,7 +53,11 @@ def files(tmp_path_factory):
         "--set", "firms.numerical_control.enabled=false", "--set", "firms.green.enabled=false",
         "--set", 'target.T25.select=["361-2023/digital_industry"]',
         "--set", 'land.supply="quota"', "--set", "land.plot_ratio_cap=3.0",
-        "--set", "firms.drift.productivity_sd=0", *FORMAT1_DATA)
+        "--set", "firms.drift.productivity_sd=0", *FORMAT1_DATA,
+        # the rectification rules of that time: every firm below the line, all at once
+        "--set", 'mujun.scope="district"', "--set", "mujun.d_below_line=false",
+        "--set", "mujun.rectify_class_d=false", "--set", "mujun.campaign_rectification_rate=1",
+        "--set", "mujun.c_share=0.95", "--set", "mujun.upgrade_probability=0.5")
     run("run", NINGBO / "backtest_2017.toml", "-n", "2", "-o", backtest, "--quiet")
     return new, backtest
 

@@ -514,7 +514,7 @@ TEST_F(FirmScenario, OutOfRangeValuesNameKeyAndPosition) {
   expect_problem(
       list, "mujun.method",
       {"s.toml:28:", "expected \"percentile\" or \"thresholds\"", "did you mean 'percentile'?"});
-  expect_problem(list, "mujun.scope", {"expected \"district\" or \"region\"", "got 'city'"});
+  expect_problem(list, "mujun.scope", {"expected \"district\", \"region\" or \"district_scale\"", "got 'city'"});
   expect_problem(list, "land.reference_industrial_share", {"s.toml:31:", "in (0, 1], got 0"});
   expect_problem(list, "land.redevelopment_lag", {"from 0 to 99", "got 100"});
   expect_problem(

@@ -24,8 +24,11 @@ enum class MujunMethod : std::uint8_t { percentile, thresholds };
 
 // Which firms are ranked together and share the benchmarks the score is measured against:
 // each district (区县(市)) separately — the evaluation is run by districts (seed 003: 镇海区
-// 工业"亩均效益"综合评价办法4.0版) — or the whole region as one group.
-enum class MujunScope : std::uint8_t { district, region };
+// 工业"亩均效益"综合评价办法4.0版) — or the whole region as one group; district_scale ranks a
+// district's 规上 and below-scale firms as two groups (the districts grade and publish them
+// separately: 海曙区 lists its 规上 and 规下 results apart, 820 and 3,420 firms in its 2024
+// evaluation), so every district has D firms among its 规上 firms too.
+enum class MujunScope : std::uint8_t { district, region, district_scale };
 
 // Score weights. Each indicator is scored as its ratio to the group benchmark (the group's
 // aggregate: Σ tax / Σ land, Σ output / Σ land, Σ energy / Σ value added, Σ value added / Σ
@@ -92,6 +95,26 @@ struct MujunRules {
   // true: only D-class firms below the line are rectified (docs/model.md §3 step 8 wording); false:
   // every evaluated firm below the line, as seed 001's 动态清零 demands. Default false.
   bool rectify_only_class_d = false;
+  // true: every evaluated firm below the rectification line is graded D whatever its rank (Ningbo
+  // counts its D firms as those with 亩均税收 below 1 万元/亩: "the number of D-grade enterprises
+  // with an average tax per mu of less than 10,000 yuan decreased by 1,328", 2021). Default false.
+  bool d_below_line = false;
+  // true: D firms are rectified as well as the firms below the line (整治提升 of the 高耗低效
+  // firms the evaluation lists at its bottom, whatever their tax per mu). Default false.
+  bool rectify_class_d = false;
+  // Share of the firms due for rectification that are taken on in a year (the others wait for a
+  // later year): 1 takes every one at once. Default 1.
+  double rectification_rate = 1.0;
+  // From campaign_year on (0: never) the rate is campaign_rectification_rate instead: a
+  // campaign such as Ningbo's 2021 round of 腾笼换鸟 (2021-2025: 4,000 高耗低效 firms to
+  // upgrade, 5,000 散乱污 to rectify, 2,000 淘汰, against 249 low-efficiency firms upgraded in
+  // 2018).
+  int campaign_year = 0;
+  double campaign_rectification_rate = 1.0;
+  double rate_in(int year) const {
+    return campaign_year > 0 && year >= campaign_year ? campaign_rectification_rate
+                                                      : rectification_rate;
+  }
   // Probability that a rectified firm upgrades (stays, with the uplifts below) rather than exits.
   // Assumption 0.5: Ningbo 2018 upgraded 249 low-efficiency firms (宁波日报 2019-04-12) but the
   // exit count of that year is not known; seed 001 aims to rectify (整治提升) 1,000 高耗低效
@@ -165,11 +188,13 @@ inline constexpr std::array kFirmEvaluationDraws{rectification};
 static_assert(draws_are_distinct(kFirmEvaluationDraws));
 }  // namespace draws
 
-// Rectifies the firms below the line among those evaluate() graded (call evaluate first). Each
-// draws u = keyed_uniform(seed, replication, draws::rectification, year, id); u <
-// upgrade_probability upgrades it, otherwise it exits: kActive cleared, output and capacity set
-// to 0, its land released (land set to 0). `district_count` sizes land_released (grown if a
-// firm's district is beyond it). The caller passes land_released to LandMarket::release.
+// Rectifies the firms due among those evaluate() graded (call evaluate first): below the line (D
+// only with rectify_only_class_d), and D firms with rectify_class_d. Each draws u =
+// keyed_uniform(seed, replication, draws::rectification, year, id); it is taken on this year if
+// u < r (rate_in(year): rectification_rate, or the campaign's), and then upgrades if u < r ×
+// upgrade_probability, otherwise it exits: kActive cleared, output and capacity set to 0, its land
+// released (land set to 0). `district_count` sizes land_released (grown if a firm's district is
+// beyond it). The caller passes land_released to LandMarket::release.
 RectificationResult rectify(FirmPopulation& firms, const MujunRules& rules, std::uint64_t seed,
                             std::uint64_t replication, int year, std::size_t district_count);
 

@@ -24,6 +24,8 @@ enum class Stat : std::uint8_t {
   mujun_b,
   mujun_c,
   mujun_d,
+  firms_evaluated,   // graded A-D this year and still active (mujun_a + ... + mujun_d)
+  mujun_d_decrease,  // D firms left on the list last year - this year (negative: an increase)
   firms_below_rectification_line,  // evaluated firms still below the line after rectification
   // Flows during the year
   firms_entered,  // new firms (programme projects and arrivals whose land was granted)
@@ -96,6 +98,13 @@ inline constexpr std::array<StatInfo, kStatCount> kStatistics = {{
     {Stat::mujun_c, "mujun_c", "firms", "firms graded C in the 亩均 evaluation",
      StatInfo::Kind::count},
     {Stat::mujun_d, "mujun_d", "firms", "firms graded D in the 亩均 evaluation",
+     StatInfo::Kind::count},
+    {Stat::firms_evaluated, "firms_evaluated", "firms",
+     "firms in the 亩均 evaluation (graded A to D) and still active at the end of the year",
+     StatInfo::Kind::count},
+    {Stat::mujun_d_decrease, "mujun_d_decrease", "firms",
+     "decrease from last year of the D firms left at the end of the year (mujun_d less the D "
+     "firms upgraded this year; negative: an increase; 0 in the base year)",
      StatInfo::Kind::count},
     {Stat::firms_below_rectification_line, "firms_below_rectification_line", "firms",
      "evaluated firms whose tax per mu is still below the rectification line after this year's "
