@@ -78,8 +78,8 @@ void record_statistics(FirmModel::State& s, int year, double price_index,
     st.at(d, Stat::mujun_b) += cd[kClass0 + static_cast<std::size_t>(MujunClass::B)];
     st.at(d, Stat::mujun_c) += cd[kClass0 + static_cast<std::size_t>(MujunClass::C)];
     st.at(d, Stat::mujun_d) += cd[kClass0 + static_cast<std::size_t>(MujunClass::D)];
-    st.at(d, Stat::firms_evaluated) +=
-        cd[kClass0 + 1] + cd[kClass0 + 2] + cd[kClass0 + 3] + cd[kClass0 + 4];
+    for (MujunClass k : {MujunClass::A, MujunClass::B, MujunClass::C, MujunClass::D})
+      st.at(d, Stat::firms_evaluated) += cd[kClass0 + static_cast<std::size_t>(k)];
     st.at(d, Stat::firms_below_rectification_line) += cd[kBelowLine];
   }
   // The decrease of the D firms left on the list at the end of the year (graded D, neither
